@@ -1,0 +1,121 @@
+use leptos::prelude::*;
+
+use crate::components::error_notice::ErrorNotice;
+use crate::dto::{Overview, PatientSummary};
+use crate::i18n::{use_lang, use_t, Key};
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    let t = use_t();
+    let overview = Resource::new(|| (), |_| crate::api::overview(None));
+    view! {
+        <h1>{t(Key::OverviewTitle)}</h1>
+        <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(data) => view! { <OverviewBody data/> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Name, date of birth, sex and masked citizen ID: shown atop every record page.
+#[component]
+pub fn PatientCard(patient: PatientSummary) -> impl IntoView {
+    let t = use_t();
+    let lang = use_lang();
+    let sex = super::sex_key(&patient.sex).map(t).unwrap_or("—");
+    view! {
+        <section class="card patient-card" aria-labelledby="patient-details">
+            <h2 id="patient-details">{t(Key::PersonalDetails)}</h2>
+            <dl class="facts">
+                <div><dt>{t(Key::FullName)}</dt><dd>{patient.full_name}</dd></div>
+                <div><dt>{t(Key::BirthDate)}</dt><dd>{lang.date(&patient.birth_date)}</dd></div>
+                <div><dt>{t(Key::Sex)}</dt><dd>{sex}</dd></div>
+                <div><dt>{t(Key::Cccd)}</dt><dd>{patient.cccd_masked}</dd></div>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn OverviewBody(data: Overview) -> impl IntoView {
+    let t = use_t();
+    let lang = use_lang();
+    let Overview { patient, allergies, conditions, medications, latest_visits } = data;
+    view! {
+        <PatientCard patient/>
+        <div class="grid">
+            <section class="card" aria-labelledby="allergies">
+                <h2 id="allergies">{t(Key::Allergies)}</h2>
+                {if allergies.is_empty() {
+                    view! { <p>{t(Key::NoAllergies)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {allergies.into_iter().map(|allergy| view! {
+                                <li>
+                                    <strong>{allergy.substance}</strong>
+                                    {allergy.criticality_high.then(|| view! { " " <span class="badge badge-danger">{t(Key::CriticalityHigh)}</span> })}
+                                    <br/><span class="muted">{t(Key::Reaction)}": "{allergy.reaction}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="card" aria-labelledby="conditions">
+                <h2 id="conditions">{t(Key::ActiveConditions)}</h2>
+                {if conditions.is_empty() {
+                    view! { <p>{t(Key::NoConditions)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {conditions.into_iter().map(|condition| view! {
+                                <li>
+                                    <strong>{condition.name}</strong>" "<span class="code">{condition.code}</span>
+                                    <br/><span class="muted">{t(Key::Since)}" "{lang.date(&condition.since)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="card" aria-labelledby="medications">
+                <h2 id="medications">{t(Key::CurrentMedications)}</h2>
+                {if medications.is_empty() {
+                    view! { <p>{t(Key::NoMedications)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {medications.into_iter().map(|medication| view! {
+                                <li><strong>{medication.name}</strong><br/><span class="muted">{medication.instructions}</span></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="card" aria-labelledby="latest-visits">
+                <h2 id="latest-visits">{t(Key::LatestVisits)}</h2>
+                {if latest_visits.is_empty() {
+                    view! { <p>{t(Key::NoVisits)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {latest_visits.into_iter().map(|visit| view! {
+                                <li>
+                                    <a href=format!("/record/visits/{}", visit.visit_id)>{lang.date(&visit.date)}" · "{visit.reason}</a>
+                                    <br/><span class="muted">{visit.facility}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                <p><a href="/record/visits">{t(Key::SeeAllVisits)}</a></p>
+            </section>
+        </div>
+        <p><a class="button-secondary" href="/record/vaccinations">{t(Key::SeeVaccinations)}</a></p>
+    }
+}

@@ -1,0 +1,100 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::error_notice::ErrorNotice;
+use crate::dto::PasskeyInfo;
+use crate::i18n::{use_lang, use_t, Key};
+
+#[component]
+pub fn PasskeysPage() -> impl IntoView {
+    let t = use_t();
+    let passkeys = Resource::new(|| (), |_| crate::api::passkeys());
+    let query = use_query_map();
+    let status = move || match query.read().get("status").as_deref() {
+        Some("added") => Some(Key::PasskeyAdded),
+        Some("removed") => Some(Key::PasskeyRemoved),
+        _ => None,
+    };
+    let query_error = move || match query.read().get("error").as_deref() {
+        Some("last_passkey") => Some(Key::ErrLastPasskey),
+        Some("bad_request") => Some(Key::ErrBadRequest),
+        _ => None,
+    };
+    let (message, set_message) = signal(None::<Key>);
+    let (busy, set_busy) = signal(false);
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    let on_add = move |_| {
+        set_message.set(None);
+        set_busy.set(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::client::add_passkey().await {
+                Ok(()) => crate::client::go_to("/account/passkeys?status=added"),
+                Err(error) => {
+                    set_message.set(Some(super::ceremony_error_key(error)));
+                    set_busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <h1>{t(Key::PasskeysTitle)}</h1>
+        <p>{t(Key::PasskeysIntro)}</p>
+        {move || status().map(|key| view! { <p class="notice notice-ok" role="status">{t(key)}</p> })}
+        {move || query_error().map(|key| view! { <p class="notice notice-error" role="alert">{t(key)}</p> })}
+        <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match passkeys.await {
+                    Ok(list) => view! { <PasskeyTable list/> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <noscript><p class="notice notice-error">{t(Key::NeedsJavascript)}</p></noscript>
+        <button type="button" class="button-primary" on:click=on_add disabled=move || !hydrated.get() || busy.get()>
+            {t(Key::AddPasskey)}
+        </button>
+        <div class="message" role="alert" aria-live="assertive">
+            {move || message.get().map(|key| view! { <p class="notice notice-error">{t(key)}</p> })}
+        </div>
+    }
+}
+
+#[component]
+fn PasskeyTable(list: Vec<PasskeyInfo>) -> impl IntoView {
+    let t = use_t();
+    let lang = use_lang();
+    let only_one = list.len() <= 1;
+    view! {
+        <div class="table-wrap">
+            <table>
+                <thead><tr>
+                    <th scope="col">{t(Key::PasskeyName)}</th>
+                    <th scope="col">{t(Key::CreatedAt)}</th>
+                    <th scope="col">{t(Key::LastUsed)}</th>
+                    <th scope="col">{t(Key::Actions)}</th>
+                </tr></thead>
+                <tbody>
+                    {list.into_iter().map(|passkey| {
+                        let label = format!("{} {}", t(Key::Remove), passkey.name);
+                        view! {
+                            <tr>
+                                <td>{passkey.name}</td>
+                                <td>{lang.date(&passkey.created_at)}</td>
+                                <td>{passkey.last_used_at.map(|at| lang.date(&at)).unwrap_or_else(|| t(Key::Never).to_string())}</td>
+                                <td>
+                                    <form method="post" action="/auth/passkeys/remove" class="inline-form">
+                                        <input type="hidden" name="passkey_id" value=passkey.passkey_id/>
+                                        <button type="submit" class="button-danger" aria-label=label disabled=only_one>{t(Key::Remove)}</button>
+                                    </form>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {only_one.then(|| view! { <p class="hint">{t(Key::OnlyPasskeyNote)}</p> })}
+    }
+}

@@ -1,0 +1,62 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::i18n::{use_t, Key};
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let t = use_t();
+    let me = Resource::new(|| (), |_| crate::api::me());
+    let query = use_query_map();
+    let signed_out = move || query.read().get("signed_out").is_some();
+    let (message, set_message) = signal(None::<Key>);
+    let (busy, set_busy) = signal(false);
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+
+    let on_sign_in = move |_| {
+        set_message.set(None);
+        set_busy.set(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::client::sign_in().await {
+                Ok(()) => crate::client::go_to("/record"),
+                Err(error) => {
+                    set_message.set(Some(super::ceremony_error_key(error)));
+                    set_busy.set(false);
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="card narrow" aria-labelledby="sign-in-title">
+            <h1 id="sign-in-title">{t(Key::SignInTitle)}</h1>
+            <Show when=signed_out>
+                <p class="notice notice-ok" role="status">{t(Key::SignedOut)}</p>
+            </Show>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(_)) => view! {
+                            <p class="notice notice-ok">{t(Key::AlreadySignedIn)}" "
+                                <a href="/record">{t(Key::GoToRecord)}</a>
+                            </p>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })}
+            </Suspense>
+            <p>{t(Key::SignInIntro)}</p>
+            <noscript><p class="notice notice-error">{t(Key::NeedsJavascript)}</p></noscript>
+            <button type="button" class="button-primary" on:click=on_sign_in
+                disabled=move || !hydrated.get() || busy.get()>
+                {move || if busy.get() { t(Key::SignInWorking) } else { t(Key::SignInButton) }}
+            </button>
+            <div class="message" role="alert" aria-live="assertive">
+                {move || message.get().map(|key| view! { <p class="notice notice-error">{t(key)}</p> })}
+            </div>
+            <p class="aside">{t(Key::FirstTime)}" "<a href="/enrol">{t(Key::EnrolLink)}</a></p>
+        </section>
+    }
+}

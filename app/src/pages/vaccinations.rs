@@ -1,0 +1,69 @@
+use leptos::prelude::*;
+
+use crate::components::error_notice::ErrorNotice;
+use crate::dto::Vaccinations;
+use crate::i18n::{use_lang, use_t, Key};
+use crate::pages::overview::PatientCard;
+
+#[component]
+pub fn VaccinationsPage() -> impl IntoView {
+    let t = use_t();
+    let vaccinations = Resource::new(|| (), |_| crate::api::vaccinations(None));
+    view! {
+        <h1>{t(Key::VaccinationsTitle)}</h1>
+        <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match vaccinations.await {
+                    Ok(data) => view! { <VaccinationList data/> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn VaccinationList(data: Vaccinations) -> impl IntoView {
+    let t = use_t();
+    let lang = use_lang();
+    let Vaccinations { patient, vaccines } = data;
+    view! {
+        <PatientCard patient/>
+        {if vaccines.is_empty() {
+            view! { <p>{t(Key::NoVaccinations)}</p> }.into_any()
+        } else {
+            vaccines.into_iter().enumerate().map(|(index, vaccine)| {
+                let heading = format!("vaccine-{index}");
+                let labelled_by = heading.clone();
+                let count = vaccine.doses.len();
+                view! {
+                    <section class="card vaccine" aria-labelledby=labelled_by>
+                        <h2 id=heading>{vaccine.vaccine}" "<span class="muted">"("{count}" "{t(Key::Doses)}")"</span></h2>
+                        <div class="table-wrap">
+                            <table>
+                                <thead><tr>
+                                    <th scope="col">{t(Key::DoseNumber)}</th>
+                                    <th scope="col">{t(Key::DoseDate)}</th>
+                                    <th scope="col">{t(Key::Facility)}</th>
+                                    <th scope="col">{t(Key::Lot)}</th>
+                                    <th scope="col">{t(Key::Programme)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {vaccine.doses.into_iter().map(|dose| view! {
+                                        <tr>
+                                            <td>{dose.dose_number.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                            <td>{lang.date(&dose.date)}</td>
+                                            <td>{dose.facility}</td>
+                                            <td>{dose.lot}</td>
+                                            <td>{dose.programme}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    </section>
+                }
+            }).collect_view().into_any()
+        }}
+    }
+}

@@ -1,0 +1,64 @@
+use leptos::prelude::*;
+
+use crate::components::error_notice::ErrorNotice;
+use crate::dto::Visits;
+use crate::i18n::{use_lang, use_t, Key};
+use crate::pages::overview::PatientCard;
+
+#[component]
+pub fn VisitsPage() -> impl IntoView {
+    let t = use_t();
+    let visits = Resource::new(|| (), |_| crate::api::visits(None));
+    view! {
+        <h1>{t(Key::VisitsTitle)}</h1>
+        <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match visits.await {
+                    Ok(data) => view! { <VisitTable data/> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn VisitTable(data: Visits) -> impl IntoView {
+    let t = use_t();
+    let lang = use_lang();
+    let Visits { patient, visits } = data;
+    view! {
+        <PatientCard patient/>
+        {if visits.is_empty() {
+            view! { <p>{t(Key::NoVisits)}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{t(Key::VisitDate)}</th>
+                            <th scope="col">{t(Key::Facility)}</th>
+                            <th scope="col">{t(Key::VisitKind)}</th>
+                            <th scope="col">{t(Key::VisitReason)}</th>
+                            <th scope="col">{t(Key::ViewDetail)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {visits.into_iter().map(|visit| {
+                                let label = format!("{} {}", t(Key::ViewDetail), lang.date(&visit.date));
+                                view! {
+                                    <tr>
+                                        <td>{lang.date(&visit.date)}</td>
+                                        <td>{visit.facility}</td>
+                                        <td>{visit.kind}</td>
+                                        <td>{visit.reason}</td>
+                                        <td><a href=format!("/record/visits/{}", visit.visit_id) aria-label=label>{t(Key::ViewDetail)}</a></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,120 @@
+//! One typed configuration, read from the environment once at start-up.
+//! Every field is documented here and in `.env.example`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use url::Url;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `HOSO_LISTEN`: address the HTTP server binds. Default `127.0.0.1:3000`.
+    pub listen: SocketAddr,
+    /// `HOSO_PUBLIC_URL`: the origin people type into the browser. WebAuthn binds passkeys to its host,
+    /// which must be a domain name (browsers refuse IP addresses), so the default is
+    /// `http://localhost:3000`; requests arriving under another host are redirected there.
+    pub public_url: Url,
+    /// `HOSO_DATA_DIR`: directory for the SQLite database and generated files. Default `./data`.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`: `sqlite://…` (default `sqlite://<data_dir>/hoso.db`) or `postgres://…`.
+    pub database_url: String,
+    /// `HOSO_SESSION_IDLE_MINUTES`: a session unused this long ends. Default 30.
+    pub session_idle: Duration,
+    /// `HOSO_SESSION_ABSOLUTE_HOURS`: a session ends this long after sign-in, used or not. Default 12.
+    pub session_absolute: Duration,
+    /// `HOSO_ENROLMENT_CODE_DAYS`: validity of newly issued enrolment codes. Default 14.
+    pub enrolment_code_validity: Duration,
+    /// `HOSO_SEED_DEMO`: seed demo people on first start of an empty database. Default `true`.
+    pub seed_demo: bool,
+    /// `HOSO_MAX_BODY_BYTES`: largest request body accepted. Default 65536.
+    pub max_body_bytes: usize,
+    /// `HOSO_DB_MAX_CONNECTIONS`: read-pool size (SQLite uses one extra connection for writes). Default 8.
+    pub db_max_connections: u32,
+    /// `HOSO_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_json: bool,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+fn number<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+    match var(name) {
+        None => Ok(default),
+        Some(text) => text.trim().parse().ok().with_context(|| format!("{name} must be a number, got {text:?}")),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let listen: SocketAddr = var("HOSO_LISTEN")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .context("HOSO_LISTEN must be an address like 127.0.0.1:3000")?;
+        let public_url = Url::parse(&var("HOSO_PUBLIC_URL").unwrap_or_else(|| format!("http://localhost:{}", listen.port())))
+            .context("HOSO_PUBLIC_URL must be a URL like http://localhost:3000")?;
+        if !matches!(public_url.host(), Some(url::Host::Domain(_))) {
+            bail!("HOSO_PUBLIC_URL must use a domain name (such as localhost), not an IP address: passkeys cannot bind to IP addresses");
+        }
+        let data_dir = PathBuf::from(var("HOSO_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/hoso.db", data_dir.display()));
+        let log_json = match var("HOSO_LOG_FORMAT").as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => bail!("HOSO_LOG_FORMAT must be text or json, got {other:?}"),
+        };
+        let seed_demo = match var("HOSO_SEED_DEMO").as_deref() {
+            None | Some("true") | Some("1") => true,
+            Some("false") | Some("0") => false,
+            Some(other) => bail!("HOSO_SEED_DEMO must be true or false, got {other:?}"),
+        };
+        Ok(Config {
+            listen,
+            public_url,
+            data_dir,
+            database_url,
+            session_idle: Duration::from_secs(60 * number("HOSO_SESSION_IDLE_MINUTES", 30u64)?),
+            session_absolute: Duration::from_secs(3600 * number("HOSO_SESSION_ABSOLUTE_HOURS", 12u64)?),
+            enrolment_code_validity: Duration::from_secs(86400 * number("HOSO_ENROLMENT_CODE_DAYS", 14u64)?),
+            seed_demo,
+            max_body_bytes: number("HOSO_MAX_BODY_BYTES", 64 * 1024usize)?,
+            db_max_connections: number("HOSO_DB_MAX_CONNECTIONS", 8u32)?,
+            log_json,
+        })
+    }
+
+    /// A configuration for tests: a given database, everything else default.
+    pub fn for_tests(database_url: &str, data_dir: PathBuf) -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            public_url: Url::parse("http://localhost:3000").unwrap_or_else(|_| unreachable_url()),
+            data_dir,
+            database_url: database_url.to_string(),
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 3600),
+            enrolment_code_validity: Duration::from_secs(14 * 86400),
+            seed_demo: false,
+            max_body_bytes: 64 * 1024,
+            db_max_connections: 4,
+            log_json: false,
+        }
+    }
+
+    /// The WebAuthn relying-party id: the public URL's host.
+    pub fn rp_id(&self) -> &str {
+        self.public_url.host_str().unwrap_or("localhost")
+    }
+
+    /// Cookies are `Secure`; browsers accept that on https and on http://localhost.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+#[expect(clippy::panic, reason = "a literal URL that parses; only reachable if the url crate breaks")]
+fn unreachable_url() -> Url {
+    panic!("static test URL failed to parse")
+}

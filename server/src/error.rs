@@ -1,0 +1,37 @@
+//! Service errors and their one mapping to the user-safe [`app::error::AppError`].
+//! Internal details are logged here and never sent.
+
+use app::error::AppError;
+
+use crate::policy::DenyReason;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("not authenticated")]
+    Unauthenticated,
+    #[error("forbidden: {0}")]
+    Forbidden(DenyReason),
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl From<ServiceError> for AppError {
+    fn from(error: ServiceError) -> AppError {
+        match error {
+            ServiceError::Unauthenticated => AppError::Unauthenticated,
+            ServiceError::Forbidden(DenyReason::NotAuthenticated) => AppError::Unauthenticated,
+            ServiceError::Forbidden(_) => AppError::Forbidden,
+            ServiceError::NotFound => AppError::NotFound,
+            ServiceError::BadRequest(_) => AppError::BadRequest,
+            ServiceError::Store(error) => {
+                tracing::error!(%error, "storage failure");
+                AppError::Unavailable
+            }
+        }
+    }
+}

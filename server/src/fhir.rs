@@ -1,0 +1,162 @@
+//! FHIR R4 helpers: which indexed columns a resource gets when it is stored.
+
+use serde_json::Value;
+
+use crate::policy::Category;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FhirError {
+    #[error("resource has no resourceType")]
+    MissingResourceType,
+    #[error("resource type {0} is not stored as clinical data")]
+    UnsupportedType(String),
+    #[error("resource has no id")]
+    MissingId,
+}
+
+/// The indexed columns of a clinical resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexFields {
+    pub resource_type: String,
+    pub id: String,
+    pub category: Category,
+    pub code: Option<String>,
+    pub effective_date: Option<String>,
+    pub encounter_id: Option<String>,
+    pub status: Option<String>,
+}
+
+fn text<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
+    value.pointer(pointer).and_then(Value::as_str)
+}
+
+/// The category a resource belongs to for consent purposes.
+pub fn category_of(resource_type: &str, resource: &Value) -> Option<Category> {
+    Some(match resource_type {
+        "AllergyIntolerance" => Category::Allergies,
+        "Condition" => Category::Conditions,
+        "MedicationRequest" | "MedicationStatement" => Category::Medications,
+        "Immunization" => Category::Immunizations,
+        "Observation" | "DiagnosticReport" => {
+            let _ = resource;
+            Category::LabResults
+        }
+        "Encounter" | "Procedure" => Category::Visits,
+        "DocumentReference" => Category::Documents,
+        _ => return None,
+    })
+}
+
+/// The first coding's code of a CodeableConcept at `pointer`.
+fn first_code(resource: &Value, pointer: &str) -> Option<String> {
+    text(resource, &format!("{pointer}/coding/0/code")).map(str::to_string)
+}
+
+/// Cuts a FHIR date or dateTime to its date part.
+fn date_part(value: &str) -> String {
+    value.get(..10).unwrap_or(value).to_string()
+}
+
+pub fn index(resource: &Value) -> Result<IndexFields, FhirError> {
+    let resource_type = text(resource, "/resourceType").ok_or(FhirError::MissingResourceType)?;
+    let id = text(resource, "/id").ok_or(FhirError::MissingId)?.to_string();
+    let category =
+        category_of(resource_type, resource).ok_or_else(|| FhirError::UnsupportedType(resource_type.to_string()))?;
+    let code = match resource_type {
+        "Immunization" => first_code(resource, "/vaccineCode"),
+        "MedicationRequest" | "MedicationStatement" => first_code(resource, "/medicationCodeableConcept"),
+        "Encounter" => text(resource, "/class/code").map(str::to_string),
+        "DocumentReference" => first_code(resource, "/type"),
+        _ => first_code(resource, "/code"),
+    };
+    let effective = match resource_type {
+        "Immunization" => text(resource, "/occurrenceDateTime"),
+        "AllergyIntolerance" => text(resource, "/recordedDate").or_else(|| text(resource, "/onsetDateTime")),
+        "Condition" => text(resource, "/onsetDateTime").or_else(|| text(resource, "/recordedDate")),
+        "MedicationRequest" => text(resource, "/authoredOn"),
+        "MedicationStatement" => text(resource, "/effectiveDateTime").or_else(|| text(resource, "/dateAsserted")),
+        "Observation" => text(resource, "/effectiveDateTime").or_else(|| text(resource, "/issued")),
+        "DiagnosticReport" => text(resource, "/effectiveDateTime").or_else(|| text(resource, "/issued")),
+        "Encounter" => text(resource, "/period/start"),
+        "Procedure" => text(resource, "/performedDateTime").or_else(|| text(resource, "/performedPeriod/start")),
+        "DocumentReference" => text(resource, "/date"),
+        _ => None,
+    };
+    let encounter_reference = match resource_type {
+        "DocumentReference" => text(resource, "/context/encounter/0/reference"),
+        "Encounter" => None,
+        _ => text(resource, "/encounter/reference"),
+    };
+    let encounter_id = encounter_reference
+        .and_then(|reference| reference.strip_prefix("Encounter/"))
+        .map(str::to_string);
+    let status = match resource_type {
+        "AllergyIntolerance" | "Condition" => first_code(resource, "/clinicalStatus"),
+        _ => text(resource, "/status").map(str::to_string),
+    };
+    Ok(IndexFields {
+        resource_type: resource_type.to_string(),
+        id,
+        category,
+        code,
+        effective_date: effective.map(date_part),
+        encounter_id,
+        status,
+    })
+}
+
+/// The minimal FHIR Patient resource for a stored patient.
+pub fn patient_resource(patient: &crate::store::patient::PatientRow) -> Value {
+    serde_json::json!({
+        "resourceType": "Patient",
+        "id": patient.patient_id,
+        "identifier": [{
+            "system": "https://fhir.hl7.org.vn/core/sid/cccd",
+            "value": patient.cccd,
+        }],
+        "name": [{ "family": patient.family_name, "given": patient.given_names.split(' ').collect::<Vec<_>>(), "text": patient.full_name() }],
+        "gender": patient.sex,
+        "birthDate": patient.birth_date,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_immunization_is_indexed_by_vaccine_code_and_date() {
+        let resource = serde_json::json!({
+            "resourceType": "Immunization", "id": "i1", "status": "completed",
+            "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "208"}]},
+            "occurrenceDateTime": "2021-08-01T09:00:00+07:00"
+        });
+        let fields = index(&resource).unwrap();
+        assert_eq!(fields.category, Category::Immunizations);
+        assert_eq!(fields.code.as_deref(), Some("208"));
+        assert_eq!(fields.effective_date.as_deref(), Some("2021-08-01"));
+        assert_eq!(fields.status.as_deref(), Some("completed"));
+    }
+
+    #[test]
+    fn a_lab_result_keeps_its_encounter() {
+        let resource = serde_json::json!({
+            "resourceType": "Observation", "id": "o1", "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": "1558-6"}]},
+            "encounter": {"reference": "Encounter/e1"}, "effectiveDateTime": "2025-01-02"
+        });
+        let fields = index(&resource).unwrap();
+        assert_eq!(fields.category, Category::LabResults);
+        assert_eq!(fields.encounter_id.as_deref(), Some("e1"));
+    }
+
+    #[test]
+    fn unknown_types_and_missing_ids_are_refused() {
+        assert_eq!(
+            index(&serde_json::json!({"resourceType": "Basic", "id": "b"})),
+            Err(FhirError::UnsupportedType("Basic".into()))
+        );
+        assert_eq!(index(&serde_json::json!({"resourceType": "Condition"})), Err(FhirError::MissingId));
+        assert_eq!(index(&serde_json::json!({"id": "x"})), Err(FhirError::MissingResourceType));
+    }
+}

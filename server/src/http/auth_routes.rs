@@ -1,0 +1,147 @@
+//! Authentication routes (JSON for the passkey ceremonies; HTML forms for sign-out, passkey
+//! removal and language). Each handler reads the request metadata, calls one service function,
+//! and maps the result.
+
+use app::dto::{CeremonyFinish, CeremonyStarted, EnrolStart};
+use app::i18n::{Lang, LANG_COOKIE};
+use app::port::RequestMeta;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form, Json};
+use serde::Deserialize;
+
+use super::AppState;
+use crate::auth::passkeys::IssuedSession;
+use crate::auth::session::{clear_cookie, set_cookie};
+use crate::auth::AuthError;
+
+/// The static baseline route of the benchmark, and a liveness probe.
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, AuthError> {
+    match payload {
+        Ok(Json(value)) => Ok(value),
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AuthError::TooLarge),
+        Err(_) => Err(AuthError::BadRequest("malformed JSON body")),
+    }
+}
+
+fn with_session(session: IssuedSession) -> Response {
+    let mut response = Json(serde_json::json!({ "ok": true })).into_response();
+    if let Ok(value) = HeaderValue::from_str(&set_cookie(&session.token, session.max_age_secs)) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+pub async fn enrol_start(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    payload: Result<Json<EnrolStart>, JsonRejection>,
+) -> Result<Json<CeremonyStarted>, AuthError> {
+    let request = body(payload)?;
+    Ok(Json(state.portal.enrol_start(&meta, &request.cccd, &request.code).await?))
+}
+
+pub async fn enrol_finish(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    payload: Result<Json<CeremonyFinish>, JsonRejection>,
+) -> Result<Response, AuthError> {
+    let finish = body(payload)?;
+    Ok(with_session(state.portal.enrol_finish(&meta, finish).await?))
+}
+
+pub async fn sign_in_start(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+) -> Result<Json<CeremonyStarted>, AuthError> {
+    Ok(Json(state.portal.sign_in_start(&meta).await?))
+}
+
+pub async fn sign_in_finish(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    payload: Result<Json<CeremonyFinish>, JsonRejection>,
+) -> Result<Response, AuthError> {
+    let finish = body(payload).map_err(|error| match error {
+        AuthError::TooLarge => AuthError::TooLarge,
+        _ => AuthError::SignInFailed("malformed body"),
+    })?;
+    Ok(with_session(state.portal.sign_in_finish(&meta, finish).await?))
+}
+
+pub async fn add_passkey_start(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+) -> Result<Json<CeremonyStarted>, AuthError> {
+    Ok(Json(state.portal.add_passkey_start(&meta).await?))
+}
+
+pub async fn add_passkey_finish(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    payload: Result<Json<CeremonyFinish>, JsonRejection>,
+) -> Result<Json<serde_json::Value>, AuthError> {
+    let finish = body(payload)?;
+    state.portal.add_passkey_finish(&meta, finish).await?;
+    Ok(Json(serde_json::json!({ "ok": true })))
+}
+
+#[derive(Deserialize)]
+pub struct RemovePasskeyForm {
+    passkey_id: String,
+}
+
+/// HTML form: removes a passkey and goes back to the list with the outcome in the query.
+pub async fn remove_passkey(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Form(form): Form<RemovePasskeyForm>,
+) -> Response {
+    match state.portal.remove_passkey(&meta, &form.passkey_id).await {
+        Ok(()) => Redirect::to("/account/passkeys?status=removed").into_response(),
+        Err(AuthError::LastPasskey) => Redirect::to("/account/passkeys?error=last_passkey").into_response(),
+        Err(AuthError::NotSignedIn) => Redirect::to("/").into_response(),
+        Err(AuthError::BadRequest(_)) => Redirect::to("/account/passkeys?error=bad_request").into_response(),
+        Err(other) => other.into_response(),
+    }
+}
+
+/// HTML form: signs out and clears the cookie.
+pub async fn sign_out(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>) -> Response {
+    let outcome = state.portal.sign_out(&meta).await;
+    let mut response = match outcome {
+        Ok(()) => Redirect::to("/?signed_out=1").into_response(),
+        Err(error) => error.into_response(),
+    };
+    if let Ok(value) = HeaderValue::from_str(&clear_cookie()) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+#[derive(Deserialize)]
+pub struct LanguageQuery {
+    to: String,
+    back: Option<String>,
+}
+
+/// Sets the language cookie and goes back to the page the person was on (same-site paths only).
+pub async fn switch_language(Query(query): Query<LanguageQuery>, _headers: HeaderMap) -> Response {
+    let lang = Lang::from_code(&query.to).unwrap_or_default();
+    let back = query
+        .back
+        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    let mut response = Redirect::to(&back).into_response();
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}

@@ -1,0 +1,61 @@
+//! The HTTP surface: axum routes for authentication and health checks, the Leptos app and its
+//! server functions, and the middleware every request passes (request id, security headers,
+//! host and origin checks, body limit, request metadata).
+
+pub mod auth_routes;
+pub mod security;
+
+use std::sync::Arc;
+
+use app::port::Port;
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+use crate::service::Portal;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub portal: Arc<Portal>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let port = Port(state.portal.clone());
+    let max_body = state.portal.config.max_body_bytes;
+    let leptos_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(auth_routes::health))
+        .route("/lang", get(auth_routes::switch_language))
+        .route("/auth/enrol/start", post(auth_routes::enrol_start))
+        .route("/auth/enrol/finish", post(auth_routes::enrol_finish))
+        .route("/auth/signin/start", post(auth_routes::sign_in_start))
+        .route("/auth/signin/finish", post(auth_routes::sign_in_finish))
+        .route("/auth/passkeys/start", post(auth_routes::add_passkey_start))
+        .route("/auth/passkeys/finish", post(auth_routes::add_passkey_finish))
+        .route("/auth/passkeys/remove", post(auth_routes::remove_passkey))
+        .route("/auth/logout", post(auth_routes::sign_out))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(port.clone()),
+            move || app::shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::request_meta))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::guard))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
+        .layer(axum::middleware::from_fn(security::trace))
+        .with_state(state)
+}

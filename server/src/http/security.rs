@@ -1,0 +1,119 @@
+//! Middleware. Guarantees for every response: a request id; CSP with a per-request nonce,
+//! `frame-ancestors 'none'`, `nosniff`, a strict referrer policy; `Cache-Control: no-store` on
+//! everything except the versioned static bundle. Unsafe methods from another origin are refused.
+//! Requests under a host other than the public URL's are redirected there (passkeys need it).
+//! Logs carry method, path (never the query), status, latency and request id: no bodies, no cookies.
+
+use std::time::Instant;
+
+use app::port::{CspNonce, RequestMeta, SessionToken};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use rand::RngCore;
+
+use super::AppState;
+use crate::auth::session::token_from_cookie_header;
+
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+fn random(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buffer);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buffer)
+}
+
+/// Outermost: request id, and one log line per request.
+pub async fn trace(mut request: Request, next: Next) -> Response {
+    let request_id = random(12);
+    request.extensions_mut().insert(RequestId(request_id.clone()));
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = Instant::now();
+    let mut response = next.run(request).await;
+    let status = response.status().as_u16();
+    let micros = started.elapsed().as_micros();
+    if path != "/healthz" {
+        tracing::info!(request_id = %request_id, %method, %path, status, micros, "request");
+    }
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+/// Host redirect and cross-origin refusal, before anything else runs.
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let public = &state.portal.config.public_url;
+    let expected_host = match public.port() {
+        Some(port) => format!("{}:{port}", public.host_str().unwrap_or_default()),
+        None => public.host_str().unwrap_or_default().to_string(),
+    };
+    let host = request.headers().get(header::HOST).and_then(|value| value.to_str().ok()).map(str::to_string);
+    if let Some(host) = host {
+        if !host.eq_ignore_ascii_case(&expected_host) {
+            if matches!(*request.method(), Method::GET | Method::HEAD) {
+                let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let origin = public.origin().ascii_serialization();
+                return Redirect::permanent(&format!("{origin}{path}")).into_response();
+            }
+            return (StatusCode::MISDIRECTED_REQUEST, "Use the portal's public address.").into_response();
+        }
+    }
+    if !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let origin = request.headers().get(header::ORIGIN).and_then(|value| value.to_str().ok());
+        if let Some(origin) = origin {
+            if origin != public.origin().ascii_serialization() {
+                return (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// Request metadata for the app (session cookie, request id, the one clock reading, CSP nonce)
+/// and the security headers of the response.
+pub async fn request_meta(State(state): State<AppState>, mut request: Request<Body>, next: Next) -> Response {
+    let now_ms = state.portal.clock.now_ms();
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_else(|| random(12));
+    let session_token = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(token_from_cookie_header)
+        .map(SessionToken);
+    let nonce = random(16);
+    request.extensions_mut().insert(RequestMeta { session_token, request_id, now_ms });
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let static_asset = request.uri().path().starts_with("/pkg/") || request.uri().path() == "/favicon.svg";
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
+    if state.portal.config.public_url.scheme() == "https" {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    if !static_asset {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

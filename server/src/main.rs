@@ -1,0 +1,136 @@
+//! `server`: serves the portal, or runs one maintenance command.
+//!
+//! ```text
+//! server                                  serve (migrate, seed demo data on first start)
+//! server migrate                          apply migrations and exit
+//! server issue-enrolment-code --cccd N    issue a one-time enrolment code for the patient with CCCD N
+//! server bench-populate --patients N --entries M
+//!                                         fill the database with a synthetic population (benchmarks)
+//! ```
+
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use server::config::Config;
+use server::service::{Clock, SystemClock};
+use server::store::{self, Store};
+
+fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,hyper=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    if config.log_json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|arg| arg == name).and_then(|index| args.get(index + 1)).cloned()
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    init_tracing(&config);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("serve") => serve(config).await,
+        Some("migrate") => {
+            let store = Store::connect(&config.database_url, 1).await?;
+            store.migrate().await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Some("issue-enrolment-code") => {
+            let cccd = flag(&args, "--cccd").context("usage: server issue-enrolment-code --cccd <12 digits>")?;
+            issue_code(config, &cccd).await
+        }
+        Some("bench-populate") => {
+            let patients = flag(&args, "--patients").and_then(|n| n.parse().ok()).unwrap_or(10_000);
+            let entries = flag(&args, "--entries").and_then(|n| n.parse().ok()).unwrap_or(50);
+            bench_populate(config, patients, entries).await
+        }
+        Some(other) => bail!("unknown command {other:?}; see the README"),
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let site_root = std::env::var("HOSO_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    let listen = config.listen;
+    let public_url = config.public_url.clone();
+    let data_dir = config.data_dir.clone();
+    let seed_demo = config.seed_demo;
+    let valid_ms = i64::try_from(config.enrolment_code_validity.as_millis()).unwrap_or(i64::MAX);
+    let (router, portal) = server::assemble(config, &site_root, clock.clone())
+        .await
+        .context("start-up failed")?;
+    if seed_demo {
+        let now = clock.now_ms();
+        let codes = server::seed::seed_demo_if_empty(&portal.store, now, valid_ms).await.context("seeding demo data failed")?;
+        if !codes.is_empty() {
+            let expires = chrono::DateTime::from_timestamp_millis(now + valid_ms)
+                .map(|t| t.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+            server::seed::write_codes_file(&data_dir, &codes, &expires)?;
+            tracing::info!(people = codes.len(), "demo data seeded");
+        }
+        if let Ok(text) = std::fs::read_to_string(data_dir.join(server::seed::DEMO_CODES_FILE)) {
+            println!("\n{text}");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    println!("hoso is serving on http://{listen} — open {public_url} in your browser");
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await.context("server error")?;
+    portal.store.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn issue_code(config: Config, cccd: &str) -> anyhow::Result<()> {
+    let cccd = server::cccd::parse(cccd).context("a CCCD has exactly 12 digits")?;
+    let store = Store::connect(&config.database_url, 1).await?;
+    store.migrate().await?;
+    let now = SystemClock.now_ms();
+    let valid_ms = i64::try_from(config.enrolment_code_validity.as_millis()).unwrap_or(i64::MAX);
+    let mut tx = store.begin().await?;
+    let patient = store::patient::by_cccd(&mut tx, &cccd).await?.context("no patient has this CCCD")?;
+    if patient.account_id.is_some() {
+        bail!("this patient has already enrolled");
+    }
+    let code =
+        server::seed::issue_enrolment_code(&mut tx, server::seed::Enrols::Patient(patient.patient_id), &cccd, now, valid_ms)
+            .await?;
+    tx.commit().await?;
+    println!("{code}");
+    Ok(())
+}
+
+async fn bench_populate(config: Config, patients: usize, entries: usize) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url, 1).await?;
+    store.migrate().await?;
+    let now = SystemClock.now_ms();
+    let today = chrono::Utc::now().date_naive();
+    let started = std::time::Instant::now();
+    let mut written = 0usize;
+    let mut resources = 0usize;
+    let mut tx = store.begin().await?;
+    for patient in server::seed::generate::synthetic_patients(7, patients, entries, today) {
+        resources += patient.resources.len();
+        server::seed::insert_patient(&mut tx, &patient, now).await?;
+        written += 1;
+        if written % 500 == 0 {
+            tx.commit().await?;
+            tx = store.begin().await?;
+            eprintln!("  {written}/{patients} people, {resources} clinical entries");
+        }
+    }
+    tx.commit().await?;
+    println!("populated {written} people and {resources} clinical entries in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! The service layer: the only way from an entry point to data.
+//!
+//! Every read of health data follows one path: session → actor → policy decision → store → audit
+//! row, the audit row written in the same transaction as the read (a refusal is audited too, and
+//! committed). Entry points receive [`Authorized`] values and translate them; they hold no rules.
+
+pub mod mapping;
+mod port;
+pub mod record;
+
+use std::sync::Arc;
+
+use app::port::RequestMeta;
+use futures_util::future::BoxFuture;
+use webauthn_rs::Webauthn;
+
+use crate::audit::{self, AuditEvent};
+use crate::config::Config;
+use crate::error::ServiceError;
+use crate::policy::{self, Action, Actor, Authorized, Category, Decision, Resource};
+use crate::store::account::Principal;
+use crate::store::{self as store, Conn, Store, StoreError};
+
+/// A source of the current time in unix milliseconds; tests move it.
+pub trait Clock: Send + Sync + 'static {
+    fn now_ms(&self) -> i64;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
+    }
+}
+
+/// How long the session's `last_seen_at` may lag before a request writes it again.
+const TOUCH_INTERVAL_MS: i64 = 60_000;
+
+pub struct Portal {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub webauthn: Arc<Webauthn>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// What a read is about, as the entry point named it.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// The caller's own record (`patient_id = None` in a server function).
+    Own,
+    /// A patient named by id.
+    Patient(String),
+    /// A clinical resource named by id (e.g. a visit).
+    Resource(String),
+}
+
+/// The signed-in actor with the session it came from.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub actor: Actor,
+    pub principal: Principal,
+    pub token_hash: String,
+}
+
+impl Portal {
+    pub fn new(store: Store, config: Arc<Config>, webauthn: Arc<Webauthn>, clock: Arc<dyn Clock>) -> Portal {
+        Portal { store, config, webauthn, clock }
+    }
+
+    /// Resolves the request's session. No cookie: `Ok(None)`. A cookie that names no live session:
+    /// `Unauthenticated` (never treated as anonymous).
+    pub async fn session(&self, meta: &RequestMeta) -> Result<Option<Session>, ServiceError> {
+        let Some(token) = &meta.session_token else { return Ok(None) };
+        let token_hash = crate::auth::session::hash_token(&token.0);
+        let now = meta.now_ms;
+        let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
+        let Some(row) = store::session::find(&mut conn, &token_hash).await? else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        let idle_ms = i64::try_from(self.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+        if now >= row.absolute_expires_at || now - row.last_seen_at >= idle_ms {
+            drop(conn);
+            let mut tx = self.store.begin().await?;
+            store::session::delete(&mut tx, &token_hash).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Err(ServiceError::Unauthenticated);
+        }
+        let Some(principal) = store::account::principal(&mut conn, &row.account_id).await? else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        drop(conn);
+        if now - row.last_seen_at >= TOUCH_INTERVAL_MS {
+            let mut tx = self.store.begin().await?;
+            store::session::touch(&mut tx, &token_hash, now).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+        }
+        let actor = actor_of(&principal);
+        Ok(Some(Session { actor, principal, token_hash }))
+    }
+
+    /// The actor behind the request: `Anonymous` without a cookie.
+    pub async fn actor(&self, meta: &RequestMeta) -> Result<Actor, ServiceError> {
+        Ok(self.session(meta).await?.map(|session| session.actor).unwrap_or(Actor::Anonymous))
+    }
+
+    /// The one guarded read. Resolves the target to a patient, asks the policy about every
+    /// category, and either loads the data and audits each allowed category, or audits the
+    /// refusal; both in one transaction.
+    pub async fn guarded_read<T, F>(
+        &self,
+        meta: &RequestMeta,
+        target: Target,
+        categories: &[Category],
+        load: F,
+    ) -> Result<Authorized<T>, ServiceError>
+    where
+        T: Send,
+        F: for<'c> FnOnce(&'c mut Conn, String) -> BoxFuture<'c, Result<T, StoreError>> + Send,
+    {
+        let now = meta.now_ms;
+        let actor = match self.actor(meta).await {
+            Ok(actor) => actor,
+            Err(ServiceError::Unauthenticated) => Actor::Anonymous,
+            Err(other) => return Err(other),
+        };
+        let mut tx = self.store.begin().await?;
+        let (patient_id, resource_id) = resolve_target(&mut tx, &actor, &target).await?;
+        let mut permit = None;
+        for category in categories {
+            let resource = Resource { patient_id: patient_id.as_deref(), category: *category };
+            match policy::decide(&actor, &resource, Action::Read, now) {
+                Decision::Allow(allowed) => permit = permit.or(Some(allowed)),
+                Decision::Deny(reason) => {
+                    // Record the refusal for every category asked for, then refuse.
+                    for category in categories {
+                        audit::record(
+                            &mut tx,
+                            AuditEvent::ReadDenied {
+                                actor: &actor,
+                                patient_id: patient_id.as_deref(),
+                                category: *category,
+                                resource_id: resource_id.as_deref(),
+                                reason,
+                            },
+                            &meta.request_id,
+                            now,
+                        )
+                        .await?;
+                    }
+                    tx.commit().await.map_err(StoreError::from)?;
+                    tracing::info!(reason = reason.as_str(), "read refused");
+                    return Err(ServiceError::Forbidden(reason));
+                }
+            }
+        }
+        let (Some(permit), Some(patient_id)) = (permit, patient_id) else {
+            return Err(ServiceError::Forbidden(policy::DenyReason::NoRuleAllows));
+        };
+        let value = load(&mut tx, patient_id.clone()).await?;
+        for category in categories {
+            audit::record(
+                &mut tx,
+                AuditEvent::ReadAllowed {
+                    actor: &actor,
+                    patient_id: &patient_id,
+                    category: *category,
+                    resource_id: resource_id.as_deref(),
+                    basis: permit.basis(),
+                },
+                &meta.request_id,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(Authorized::new(permit, value))
+    }
+}
+
+/// The actor for a stored principal.
+pub fn actor_of(principal: &Principal) -> Actor {
+    let account_id = principal.account.account_id.clone();
+    let active = principal.account.status == "active";
+    match principal.account.role.as_str() {
+        "citizen" => Actor::Citizen { account_id, patient_id: principal.patient_id.clone(), active },
+        "clinician" => Actor::Clinician { account_id, facility_id: principal.facility_id.clone(), active },
+        "administrator" => Actor::Administrator { account_id, active },
+        _ => Actor::Anonymous,
+    }
+}
+
+/// Which patient a target names, and the resource id for the log. Unknown targets resolve to
+/// `None`, which the policy refuses like any other record that is not the caller's.
+async fn resolve_target(
+    conn: &mut Conn,
+    actor: &Actor,
+    target: &Target,
+) -> Result<(Option<String>, Option<String>), ServiceError> {
+    Ok(match target {
+        Target::Own => match actor {
+            Actor::Citizen { patient_id, .. } => (patient_id.clone(), None),
+            _ => (None, None),
+        },
+        Target::Patient(patient_id) => {
+            let exists = store::patient::by_id(conn, patient_id).await?.is_some();
+            (exists.then(|| patient_id.clone()), None)
+        }
+        Target::Resource(resource_id) => {
+            let owner = store::clinical::owner_of(conn, resource_id).await?;
+            (owner.map(|(patient_id, _)| patient_id), Some(resource_id.clone()))
+        }
+    })
+}

@@ -1,0 +1,91 @@
+//! Record use cases: what a person sees of a record, each through [`Portal::guarded_read`].
+
+use app::dto::{Overview, Vaccinations, VisitDetail, Visits};
+use app::port::RequestMeta;
+
+use super::mapping;
+use super::{Portal, Target};
+use crate::error::ServiceError;
+use crate::policy::{Authorized, Category};
+use crate::store::{self, StoreError};
+
+/// How many visits the overview lists.
+const LATEST_VISITS: usize = 5;
+
+fn target(patient_id: Option<String>) -> Target {
+    match patient_id {
+        None => Target::Own,
+        Some(id) => Target::Patient(id),
+    }
+}
+
+async fn patient(conn: &mut store::Conn, patient_id: &str) -> Result<store::patient::PatientRow, StoreError> {
+    store::patient::by_id(conn, patient_id).await?.ok_or(StoreError::NotFound)
+}
+
+impl Portal {
+    pub async fn overview(&self, meta: &RequestMeta, patient_id: Option<String>) -> Result<Authorized<Overview>, ServiceError> {
+        const CATEGORIES: [Category; 5] =
+            [Category::Administrative, Category::Allergies, Category::Conditions, Category::Medications, Category::Visits];
+        self.guarded_read(meta, target(patient_id), &CATEGORIES, |conn, patient_id| {
+            Box::pin(async move {
+                let patient = patient(conn, &patient_id).await?;
+                let rows = store::clinical::by_patient(
+                    conn,
+                    &patient_id,
+                    &["allergies", "conditions", "medications", "visits"],
+                )
+                .await?;
+                Ok(mapping::overview(&patient, &rows, LATEST_VISITS))
+            })
+        })
+        .await
+    }
+
+    pub async fn vaccinations(
+        &self,
+        meta: &RequestMeta,
+        patient_id: Option<String>,
+    ) -> Result<Authorized<Vaccinations>, ServiceError> {
+        self.guarded_read(meta, target(patient_id), &[Category::Administrative, Category::Immunizations], |conn, patient_id| {
+            Box::pin(async move {
+                let patient = patient(conn, &patient_id).await?;
+                let rows = store::clinical::by_patient(conn, &patient_id, &["immunizations"]).await?;
+                Ok(mapping::vaccinations(&patient, &rows))
+            })
+        })
+        .await
+    }
+
+    pub async fn visits(&self, meta: &RequestMeta, patient_id: Option<String>) -> Result<Authorized<Visits>, ServiceError> {
+        self.guarded_read(meta, target(patient_id), &[Category::Administrative, Category::Visits], |conn, patient_id| {
+            Box::pin(async move {
+                let patient = patient(conn, &patient_id).await?;
+                let rows = store::clinical::by_patient(conn, &patient_id, &["visits"]).await?;
+                Ok(mapping::visits(&patient, &rows))
+            })
+        })
+        .await
+    }
+
+    pub async fn visit_detail(&self, meta: &RequestMeta, visit_id: String) -> Result<Authorized<VisitDetail>, ServiceError> {
+        const CATEGORIES: [Category; 5] =
+            [Category::Visits, Category::Conditions, Category::LabResults, Category::Medications, Category::Documents];
+        let target = Target::Resource(visit_id.clone());
+        self.guarded_read(meta, target, &CATEGORIES, move |conn, patient_id| {
+            Box::pin(async move {
+                let encounter = store::clinical::by_id(conn, &visit_id).await?.ok_or(StoreError::NotFound)?;
+                if encounter.resource_type != "Encounter" || encounter.patient_id != patient_id {
+                    return Err(StoreError::NotFound);
+                }
+                let related = store::clinical::by_encounter(conn, &patient_id, &visit_id).await?;
+                mapping::visit_detail(&encounter, &related)
+            })
+        })
+        .await
+        .map_err(|error| match error {
+            ServiceError::Store(StoreError::NotFound) => ServiceError::NotFound,
+            other => other,
+        })
+    }
+}

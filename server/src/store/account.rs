@@ -1,0 +1,182 @@
+//! Accounts, staff records and passkeys.
+
+use sqlx::Row;
+
+use super::{Conn, StoreError};
+
+#[derive(Clone, Debug)]
+pub struct AccountRow {
+    pub account_id: String,
+    pub role: String,
+    pub display_name: String,
+    pub user_handle: String,
+    pub status: String,
+}
+
+/// The signed-in principal: an account with what it is linked to.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub account: AccountRow,
+    pub patient_id: Option<String>,
+    pub facility_id: Option<String>,
+}
+
+pub async fn insert(conn: &mut Conn, account: &AccountRow, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into account (account_id, role, display_name, user_handle, status, created_at) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&account.account_id)
+    .bind(&account.role)
+    .bind(&account.display_name)
+    .bind(&account.user_handle)
+    .bind(&account.status)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn principal(conn: &mut Conn, account_id: &str) -> Result<Option<Principal>, StoreError> {
+    let row = sqlx::query(
+        "select a.account_id, a.role, a.display_name, a.user_handle, a.status, p.patient_id, c.facility_id
+         from account a
+         left join patient p on p.account_id = a.account_id
+         left join clinician c on c.account_id = a.account_id
+         where a.account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|row| -> Result<Principal, StoreError> {
+        Ok(Principal {
+            account: AccountRow {
+                account_id: row.try_get("account_id")?,
+                role: row.try_get("role")?,
+                display_name: row.try_get("display_name")?,
+                user_handle: row.try_get("user_handle")?,
+                status: row.try_get("status")?,
+            },
+            patient_id: row.try_get("patient_id")?,
+            facility_id: row.try_get("facility_id")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn account_id_by_user_handle(conn: &mut Conn, user_handle: &str) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar("select account_id from account where user_handle = $1")
+        .bind(user_handle)
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn insert_facility(conn: &mut Conn, facility_id: &str, name: &str, province_code: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query("insert into facility (facility_id, name, province_code, created_at) values ($1, $2, $3, $4)")
+        .bind(facility_id)
+        .bind(name)
+        .bind(province_code)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_clinician(
+    conn: &mut Conn,
+    clinician_id: &str,
+    account_id: &str,
+    facility_id: &str,
+    full_name: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("insert into clinician (clinician_id, account_id, facility_id, full_name, created_at) values ($1, $2, $3, $4, $5)")
+        .bind(clinician_id)
+        .bind(account_id)
+        .bind(facility_id)
+        .bind(full_name)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+pub struct PasskeyRow {
+    pub passkey_id: String,
+    pub account_id: String,
+    pub credential_id: String,
+    pub name: String,
+    pub credential_json: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+fn passkey_from_row(row: &sqlx::any::AnyRow) -> Result<PasskeyRow, StoreError> {
+    Ok(PasskeyRow {
+        passkey_id: row.try_get("passkey_id")?,
+        account_id: row.try_get("account_id")?,
+        credential_id: row.try_get("credential_id")?,
+        name: row.try_get("name")?,
+        credential_json: row.try_get("credential_json")?,
+        created_at: row.try_get("created_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+    })
+}
+
+const PASSKEY_COLUMNS: &str = "passkey_id, account_id, credential_id, name, credential_json, created_at, last_used_at";
+
+pub async fn insert_passkey(conn: &mut Conn, passkey: &PasskeyRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into passkey (passkey_id, account_id, credential_id, name, credential_json, created_at, last_used_at)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&passkey.passkey_id)
+    .bind(&passkey.account_id)
+    .bind(&passkey.credential_id)
+    .bind(&passkey.name)
+    .bind(&passkey.credential_json)
+    .bind(passkey.created_at)
+    .bind(passkey.last_used_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn passkeys_of(conn: &mut Conn, account_id: &str) -> Result<Vec<PasskeyRow>, StoreError> {
+    let rows = sqlx::query(&format!("select {PASSKEY_COLUMNS} from passkey where account_id = $1 order by created_at, passkey_id"))
+        .bind(account_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(passkey_from_row).collect()
+}
+
+pub async fn passkey_by_credential_id(conn: &mut Conn, credential_id: &str) -> Result<Option<PasskeyRow>, StoreError> {
+    let row = sqlx::query(&format!("select {PASSKEY_COLUMNS} from passkey where credential_id = $1"))
+        .bind(credential_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(passkey_from_row).transpose()
+}
+
+pub async fn update_passkey_use(conn: &mut Conn, passkey_id: &str, credential_json: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query("update passkey set credential_json = $1, last_used_at = $2 where passkey_id = $3")
+        .bind(credential_json)
+        .bind(now)
+        .bind(passkey_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes a passkey of this account unless it is the account's last one. Returns whether it was deleted.
+pub async fn delete_passkey_keeping_one(conn: &mut Conn, account_id: &str, passkey_id: &str) -> Result<bool, StoreError> {
+    let result = sqlx::query(
+        "delete from passkey where passkey_id = $1 and account_id = $2
+         and (select count(*) from passkey where account_id = $2) > 1",
+    )
+    .bind(passkey_id)
+    .bind(account_id)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}

@@ -1,0 +1,74 @@
+//! One-time enrolment codes (stored as SHA-256).
+
+use sqlx::Row;
+
+use super::{Conn, StoreError};
+
+#[derive(Clone, Debug)]
+pub struct EnrolmentCodeRow {
+    pub enrolment_code_id: String,
+    pub cccd: String,
+    pub patient_id: Option<String>,
+    pub account_id: Option<String>,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+pub async fn insert(conn: &mut Conn, code_hash: &str, code: &EnrolmentCodeRow, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into enrolment_code (enrolment_code_id, code_hash, cccd, patient_id, account_id, expires_at, used_at, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&code.enrolment_code_id)
+    .bind(code_hash)
+    .bind(&code.cccd)
+    .bind(&code.patient_id)
+    .bind(&code.account_id)
+    .bind(code.expires_at)
+    .bind(code.used_at)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<EnrolmentCodeRow, StoreError> {
+    Ok(EnrolmentCodeRow {
+        enrolment_code_id: row.try_get("enrolment_code_id")?,
+        cccd: row.try_get("cccd")?,
+        patient_id: row.try_get("patient_id")?,
+        account_id: row.try_get("account_id")?,
+        expires_at: row.try_get("expires_at")?,
+        used_at: row.try_get("used_at")?,
+    })
+}
+
+const COLUMNS: &str = "enrolment_code_id, cccd, patient_id, account_id, expires_at, used_at";
+
+pub async fn by_hash(conn: &mut Conn, code_hash: &str) -> Result<Option<EnrolmentCodeRow>, StoreError> {
+    let row = sqlx::query(&format!("select {COLUMNS} from enrolment_code where code_hash = $1"))
+        .bind(code_hash)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn by_id(conn: &mut Conn, enrolment_code_id: &str) -> Result<Option<EnrolmentCodeRow>, StoreError> {
+    let row = sqlx::query(&format!("select {COLUMNS} from enrolment_code where enrolment_code_id = $1"))
+        .bind(enrolment_code_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Marks the code used if it still is unused and unexpired. Returns false if someone was first.
+pub async fn consume(conn: &mut Conn, enrolment_code_id: &str, now: i64) -> Result<bool, StoreError> {
+    let result = sqlx::query(
+        "update enrolment_code set used_at = $1 where enrolment_code_id = $2 and used_at is null and expires_at > $1",
+    )
+    .bind(now)
+    .bind(enrolment_code_id)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}

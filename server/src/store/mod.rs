@@ -1,0 +1,177 @@
+//! Storage. One store interface over SQLite (default, embedded) and PostgreSQL, through sqlx's `Any`
+//! driver; each database has its own migrations folder. Times are unix milliseconds (`i64`).
+//!
+//! SQLite allows one writer at a time. Rather than letting connections race for the write lock
+//! (and sleep in the busy handler), every transaction that writes goes through a dedicated pool of
+//! exactly one connection; reads use the read pool. On PostgreSQL both handles are the same pool.
+
+pub mod account;
+pub mod audit;
+pub mod ceremony;
+pub mod clinical;
+pub mod enrolment;
+pub mod patient;
+pub mod session;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+pub type Conn = sqlx::AnyConnection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("row not found")]
+    NotFound,
+    #[error("unique constraint violated")]
+    Conflict,
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Maps constraint violations to domain errors at the storage edge.
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Connects (creating the SQLite file and its directory if missing). Does not migrate.
+    pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if database_url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://");
+        };
+        match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url_with_create(database_url)?;
+                let options = AnyConnectOptions::from_str(&url).context("invalid SQLite DATABASE_URL")?;
+                let read = sqlite_pool(max_connections.max(1))
+                    .connect_with(options.clone())
+                    .await
+                    .context("cannot open the SQLite database")?;
+                let write = sqlite_pool(1)
+                    .connect_with(options)
+                    .await
+                    .context("cannot open the SQLite database for writing")?;
+                Ok(Store { read, write, backend })
+            }
+            Backend::Postgres => {
+                let options = AnyConnectOptions::from_str(database_url).context("invalid PostgreSQL DATABASE_URL")?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max_connections.max(2) * 2)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .context("cannot connect to PostgreSQL")?;
+                Ok(Store { read: pool.clone(), write: pool, backend })
+            }
+        }
+    }
+
+    /// Applies pending migrations. A failure is returned with context; the caller stops the server.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.write)
+            .await
+            .context("database migration failed; the server will not start on a partly migrated schema")
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// For reads that need no transaction.
+    pub fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// A write transaction (on SQLite, the single writer connection).
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.write.begin().await?)
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .min_connections(max.min(2))
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|connection, _meta| {
+            Box::pin(async move {
+                connection.execute("pragma journal_mode = wal").await?;
+                connection.execute("pragma synchronous = normal").await?;
+                connection.execute("pragma foreign_keys = on").await?;
+                connection.execute("pragma busy_timeout = 5000").await?;
+                Ok(())
+            })
+        })
+}
+
+/// Adds `mode=rwc` so a missing database file is created, and creates its directory.
+fn sqlite_url_with_create(database_url: &str) -> anyhow::Result<String> {
+    let path_part = database_url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path_part.split('?').next().unwrap_or_default();
+    if !path.is_empty() && path != ":memory:" {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create the data directory {}", parent.display()))?;
+            }
+        }
+    }
+    Ok(if database_url.contains("mode=") {
+        database_url.to_string()
+    } else if database_url.contains('?') {
+        format!("{database_url}&mode=rwc")
+    } else {
+        format!("{database_url}?mode=rwc")
+    })
+}
+
+/// A random identifier for new rows.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -1,0 +1,69 @@
+//! Server-side sessions. Only the SHA-256 of the token is stored.
+
+use sqlx::Row;
+
+use super::{Conn, StoreError};
+
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    pub account_id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub absolute_expires_at: i64,
+}
+
+pub async fn insert(conn: &mut Conn, token_hash: &str, account_id: &str, now: i64, absolute_expires_at: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into session (session_id_hash, account_id, created_at, last_seen_at, absolute_expires_at) values ($1, $2, $3, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(now)
+    .bind(absolute_expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(conn: &mut Conn, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+    let row = sqlx::query("select account_id, created_at, last_seen_at, absolute_expires_at from session where session_id_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|row| -> Result<SessionRow, StoreError> {
+        Ok(SessionRow {
+            account_id: row.try_get("account_id")?,
+            created_at: row.try_get("created_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+            absolute_expires_at: row.try_get("absolute_expires_at")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn touch(conn: &mut Conn, token_hash: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query("update session set last_seen_at = $1 where session_id_hash = $2")
+        .bind(now)
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut Conn, token_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("delete from session where session_id_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes sessions past their idle or absolute limit.
+pub async fn delete_expired(conn: &mut Conn, now: i64, idle_ms: i64) -> Result<u64, StoreError> {
+    let result = sqlx::query("delete from session where absolute_expires_at <= $1 or last_seen_at <= $2")
+        .bind(now)
+        .bind(now - idle_ms)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected())
+}

@@ -1,0 +1,200 @@
+//! One conformance suite for the store, run on SQLite and on PostgreSQL.
+//! PostgreSQL comes from `HOSO_TEST_POSTGRES_URL` (default: the local server). Under CI
+//! (`CI=true`) an unreachable PostgreSQL fails the test instead of skipping it.
+
+use server::seed::generate::demo_patients;
+use server::seed::{insert_patient, issue_enrolment_code, Enrols};
+use server::store::account::{AccountRow, PasskeyRow};
+use server::store::ceremony::CeremonyRow;
+use server::store::{self, Store, StoreError};
+
+use crate::support::{temp_dir, START_MS};
+
+async fn conformance(store: &Store) {
+    let now = START_MS;
+    let today = chrono::DateTime::from_timestamp_millis(now).unwrap().date_naive();
+    let patients = demo_patients(today);
+    let mut tx = store.begin().await.unwrap();
+    for patient in &patients {
+        insert_patient(&mut tx, patient, now).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    // A second patient with an existing CCCD is a domain conflict, not a raw database error.
+    let mut tx = store.begin().await.unwrap();
+    let mut duplicate = patients[0].clone();
+    duplicate.patient_id = uuid::Uuid::new_v4().to_string();
+    duplicate.resources.clear();
+    assert!(matches!(insert_patient(&mut tx, &duplicate, now).await, Err(StoreError::Conflict)));
+    drop(tx); // rolled back
+
+    let mut conn = store.reader().acquire().await.unwrap();
+    assert_eq!(store::patient::count(&mut conn).await.unwrap(), patients.len() as i64);
+    let total: usize = patients.iter().map(|p| p.resources.len()).sum();
+    assert_eq!(store::clinical::count(&mut conn).await.unwrap(), total as i64);
+
+    // Clinical reads by patient and category, by encounter, and ownership.
+    let adult = &patients[2];
+    let immunizations = store::clinical::by_patient(&mut conn, &adult.patient_id, &["immunizations"]).await.unwrap();
+    let expected = adult.resources.iter().filter(|r| r["resourceType"] == "Immunization").count();
+    assert_eq!(immunizations.len(), expected);
+    assert!(immunizations.windows(2).all(|w| w[0].effective_date <= w[1].effective_date), "oldest first");
+    let encounter = adult.resources.iter().find(|r| r["resourceType"] == "Encounter").unwrap();
+    let encounter_id = encounter["id"].as_str().unwrap();
+    let related = store::clinical::by_encounter(&mut conn, &adult.patient_id, encounter_id).await.unwrap();
+    assert!(!related.is_empty());
+    assert!(related.iter().all(|row| row.encounter_id.as_deref() == Some(encounter_id)));
+    assert_eq!(
+        store::clinical::owner_of(&mut conn, encounter_id).await.unwrap(),
+        Some((adult.patient_id.clone(), "Encounter".to_string()))
+    );
+    assert_eq!(store::clinical::owner_of(&mut conn, "no-such-id").await.unwrap(), None);
+    let by_cccd = store::patient::by_cccd(&mut conn, &adult.cccd).await.unwrap().unwrap();
+    assert_eq!(by_cccd.patient_id, adult.patient_id);
+    drop(conn);
+
+    // Enrolment codes are single-use.
+    let mut tx = store.begin().await.unwrap();
+    let code = issue_enrolment_code(&mut tx, Enrols::Patient(adult.patient_id.clone()), &adult.cccd, now, 60_000).await.unwrap();
+    let row = store::enrolment::by_hash(&mut tx, &server::auth::passkeys::hash_code(&code)).await.unwrap().unwrap();
+    assert!(store::enrolment::consume(&mut tx, &row.enrolment_code_id, now).await.unwrap());
+    assert!(!store::enrolment::consume(&mut tx, &row.enrolment_code_id, now).await.unwrap());
+    tx.commit().await.unwrap();
+
+    // Accounts, one-time binding of a patient, passkeys (never the last), sessions.
+    let mut tx = store.begin().await.unwrap();
+    let account = AccountRow {
+        account_id: store::new_id(),
+        role: "citizen".into(),
+        display_name: "x".into(),
+        user_handle: uuid::Uuid::new_v4().to_string(),
+        status: "active".into(),
+    };
+    store::account::insert(&mut tx, &account, now).await.unwrap();
+    assert!(store::patient::bind_account(&mut tx, &adult.patient_id, &account.account_id).await.unwrap());
+    assert!(!store::patient::bind_account(&mut tx, &adult.patient_id, &account.account_id).await.unwrap());
+    let principal = store::account::principal(&mut tx, &account.account_id).await.unwrap().unwrap();
+    assert_eq!(principal.patient_id.as_deref(), Some(adult.patient_id.as_str()));
+    for n in 0..2 {
+        store::account::insert_passkey(
+            &mut tx,
+            &PasskeyRow {
+                passkey_id: format!("pk-{n}-{}", account.account_id),
+                account_id: account.account_id.clone(),
+                credential_id: format!("cred-{n}-{}", account.account_id),
+                name: format!("Passkey {n}"),
+                credential_json: "{}".into(),
+                created_at: now + n,
+                last_used_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let first = format!("pk-0-{}", account.account_id);
+    let second = format!("pk-1-{}", account.account_id);
+    assert!(store::account::delete_passkey_keeping_one(&mut tx, &account.account_id, &first).await.unwrap());
+    assert!(!store::account::delete_passkey_keeping_one(&mut tx, &account.account_id, &second).await.unwrap());
+    store::session::insert(&mut tx, "hash-1", &account.account_id, now, now + 1000).await.unwrap();
+    assert!(store::session::find(&mut tx, "hash-1").await.unwrap().is_some());
+    assert_eq!(store::session::delete_expired(&mut tx, now + 1000, 10_000_000).await.unwrap(), 1);
+    assert!(store::session::find(&mut tx, "hash-1").await.unwrap().is_none());
+    tx.commit().await.unwrap();
+
+    // Ceremonies are taken exactly once.
+    let mut tx = store.begin().await.unwrap();
+    let ceremony = CeremonyRow {
+        purpose: "sign_in".into(),
+        account_id: None,
+        enrolment_code_id: None,
+        state_json: "{}".into(),
+        expires_at: now + 1,
+    };
+    store::ceremony::insert(&mut tx, "c-1", &ceremony, now).await.unwrap();
+    assert!(store::ceremony::take(&mut tx, "c-1").await.unwrap().is_some());
+    assert!(store::ceremony::take(&mut tx, "c-1").await.unwrap().is_none());
+    tx.commit().await.unwrap();
+
+    // The audit log is append-only at the database level.
+    let mut tx = store.begin().await.unwrap();
+    let actor = server::policy::Actor::Anonymous;
+    server::audit::record(
+        &mut tx,
+        server::audit::AuditEvent::ReadDenied {
+            actor: &actor,
+            patient_id: None,
+            category: server::policy::Category::Visits,
+            resource_id: None,
+            reason: server::policy::DenyReason::NotAuthenticated,
+        },
+        "req-1",
+        now,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert!(sqlx::query("update audit_event set outcome = 'allowed'").execute(&mut *tx).await.is_err());
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert!(sqlx::query("delete from audit_event").execute(&mut *tx).await.is_err());
+    drop(tx);
+    let mut conn = store.reader().acquire().await.unwrap();
+    let rows = store::audit::all(&mut conn).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].outcome, "denied");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_conformance_on_sqlite() {
+    let dir = temp_dir();
+    let store = Store::connect(&format!("sqlite://{}/hoso.db", dir.display()), 4).await.unwrap();
+    store.migrate().await.unwrap();
+    // WAL and foreign keys are on.
+    let mut conn = store.reader().acquire().await.unwrap();
+    let mode: String = sqlx::query_scalar("pragma journal_mode").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(mode, "wal");
+    let foreign_keys: i64 = sqlx::query_scalar("pragma foreign_keys").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(foreign_keys, 1);
+    drop(conn);
+    conformance(&store).await;
+    store.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_conformance_on_postgres() {
+    let admin_url = std::env::var("HOSO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    sqlx::any::install_default_drivers();
+    let admin = match sqlx::AnyPool::connect(&admin_url).await {
+        Ok(pool) => pool,
+        Err(error) if std::env::var("CI").is_err() => {
+            eprintln!("SKIPPED: PostgreSQL not reachable at {admin_url}: {error}");
+            return;
+        }
+        Err(error) => panic!("PostgreSQL is required under CI and is not reachable at {admin_url}: {error}"),
+    };
+    let name = format!("hoso_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("create database {name}")).execute(&admin).await.unwrap();
+    let url = match admin_url.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => panic!("bad URL"),
+    };
+    let store = Store::connect(&url, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    conformance(&store).await;
+    store.close().await;
+    sqlx::query(&format!("drop database {name} with (force)")).execute(&admin).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_migration_is_reported_not_ignored() {
+    let dir = temp_dir();
+    let url = format!("sqlite://{}/hoso.db", dir.display());
+    let store = Store::connect(&url, 1).await.unwrap();
+    // Occupy a table name the first migration creates: the migration must fail with context.
+    sqlx::query("create table facility (x integer)").execute(store.reader()).await.unwrap();
+    let error = store.migrate().await.unwrap_err();
+    assert!(format!("{error:#}").contains("migration failed"), "{error:#}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,290 @@
+//! Test harness: a fresh database per test, the real router driven in-process with `oneshot`,
+//! a clock the test moves, and SoftPasskey authenticators speaking to the real WebAuthn endpoints.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use server::config::Config;
+use server::seed::generate::{demo_patients, SeedPatient};
+use server::seed::{issue_enrolment_code, insert_patient, Enrols};
+use server::service::{Clock, Portal};
+use server::store::{self, Store};
+use tower::ServiceExt;
+use url::Url;
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_rs_proto::{AllowCredentials, CreationChallengeResponse, PublicKeyCredential, RequestChallengeResponse};
+
+pub const ORIGIN: &str = "http://localhost:3000";
+/// 2026-11-22T08:00:00Z
+pub const START_MS: i64 = 1_795_334_400_000;
+
+pub struct ManualClock(AtomicI64);
+
+impl ManualClock {
+    pub fn advance_minutes(&self, minutes: i64) {
+        self.0.fetch_add(minutes * 60_000, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Response {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("not JSON ({error}): {}", self.body))
+    }
+
+    /// The session cookie this response sets, as a `Cookie` header value.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|value| value.starts_with("__Host-hoso_session=") && !value.contains("Max-Age=0"))
+            .and_then(|value| value.split(';').next())
+            .map(str::to_string)
+    }
+}
+
+/// A patient in the test database with their enrolment code.
+#[derive(Clone)]
+pub struct TestPatient {
+    pub seed: Arc<SeedPatient>,
+    pub code: String,
+}
+
+impl TestPatient {
+    pub fn id(&self) -> &str {
+        &self.seed.patient_id
+    }
+
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.seed.family_name, self.seed.given_names)
+    }
+
+    /// Strings that only this patient's data contains: used to prove nothing leaked.
+    pub fn private_markers(&self) -> Vec<String> {
+        let mut markers = vec![self.full_name(), self.seed.cccd.clone(), self.seed.patient_id.clone()];
+        for resource in &self.seed.resources {
+            if let Some(lot) = resource.get("lotNumber").and_then(|v| v.as_str()) {
+                markers.push(lot.to_string());
+            }
+            if resource.get("resourceType").and_then(|v| v.as_str()) == Some("Encounter") {
+                markers.push(resource["id"].as_str().unwrap_or_default().to_string());
+            }
+        }
+        markers
+    }
+
+    pub fn encounter_ids(&self) -> Vec<String> {
+        self.seed
+            .resources
+            .iter()
+            .filter(|r| r["resourceType"] == "Encounter")
+            .filter_map(|r| r["id"].as_str().map(str::to_string))
+            .collect()
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub portal: Arc<Portal>,
+    pub clock: Arc<ManualClock>,
+    pub patients: Vec<TestPatient>,
+    dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hoso-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+impl TestApp {
+    /// A fresh SQLite database with the demo patients (each with an unused enrolment code).
+    pub async fn new() -> TestApp {
+        let dir = temp_dir();
+        let url = format!("sqlite://{}/hoso.db", dir.display());
+        let config = Config::for_tests(&url, dir.clone());
+        let clock = Arc::new(ManualClock(AtomicI64::new(START_MS)));
+        let (router, portal) = server::assemble(config, dir.to_str().expect("utf-8 path"), clock.clone())
+            .await
+            .expect("assemble");
+        let today = chrono::DateTime::from_timestamp_millis(START_MS).expect("date").date_naive();
+        let mut patients = Vec::new();
+        let mut tx = portal.store.begin().await.expect("begin");
+        for seed in demo_patients(today) {
+            insert_patient(&mut tx, &seed, START_MS).await.expect("insert patient");
+            let code = issue_enrolment_code(&mut tx, Enrols::Patient(seed.patient_id.clone()), &seed.cccd, START_MS, 14 * 86_400_000)
+                .await
+                .expect("code");
+            patients.push(TestPatient { seed: Arc::new(seed), code });
+        }
+        tx.commit().await.expect("commit");
+        TestApp { router, portal, clock, patients, dir }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.portal.store
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response {
+        let response = self.router.clone().oneshot(request).await.expect("infallible router");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response {
+        let mut builder = Request::get(path).header(header::HOST, "localhost:3000");
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        self.send(builder.body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value, cookie: Option<&str>) -> Response {
+        let mut builder = Request::post(path)
+            .header(header::HOST, "localhost:3000")
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        self.send(builder.body(Body::from(body.to_string())).expect("request")).await
+    }
+
+    pub async fn post_form(&self, path: &str, body: &str, cookie: Option<&str>) -> Response {
+        let mut builder = Request::post(path)
+            .header(header::HOST, "localhost:3000")
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        self.send(builder.body(Body::from(body.to_string())).expect("request")).await
+    }
+
+    pub async fn audit(&self) -> Vec<store::audit::AuditRow> {
+        let mut conn = self.store().reader().acquire().await.expect("conn");
+        store::audit::all(&mut conn).await.expect("audit rows")
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let mut conn = self.store().reader().acquire().await.expect("conn");
+        sqlx::query_scalar::<_, i64>(&format!("select count(*) from {table}")).fetch_one(&mut *conn).await.expect("count")
+    }
+
+    /// Enrols a patient through the real endpoints with a software passkey; returns the signed-in user.
+    pub async fn enrol(&self, patient: &TestPatient) -> User {
+        let mut authenticator = SoftPasskey::new(true);
+        let started = self
+            .post_json("/auth/enrol/start", &serde_json::json!({ "cccd": patient.seed.cccd, "code": patient.code }), None)
+            .await;
+        assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+        let started = started.json();
+        let options = as_soft_passkey_options(&started["options"]);
+        let user_handle = options.public_key.user.id.clone();
+        let credential = authenticator.do_registration(Url::parse(ORIGIN).expect("url"), options).expect("register");
+        let credential_id = credential.raw_id.clone();
+        let finished = self
+            .post_json(
+                "/auth/enrol/finish",
+                &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }),
+                None,
+            )
+            .await;
+        assert_eq!(finished.status, StatusCode::OK, "{}", finished.body);
+        let cookie = finished.session_cookie().expect("session cookie");
+        User { authenticator, credential_ids: vec![credential_id], user_handle, cookie }
+    }
+}
+
+/// The server asks for a discoverable (resident) credential with user verification. SoftPasskey
+/// cannot store resident keys, so after checking the request the harness plays that part itself:
+/// it registers a plain credential and, at sign-in, returns the user handle as a resident-key
+/// authenticator would (the user handle is not covered by the assertion signature).
+pub fn as_soft_passkey_options(options: &serde_json::Value) -> CreationChallengeResponse {
+    let mut options: CreationChallengeResponse = serde_json::from_value(options.clone()).expect("options");
+    let selection = options.public_key.authenticator_selection.as_mut().expect("authenticator selection");
+    assert!(selection.require_resident_key, "the server asks for a discoverable credential");
+    assert_eq!(selection.user_verification, webauthn_rs_proto::UserVerificationPolicy::Required);
+    selection.require_resident_key = false;
+    selection.resident_key = None;
+    options
+}
+
+/// A person with a software authenticator holding their passkeys.
+pub struct User {
+    pub authenticator: SoftPasskey,
+    pub credential_ids: Vec<Vec<u8>>,
+    pub user_handle: Vec<u8>,
+    pub cookie: String,
+}
+
+impl User {
+    /// Answers a discoverable sign-in challenge the way a resident-key authenticator does: it finds
+    /// its own credential for the relying party and returns the user handle with the assertion.
+    pub fn assert(&mut self, options: &serde_json::Value) -> PublicKeyCredential {
+        let mut request: RequestChallengeResponse = serde_json::from_value(options.clone()).expect("request options");
+        request.public_key.allow_credentials = self
+            .credential_ids
+            .iter()
+            .map(|id| AllowCredentials { type_: "public-key".into(), id: id.clone(), transports: None })
+            .collect();
+        let mut credential = self.authenticator.do_authentication(Url::parse(ORIGIN).expect("url"), request).expect("assert");
+        credential.response.user_handle = Some(self.user_handle.clone());
+        credential
+    }
+}
+
+/// Signs in through the real endpoints; returns the finish response.
+pub async fn sign_in(app: &TestApp, user: &mut User) -> Response {
+    let started = app.post_json("/auth/signin/start", &serde_json::json!({}), None).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    let started = started.json();
+    let credential = user.assert(&started["options"]);
+    app.post_json(
+        "/auth/signin/finish",
+        &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }),
+        None,
+    )
+    .await
+}
+
+/// Asserts that none of the patient's private markers appear in a body.
+pub fn assert_no_leak(body: &str, patient: &TestPatient) {
+    assert_no_leak_except(body, patient, &[]);
+}
+
+/// Like [`assert_no_leak`], ignoring ids the requester supplied themselves (a page echoes its URL).
+pub fn assert_no_leak_except(body: &str, patient: &TestPatient, supplied: &[&str]) {
+    for marker in patient.private_markers().into_iter().filter(|m| !supplied.contains(&m.as_str())) {
+        if marker.len() >= 4 {
+            assert!(!body.contains(&marker), "response leaks {marker:?} of another patient: {body}");
+        }
+    }
+}
