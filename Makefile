@@ -1,0 +1,26 @@
+# hoso: the two commands (and a benchmark). See README.md.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cache/hoso/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test bench build
+
+## Install what is missing, build, migrate, seed the demo data and serve on http://127.0.0.1:3000
+run:
+	@bash .ci/tools.sh run
+	cargo leptos build --release
+	@bash .ci/serve.sh
+
+## Every test: unit, store (SQLite and PostgreSQL), HTTP, passkeys, browser
+test:
+	@bash .ci/tools.sh test
+	@bash .ci/test.sh
+
+## Release build only
+build:
+	@bash .ci/tools.sh run
+	cargo leptos build --release
+
+## Load benchmark (see BENCHMARKS.md)
+bench:
+	@bash .ci/tools.sh bench
+	@bash .ci/bench.sh

@@ -1,0 +1,160 @@
+import { test, expect, type Browser, type Cookie } from "@playwright/test";
+import {
+  addVirtualAuthenticator,
+  citizen,
+  credentialCount,
+  enrol,
+  expectAccessible,
+  hydrated,
+} from "./support";
+
+// One story, in order: enrolment codes are single-use, so later steps build on earlier ones.
+test.describe.configure({ mode: "serial" });
+
+let otherPatientsVisit = "";
+let lanCookies: Cookie[] = [];
+let lanVisit = "";
+
+async function jsOffContext(browser: Browser, cookies: Cookie[]) {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  await context.addCookies(cookies);
+  return context;
+}
+
+test("bad enrolment input gets a clear message and nothing happens", async ({ page }) => {
+  const lan = citizen("Lan");
+  await page.goto("/enrol");
+  await hydrated(page, /Tạo khóa truy cập/);
+  await page.getByLabel("Số CCCD").fill("12345");
+  await page.getByLabel("Mã đăng ký").fill(lan.code);
+  await page.getByRole("button", { name: /Tạo khóa truy cập/ }).click();
+  await expect(page.getByRole("alert")).toContainText("Số CCCD phải gồm đúng 12 chữ số.");
+
+  await page.getByLabel("Số CCCD").fill(lan.cccd);
+  await page.getByLabel("Mã đăng ký").fill("AAAA-BBBB-CCCC");
+  await page.getByRole("button", { name: /Tạo khóa truy cập/ }).click();
+  await expect(page.getByRole("alert")).toContainText("không đúng, đã được dùng hoặc đã hết hạn");
+  await expect(page).toHaveURL(/\/enrol$/);
+});
+
+test("another citizen enrols (their visit is the one we will try to open)", async ({ context, page }) => {
+  await addVirtualAuthenticator(context, page);
+  await enrol(page, citizen("Hùng"));
+  await page.getByRole("link", { name: "Lần khám", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Các lần khám" })).toBeVisible();
+  const href = await page.getByRole("link", { name: /Xem chi tiết/ }).first().getAttribute("href");
+  expect(href).toMatch(/^\/record\/visits\/[0-9a-f-]{36}$/);
+  otherPatientsVisit = href!;
+});
+
+test("enrol with a code, register a passkey, sign out, sign in, see vaccinations, be refused another's visit", async ({
+  context,
+  page,
+}) => {
+  const authenticator = await addVirtualAuthenticator(context, page);
+  const lan = citizen("Lan");
+  await enrol(page, lan);
+  expect(await credentialCount(context, page, authenticator)).toBe(1);
+  await expect(page.getByText("Nguyễn Thị Lan")).toBeVisible();
+
+  // The session cookie is __Host-, HttpOnly, Secure, SameSite=Strict.
+  const session = (await context.cookies()).find((c) => c.name === "__Host-hoso_session");
+  expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/" });
+
+  await page.getByRole("button", { name: "Đăng xuất" }).click();
+  await expect(page.getByRole("status")).toContainText("Bạn đã đăng xuất.");
+  await page.goto("/record/vaccinations");
+  await expect(page.getByText("Bạn cần đăng nhập để xem trang này.")).toBeVisible();
+
+  await page.goto("/");
+  await hydrated(page, /Đăng nhập bằng khóa truy cập/);
+  await page.getByRole("button", { name: /Đăng nhập bằng khóa truy cập/ }).click();
+  await page.waitForURL("**/record");
+
+  await page.getByRole("link", { name: "Tiêm chủng", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Lịch sử tiêm chủng" })).toBeVisible();
+  const covid = page.locator("section.vaccine", { hasText: /Comirnaty|Vaxzevria|COVID/ }).first();
+  await expect(covid.getByRole("columnheader", { name: "Số lô" })).toBeVisible();
+  expect(await covid.getByRole("row").count()).toBeGreaterThan(1);
+
+  await page.goto(otherPatientsVisit);
+  await expect(page.getByText("Bạn không có quyền xem thông tin này.")).toBeVisible();
+  await expect(page.getByText("Hoàng Văn Hùng")).toHaveCount(0);
+
+  await page.goto("/record/visits");
+  lanVisit = (await page.getByRole("link", { name: /Xem chi tiết/ }).first().getAttribute("href"))!;
+
+  // Every signed-in page, hydrated, passes axe-core without serious or critical violations.
+  for (const path of ["/record", "/record/vaccinations", "/record/visits", lanVisit, "/account/passkeys"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectAccessible(page);
+  }
+  lanCookies = await context.cookies();
+});
+
+test("with JavaScript off, every record page renders on the server", async ({ browser }) => {
+  const context = await jsOffContext(browser, lanCookies);
+  const page = await context.newPage();
+  await page.goto("/record");
+  await expect(page.getByRole("heading", { level: 1, name: "Hồ sơ sức khỏe của tôi" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Dị ứng" })).toBeVisible();
+  await page.getByRole("link", { name: "Tiêm chủng", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Lịch sử tiêm chủng" })).toBeVisible();
+  await page.goto(lanVisit);
+  await expect(page.getByRole("heading", { name: "Kết quả xét nghiệm" })).toBeVisible();
+  await expect(page.getByRole("columnheader", { name: "Khoảng tham chiếu" })).toBeVisible();
+  await page.goto(otherPatientsVisit);
+  await expect(page.getByText("Bạn không có quyền xem thông tin này.")).toBeVisible();
+  // Language switch is a plain form: works without JavaScript.
+  await page.goto("/record/vaccinations");
+  await page.getByRole("button", { name: /English/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Vaccination history" })).toBeVisible();
+  // Sign-out is a plain form too.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("status")).toContainText("You have signed out.");
+  await context.close();
+});
+
+test("anonymous visitors with JavaScript off get the sign-in prompt, not data", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const response = await page.goto("/record/vaccinations");
+  expect(response?.status()).toBe(401);
+  await expect(page.getByText("Bạn cần đăng nhập để xem trang này.")).toBeVisible();
+  await expect(page.getByText("Khóa truy cập cần JavaScript").first()).toBeHidden();
+  await page.goto("/");
+  await expect(page.getByText("Khóa truy cập cần JavaScript.", { exact: false })).toBeVisible();
+  await context.close();
+});
+
+test("a second passkey can be added, and the last one cannot be removed", async ({ context, page }) => {
+  const authenticator = await addVirtualAuthenticator(context, page);
+  await enrol(page, citizen("Hân"));
+  await page.getByRole("link", { name: "Khóa truy cập", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Khóa truy cập của tôi" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Xóa/ })).toBeDisabled();
+  await expect(page.getByText("Đây là khóa truy cập duy nhất của bạn")).toBeVisible();
+
+  // A second authenticator (another device) on the same page, used for the new passkey.
+  const second = await addVirtualAuthenticator(context, page);
+  const client = await context.newCDPSession(page);
+  await client.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId: authenticator });
+  await hydrated(page, /Thêm khóa truy cập/);
+  await page.getByRole("button", { name: /Thêm khóa truy cập/ }).click();
+  await page.waitForURL("**/account/passkeys?status=added");
+  await expect(page.getByRole("status")).toContainText("Đã thêm khóa truy cập.");
+  expect(await credentialCount(context, page, second)).toBe(1);
+  await expect(page.getByRole("button", { name: /^Xóa/ })).toHaveCount(2);
+  await page.getByRole("button", { name: /^Xóa/ }).first().click();
+  await expect(page.getByRole("status")).toContainText("Đã xóa khóa truy cập.");
+  await expect(page.getByRole("button", { name: /^Xóa/ })).toHaveCount(1);
+  await expect(page.getByRole("button", { name: /^Xóa/ })).toBeDisabled();
+});
+
+test("sign-in and enrolment pages have no serious or critical accessibility violation", async ({ page }) => {
+  for (const path of ["/", "/enrol", "/no-such-page"]) {
+    await page.goto(path);
+    await expectAccessible(page);
+  }
+});

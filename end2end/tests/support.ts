@@ -1,0 +1,69 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, type BrowserContext, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+export type DemoCode = { role: string; who: string; cccd: string; code: string };
+
+/** The demo enrolment codes the server wrote on its first start. */
+export function demoCodes(): DemoCode[] {
+  const file = path.join(process.env.HOSO_E2E_DATA_DIR!, "demo-enrolment-codes.txt");
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .map((line) => line.match(/^(\w+)\s+(.*?)\s+CCCD (\d{12})\s+code (\S+)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => ({ role: m[1], who: m[2], cccd: m[3], code: m[4] }));
+}
+
+export function citizen(namePart: string): DemoCode {
+  const found = demoCodes().find((c) => c.role === "citizen" && c.who.includes(namePart));
+  if (!found) throw new Error(`no demo citizen named ${namePart}`);
+  return found;
+}
+
+/** A CDP virtual platform authenticator (CTAP2, resident keys, user verification) on this page. */
+export async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<string> {
+  const client = await context.newCDPSession(page);
+  await client.send("WebAuthn.enable");
+  const { authenticatorId } = await client.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return authenticatorId;
+}
+
+export async function credentialCount(context: BrowserContext, page: Page, authenticatorId: string): Promise<number> {
+  const client = await context.newCDPSession(page);
+  const { credentials } = await client.send("WebAuthn.getCredentials", { authenticatorId });
+  return credentials.length;
+}
+
+/** Waits until the page has hydrated (buttons are enabled only then). */
+export async function hydrated(page: Page, buttonName: RegExp) {
+  await expect(page.getByRole("button", { name: buttonName })).toBeEnabled({ timeout: 20_000 });
+}
+
+/** Enrols a demo citizen through the UI; leaves the page on their record overview. */
+export async function enrol(page: Page, person: DemoCode) {
+  await page.goto("/enrol");
+  await hydrated(page, /Tạo khóa truy cập/);
+  await page.getByLabel("Số CCCD").fill(person.cccd);
+  await page.getByLabel("Mã đăng ký").fill(person.code);
+  await page.getByRole("button", { name: /Tạo khóa truy cập/ }).click();
+  await page.waitForURL("**/record");
+  await expect(page.getByRole("heading", { level: 1, name: "Hồ sơ sức khỏe của tôi" })).toBeVisible();
+}
+
+/** No serious or critical axe-core violation on the current page. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}

@@ -1,0 +1,68 @@
+//! Benchmark helper: signs `--count` citizens of a populated database in through the real
+//! enrolment service (one-time code → passkey registration with a software authenticator →
+//! session), and prints one session token per line for the load generator.
+//!
+//! `DATABASE_URL=sqlite://… cargo run --release -p server --example bench_sessions -- --count 256`
+
+use std::sync::Arc;
+
+use app::dto::CeremonyFinish;
+use app::port::RequestMeta;
+use server::config::Config;
+use server::seed::{issue_enrolment_code, Enrols};
+use server::service::{Clock, Portal, SystemClock};
+use server::store::Store;
+use sqlx::Row;
+use url::Url;
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_rs_proto::CreationChallengeResponse;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let count: i64 = args
+        .iter()
+        .position(|a| a == "--count")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(256);
+    let config = Config::from_env()?;
+    let origin = config.public_url.clone();
+    let store = Store::connect(&config.database_url, 2).await?;
+    let webauthn = Arc::new(server::webauthn(&config)?);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let portal = Portal::new(store, Arc::new(config), webauthn, clock.clone());
+
+    let mut conn = portal.store.reader().acquire().await?;
+    let rows = sqlx::query("select patient_id, cccd from patient where account_id is null order by patient_id limit $1")
+        .bind(count)
+        .fetch_all(&mut *conn)
+        .await?;
+    drop(conn);
+    for row in rows {
+        let patient_id: String = row.try_get("patient_id")?;
+        let cccd: String = row.try_get("cccd")?;
+        let now = clock.now_ms();
+        let mut tx = portal.store.begin().await?;
+        let code = issue_enrolment_code(&mut tx, Enrols::Patient(patient_id), &cccd, now, 3_600_000).await?;
+        tx.commit().await?;
+        let meta = RequestMeta { session_token: None, request_id: "bench".into(), now_ms: now };
+        let started = portal.enrol_start(&meta, &cccd, &code).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut options: CreationChallengeResponse = serde_json::from_value(started.options)?;
+        if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
+            // SoftPasskey cannot store resident keys; sign-in is not what this helper measures.
+            selection.require_resident_key = false;
+            selection.resident_key = None;
+        }
+        let credential = SoftPasskey::new(true)
+            .do_registration(Url::parse(origin.as_str())?, options)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let session = portal
+            .enrol_finish(&meta, CeremonyFinish { ceremony_id: started.ceremony_id, credential: serde_json::to_value(credential)? })
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("{}", session.token);
+    }
+    Ok(())
+}
