@@ -6,6 +6,7 @@ import {
   enrol,
   expectAccessible,
   hydrated,
+  watchErrors,
 } from "./support";
 
 // One story, in order: enrolment codes are single-use, so later steps build on earlier ones.
@@ -51,6 +52,7 @@ test("enrol with a code, register a passkey, sign out, sign in, see vaccinations
   context,
   page,
 }) => {
+  const errors = watchErrors(page);
   const authenticator = await addVirtualAuthenticator(context, page);
   const lan = citizen("Lan");
   await enrol(page, lan);
@@ -91,6 +93,10 @@ test("enrol with a code, register a passkey, sign out, sign in, see vaccinations
     await expectAccessible(page);
   }
   lanCookies = await context.cookies();
+  // The signed-out page answers 401 and the refused visit 403 (the browser logs both as failed
+  // resources); nothing else may fail:
+  // no hydration panic, no CSP violation.
+  expect(errors.filter((e) => !/status of 40[13]/.test(e))).toEqual([]);
 });
 
 test("with JavaScript off, every record page renders on the server", async ({ browser }) => {
@@ -122,9 +128,12 @@ test("anonymous visitors with JavaScript off get the sign-in prompt, not data", 
   const response = await page.goto("/record/vaccinations");
   expect(response?.status()).toBe(401);
   await expect(page.getByText("Bạn cần đăng nhập để xem trang này.")).toBeVisible();
-  await expect(page.getByText("Khóa truy cập cần JavaScript").first()).toBeHidden();
   await page.goto("/");
-  await expect(page.getByText("Khóa truy cập cần JavaScript.", { exact: false })).toBeVisible();
+  // Without JavaScript the passkey button stays disabled and a <noscript> note explains why.
+  // (Chromium driven with scripting disabled over CDP still parses <noscript> as text, so the
+  // note is checked in the markup rather than on screen.)
+  await expect(page.getByRole("button", { name: "Đăng nhập bằng khóa truy cập" })).toBeDisabled();
+  expect(await page.content()).toContain("Khóa truy cập cần JavaScript.");
   await context.close();
 });
 
@@ -136,8 +145,8 @@ test("a second passkey can be added, and the last one cannot be removed", async 
   await expect(page.getByRole("button", { name: /^Xóa/ })).toBeDisabled();
   await expect(page.getByText("Đây là khóa truy cập duy nhất của bạn")).toBeVisible();
 
-  // A second authenticator (another device) on the same page, used for the new passkey.
-  const second = await addVirtualAuthenticator(context, page);
+  // A second authenticator (a security key) on the same page, used for the new passkey.
+  const second = await addVirtualAuthenticator(context, page, "usb");
   const client = await context.newCDPSession(page);
   await client.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId: authenticator });
   await hydrated(page, /Thêm khóa truy cập/);

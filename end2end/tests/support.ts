@@ -23,13 +23,17 @@ export function citizen(namePart: string): DemoCode {
 }
 
 /** A CDP virtual platform authenticator (CTAP2, resident keys, user verification) on this page. */
-export async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<string> {
+export async function addVirtualAuthenticator(
+  context: BrowserContext,
+  page: Page,
+  transport: "internal" | "usb" = "internal",
+): Promise<string> {
   const client = await context.newCDPSession(page);
   await client.send("WebAuthn.enable");
   const { authenticatorId } = await client.send("WebAuthn.addVirtualAuthenticator", {
     options: {
       protocol: "ctap2",
-      transport: "internal",
+      transport,
       hasResidentKey: true,
       hasUserVerification: true,
       isUserVerified: true,
@@ -66,4 +70,14 @@ export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+/** Collects browser console errors and uncaught exceptions (hydration panics, CSP violations). */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
 }

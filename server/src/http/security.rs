@@ -1,5 +1,7 @@
 //! Middleware. Guarantees for every response: a request id; CSP with a per-request nonce,
-//! `frame-ancestors 'none'`, `nosniff`, a strict referrer policy; `Cache-Control: no-store` on
+//! `frame-ancestors 'none'`, `nosniff`, `Referrer-Policy: same-origin` (a stricter
+//! `no-referrer` would make browsers send `Origin: null` on our own form posts, which the origin
+//! check below refuses); `Cache-Control: no-store` on
 //! everything except the versioned static bundle. Unsafe methods from another origin are refused.
 //! Requests under a host other than the public URL's are redirected there (passkeys need it).
 //! Logs carry method, path (never the query), status, latency and request id: no bodies, no cookies.
@@ -106,7 +108,7 @@ pub async fn request_meta(State(state): State<AppState>, mut request: Request<Bo
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
     if state.portal.config.public_url.scheme() == "https" {

@@ -211,7 +211,7 @@ async fn every_response_carries_the_security_headers() {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}");
         assert!(csp.contains("script-src 'self' 'nonce-"), "{path}");
         assert_eq!(response.headers["x-content-type-options"], "nosniff");
-        assert_eq!(response.headers["referrer-policy"], "no-referrer");
+        assert_eq!(response.headers["referrer-policy"], "same-origin");
         assert!(response.headers.contains_key("x-request-id"));
     }
     let page = app.get("/", None).await;
