@@ -40,7 +40,7 @@ fn VaccinationList(data: Vaccinations) -> impl IntoView {
                     <section class="card vaccine" aria-labelledby=labelled_by>
                         <h2 id=heading>{vaccine.vaccine}" "<span class="muted">"("{count}" "{t(Key::Doses)}")"</span></h2>
                         <div class="table-wrap">
-                            <table>
+                            <table class="stack">
                                 <thead><tr>
                                     <th scope="col">{t(Key::DoseNumber)}</th>
                                     <th scope="col">{t(Key::DoseDate)}</th>
@@ -51,11 +51,11 @@ fn VaccinationList(data: Vaccinations) -> impl IntoView {
                                 <tbody>
                                     {vaccine.doses.into_iter().map(|dose| view! {
                                         <tr>
-                                            <td>{dose.dose_number.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                            <td>{lang.date(&dose.date)}</td>
-                                            <td>{dose.facility}</td>
-                                            <td>{dose.lot}</td>
-                                            <td>{dose.programme}</td>
+                                            <td data-label=t(Key::DoseNumber)>{dose.dose_number.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                            <td data-label=t(Key::DoseDate)>{lang.date(&dose.date)}</td>
+                                            <td data-label=t(Key::Facility)>{dose.facility}</td>
+                                            <td data-label=t(Key::Lot)>{dose.lot}</td>
+                                            <td data-label=t(Key::Programme)>{dose.programme}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -76,7 +76,7 @@ fn VisitBody(data: VisitDetail) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-wrap">
-                        <table>
+                        <table class="stack">
                             <thead><tr>
                                 <th scope="col">{t(Key::Test)}</th>
                                 <th scope="col">{t(Key::Result)}</th>
@@ -90,11 +90,11 @@ fn VisitBody(data: VisitDetail) -> impl IntoView {
                                     let marker = match lab.flag { RangeFlag::High => "▲ ", RangeFlag::Low => "▼ ", _ => "" };
                                     view! {
                                         <tr class:out-of-range=out_of_range>
-                                            <td>{lab.name}</td>
-                                            <td><strong>{lab.value}</strong></td>
-                                            <td>{lab.unit}</td>
-                                            <td>{lab.range}</td>
-                                            <td><span aria-hidden="true">{marker}</span>{t(flag_key(lab.flag))}</td>
+                                            <td data-label=t(Key::Test)>{lab.name}</td>
+                                            <td data-label=t(Key::Result)><strong>{lab.value}</strong></td>
+                                            <td data-label=t(Key::Unit)>{lab.unit}</td>
+                                            <td data-label=t(Key::ReferenceRange)>{lab.range}</td>
+                                            <td data-label=t(Key::Assessment)><span aria-hidden="true">{marker}</span>{t(flag_key(lab.flag))}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

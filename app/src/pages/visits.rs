@@ -34,7 +34,7 @@ fn VisitTable(data: Visits) -> impl IntoView {
         } else {
             view! {
                 <div class="table-wrap">
-                    <table>
+                    <table class="stack">
                         <thead><tr>
                             <th scope="col">{t(Key::VisitDate)}</th>
                             <th scope="col">{t(Key::Facility)}</th>
@@ -47,10 +47,10 @@ fn VisitTable(data: Visits) -> impl IntoView {
                                 let label = format!("{} {}", t(Key::ViewDetail), lang.date(&visit.date));
                                 view! {
                                     <tr>
-                                        <td>{lang.date(&visit.date)}</td>
-                                        <td>{visit.facility}</td>
-                                        <td>{visit.kind}</td>
-                                        <td>{visit.reason}</td>
+                                        <td data-label=t(Key::VisitDate)>{lang.date(&visit.date)}</td>
+                                        <td data-label=t(Key::Facility)>{visit.facility}</td>
+                                        <td data-label=t(Key::VisitKind)>{visit.kind}</td>
+                                        <td data-label=t(Key::VisitReason)>{visit.reason}</td>
                                         <td><a href=format!("/record/visits/{}", visit.visit_id) aria-label=label>{t(Key::ViewDetail)}</a></td>
                                     </tr>
                                 }
