@@ -23,8 +23,8 @@ set +e
 LEPTOS_OUTPUT_NAME=hoso cargo test --release --workspace --locked 2>&1 | tee "$log"
 rust_status=${PIPESTATUS[0]}
 set -e
-rust_passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
-rust_failed=$(grep -Eo '[0-9]+ failed;' "$log" | awk '{s+=$1} END {print s+0}')
+rust_passed=$( (grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" || true) | awk '{s+=$4} END {print s+0}')
+rust_failed=$( (grep -Eo '[0-9]+ failed;' "$log" || true) | awk '{s+=$1} END {print s+0}')
 if grep -q "SKIPPED: PostgreSQL" "$log"; then rust_status=1; echo "PostgreSQL suite was skipped" >&2; fi
 
 say "Browser tests (Playwright, headless Chromium, virtual authenticator)"
@@ -32,8 +32,8 @@ set +e
 (cd end2end && npx playwright test) 2>&1 | tee "$log"
 e2e_status=${PIPESTATUS[0]}
 set -e
-e2e_passed=$(grep -Eo '^ +[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
-e2e_failed=$(grep -Eo '^ +[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+e2e_passed=$( (grep -Eo '^ +[0-9]+ passed' "$log" || true) | awk '{s+=$1} END {print s+0}')
+e2e_failed=$( (grep -Eo '^ +[0-9]+ failed' "$log" || true) | awk '{s+=$1} END {print s+0}')
 rm -f "$log"
 
 echo

@@ -69,3 +69,76 @@ pub async fn passkeys() -> Result<Vec<dto::PasskeyInfo>, AppError> {
     let (port, meta) = entry::context()?;
     port.0.passkeys(&meta).await.map_err(entry::fail)
 }
+
+#[server(prefix = "/api", endpoint = "find_patient", input = GetUrl)]
+pub async fn find_patient(identifier: String) -> Result<Option<dto::PatientMatch>, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.find_patient(&meta, identifier).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "clinician_view", input = GetUrl)]
+pub async fn clinician_view(patient_id: String, purpose: Option<String>) -> Result<dto::ClinicianView, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0
+        .clinician_view(&meta, patient_id, purpose.unwrap_or_else(|| "treatment".into()))
+        .await
+        .map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "break_glass")]
+pub async fn declare_break_glass(patient_id: String, reason: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.declare_break_glass(&meta, patient_id, reason).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "sharing", input = GetUrl)]
+pub async fn sharing() -> Result<dto::Sharing, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.sharing(&meta).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "directory", input = GetUrl)]
+pub async fn directory(term: String) -> Result<Vec<dto::DirectoryEntry>, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.directory(&meta, term).await.map_err(entry::fail)
+}
+
+/// `grantee` is `clinician:<id>` or `facility:<id>`; `categories` lists codes or `all`.
+#[server(prefix = "/api", endpoint = "create_grant")]
+pub async fn create_grant(
+    grantee: String,
+    #[server(default)] categories: Vec<String>,
+    #[server(default)] purpose: String,
+    #[server(default)] written_request: Option<String>,
+    #[server(default)] starts_on: String,
+    #[server(default)] expires_on: String,
+) -> Result<String, AppError> {
+    let (port, meta) = entry::context()?;
+    let form = crate::port::NewGrantForm {
+        grantee,
+        categories,
+        purpose,
+        written_request: written_request.is_some_and(|v| v == "on" || v == "true"),
+        starts_on,
+        expires_on,
+    };
+    port.0.create_grant(&meta, form).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "revoke_grant")]
+pub async fn revoke_grant(grant_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.revoke_grant(&meta, grant_id).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "access_log", input = GetUrl)]
+pub async fn access_log(
+    from: Option<String>,
+    to: Option<String>,
+    person: Option<String>,
+    basis: Option<String>,
+    page: Option<u32>,
+) -> Result<dto::AccessLog, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.access_log(&meta, dto::AccessLogQuery { from, to, person, basis, page }).await.map_err(entry::fail)
+}

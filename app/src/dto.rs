@@ -9,6 +9,9 @@ pub struct Me {
     pub role: Role,
     /// The citizen's own record, when the person has one.
     pub patient_id: Option<String>,
+    /// Break-glass accesses in progress (clinicians only).
+    #[serde(default)]
+    pub emergencies: Vec<EmergencyBanner>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +35,9 @@ pub struct PatientSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
     pub patient: PatientSummary,
+    /// Break-glass accesses to this record, newest first: shown prominently.
+    #[serde(default)]
+    pub emergencies: Vec<EmergencyAccess>,
     pub allergies: Vec<Allergy>,
     pub conditions: Vec<Condition>,
     pub medications: Vec<Medication>,
@@ -180,4 +186,134 @@ pub struct CeremonyStarted {
 pub struct CeremonyFinish {
     pub ceremony_id: String,
     pub credential: serde_json::Value,
+}
+
+/// A break-glass in progress, shown as a banner on every page of the clinician who declared it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyBanner {
+    pub patient_id: String,
+    pub patient_name: String,
+    /// ISO date-time (UTC) when access ends.
+    pub until: String,
+}
+
+/// A clinician's search result: the minimal match, nothing clinical.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientMatch {
+    pub patient_id: String,
+    pub full_name: String,
+    pub birth_year: String,
+    pub cccd_masked: String,
+}
+
+/// One part of a record as a clinician sees it: shown, or hidden with the reason in plain words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Shown<T> {
+    Visible(T),
+    /// The policy's refusal code (e.g. `category_not_shared`, `grant_expired`).
+    Hidden(String),
+}
+
+/// A patient's record as a clinician may see it right now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClinicianView {
+    pub patient: PatientSummary,
+    /// ISO date-time when an active break-glass of this clinician ends, if there is one.
+    pub emergency_until: Option<String>,
+    pub allergies: Shown<Vec<Allergy>>,
+    pub conditions: Shown<Vec<Condition>>,
+    pub medications: Shown<Vec<Medication>>,
+    pub immunizations: Shown<Vec<VaccineHistory>>,
+    pub lab_results: Shown<Vec<LabResult>>,
+    pub visits: Shown<Vec<VisitSummary>>,
+}
+
+/// One consent grant as its citizen sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantInfo {
+    pub grant_id: String,
+    /// `clinician` or `facility`.
+    pub grantee_kind: String,
+    pub grantee_name: String,
+    pub grantee_facility: Option<String>,
+    /// Category codes (`immunizations`, `lab_results`, …).
+    pub categories: Vec<String>,
+    pub purpose: String,
+    /// ISO date-times.
+    pub starts_at: String,
+    pub expires_at: String,
+    pub revoked_at: Option<String>,
+    /// `active`, `not_yet_started`, `expired` or `revoked`.
+    pub state: String,
+}
+
+/// The citizen's sharing page: every grant, and who can see what right now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sharing {
+    pub grants: Vec<GrantInfo>,
+    /// Today's date (ISO), the default start of a new grant.
+    pub today: String,
+    /// The default end date of a new grant (ISO).
+    pub default_expiry: String,
+    /// Default and maximum length of a grant, in days.
+    pub default_days: u32,
+    pub max_days: u32,
+}
+
+/// An entry of the grantee directory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+    pub facility_name: Option<String>,
+}
+
+/// One line of "who viewed my record".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessLogEntry {
+    pub at: String,
+    pub actor_name: String,
+    pub actor_account_id: Option<String>,
+    pub role: String,
+    pub facility: Option<String>,
+    pub action: String,
+    pub what: String,
+    pub purpose: Option<String>,
+    /// `self`, `grant`, `break_glass`, or empty for refusals and account events.
+    pub basis: String,
+    pub outcome: String,
+    pub reason: Option<String>,
+}
+
+/// A break-glass on the citizen's record, shown prominently.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyAccess {
+    pub at: String,
+    pub until: String,
+    pub clinician: String,
+    pub facility: Option<String>,
+    pub reason: String,
+    pub review_status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessLog {
+    pub entries: Vec<AccessLogEntry>,
+    pub emergencies: Vec<EmergencyAccess>,
+    /// People who appear in the log (account id, name), for the filter.
+    pub people: Vec<(String, String)>,
+    pub page: u32,
+    pub pages: u32,
+    pub total: u32,
+}
+
+/// Filters of the access log page (all optional; dates ISO `YYYY-MM-DD`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessLogQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub person: Option<String>,
+    pub basis: Option<String>,
+    pub page: Option<u32>,
 }

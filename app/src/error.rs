@@ -16,6 +16,9 @@ pub enum AppError {
     NotFound,
     #[error("bad request")]
     BadRequest,
+    /// A form field is wrong; the code names what, for a precise message.
+    #[error("invalid input: {0:?}")]
+    Invalid(InvalidInput),
     #[error("service unavailable")]
     Unavailable,
     /// Transport or decoding trouble between browser and server.
@@ -30,6 +33,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::BadRequest => 400,
+            AppError::Invalid(_) => 422,
             AppError::Unavailable => 503,
             AppError::Transport => 500,
         }
@@ -45,4 +49,32 @@ impl FromServerFnError for AppError {
             _ => AppError::Transport,
         }
     }
+}
+
+/// What exactly was wrong with a submitted form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvalidInput {
+    /// A grant that ends before (or when) it starts.
+    ExpiryBeforeStart,
+    /// A grant longer than the maximum.
+    ExpiryTooFar,
+    /// A grant that starts in the past.
+    StartInPast,
+    /// A date that is not `YYYY-MM-DD`.
+    BadDate,
+    /// No clinician or facility with this id.
+    UnknownGrantee,
+    /// Insurance assessment without the explicit written request, or an unknown purpose.
+    PurposeNotAllowed,
+    /// No category chosen.
+    NoCategories,
+    /// A category code that does not exist.
+    UnknownCategory,
+    /// A break-glass reason shorter than the minimum.
+    ReasonTooShort,
+    /// A grant id that is not one of the caller's grants.
+    UnknownGrant,
+    /// Not a CCCD (12 digits), social-insurance number (10 digits) or BHYT card (15 characters).
+    InvalidIdentifier,
 }

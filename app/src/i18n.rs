@@ -201,7 +201,131 @@ keys! {
 
     NotFoundTitle => "Không tìm thấy trang", "Page not found";
     BackHome => "Về trang chủ", "Back to the home page";
+
+    NavSharing => "Chia sẻ", "Sharing";
+    NavAccessLog => "Nhật ký truy cập", "Access log";
+    NavFindPatient => "Tìm bệnh nhân", "Find a patient";
+
+    ErrExpiryBeforeStart => "Ngày kết thúc phải sau ngày bắt đầu.", "The end date must be after the start date.";
+    ErrExpiryTooFar => "Thời hạn chia sẻ quá dài (tối đa 365 ngày).", "That is longer than sharing may last (365 days at most).";
+    ErrStartInPast => "Ngày bắt đầu không được ở trong quá khứ.", "The start date cannot be in the past.";
+    ErrBadDate => "Ngày không hợp lệ.", "That date is not valid.";
+    ErrUnknownGrantee => "Không tìm thấy bác sĩ hoặc cơ sở y tế đã chọn. Hãy tìm và chọn lại.", "The chosen clinician or facility was not found. Search and choose again.";
+    ErrPurposeNotAllowed => "Hãy chọn mục đích. Thẩm định bảo hiểm chỉ được chọn khi bạn yêu cầu bằng văn bản.", "Choose a purpose. Insurance assessment needs your written request.";
+    ErrNoCategories => "Hãy chọn ít nhất một phần hồ sơ để chia sẻ.", "Choose at least one part of your record to share.";
+    ErrUnknownCategory => "Phần hồ sơ không hợp lệ.", "That part of the record does not exist.";
+    ErrReasonTooShort => "Lý do phải dài ít nhất 20 ký tự.", "The reason must be at least 20 characters long.";
+    ErrUnknownGrant => "Không tìm thấy quyền chia sẻ này.", "That sharing permission was not found.";
+    ErrInvalidIdentifier => "Nhập số CCCD (12 chữ số), mã số BHXH (10 chữ số) hoặc mã thẻ BHYT (15 ký tự).", "Enter a citizen ID (12 digits), a social-insurance number (10 digits) or a health-insurance card code (15 characters).";
+
+    CatAdministrative => "Thông tin hành chính", "Personal details";
+    CatAllergies => "Dị ứng", "Allergies";
+    CatConditions => "Bệnh lý", "Conditions";
+    CatMedications => "Thuốc", "Medications";
+    CatImmunizations => "Tiêm chủng", "Vaccinations";
+    CatLabResults => "Kết quả xét nghiệm", "Lab results";
+    CatVisits => "Lần khám", "Visits";
+    CatDocuments => "Tài liệu", "Documents";
+    CatAll => "Toàn bộ hồ sơ", "My whole record";
+    PurposeTreatment => "Điều trị", "Treatment";
+    PurposeInsurance => "Thẩm định bảo hiểm", "Insurance assessment";
+    PurposeResearch => "Nghiên cứu", "Research";
+    BasisSelf => "Chính bạn", "You";
+    BasisGrant => "Quyền chia sẻ", "Sharing permission";
+    BasisBreakGlass => "Truy cập khẩn cấp", "Emergency access";
+    OutcomeAllowed => "Được phép", "Allowed";
+    OutcomeDenied => "Bị từ chối", "Refused";
+    ReasonCategoryNotShared => "Bệnh nhân chưa chia sẻ phần này với bạn.", "The patient has not shared this part with you.";
+    ReasonNoGrant => "Bệnh nhân chưa chia sẻ hồ sơ với bạn hoặc cơ sở của bạn.", "The patient has not shared their record with you or your facility.";
+    ReasonPurposeNotGranted => "Quyền chia sẻ không bao gồm mục đích này.", "The permission does not cover this purpose.";
+    ReasonGrantNotYetStarted => "Quyền chia sẻ chưa bắt đầu.", "The permission has not started yet.";
+    ReasonGrantExpired => "Quyền chia sẻ đã hết hạn.", "The permission has expired.";
+    ReasonGrantRevoked => "Bệnh nhân đã thu hồi quyền chia sẻ.", "The patient revoked the permission.";
+    ReasonBreakGlassExpired => "Thời gian truy cập khẩn cấp đã hết.", "The emergency access has ended.";
+    ReasonAccountSuspended => "Tài khoản đang bị tạm khóa.", "The account is suspended.";
+    ReasonOther => "Không có quyền truy cập.", "No permission.";
+    StateActive => "Đang hiệu lực", "Active";
+    StateNotYetStarted => "Chưa bắt đầu", "Not started yet";
+    StateExpired => "Đã hết hạn", "Expired";
+    StateRevoked => "Đã thu hồi", "Revoked";
+    RoleCitizen => "Công dân", "Citizen";
+    RoleClinician => "Bác sĩ", "Clinician";
+    RoleAdministrator => "Quản trị viên", "Administrator";
+    ActionRead => "Xem", "Viewed";
+    ActionSearch => "Tìm kiếm", "Searched";
+    ActionGrantCreate => "Tạo quyền chia sẻ", "Shared";
+    ActionGrantRevoke => "Thu hồi quyền chia sẻ", "Revoked sharing";
+    ActionBreakGlass => "Mở hồ sơ khẩn cấp", "Declared an emergency";
+    ActionEnrol => "Đăng ký", "Enrolled";
+
+    FindPatientTitle => "Tìm bệnh nhân", "Find a patient";
+    IdentifierLabel => "Số CCCD hoặc số BHYT", "Citizen ID or health-insurance number";
+    IdentifierHint => "CCCD 12 chữ số, mã số BHXH 10 chữ số hoặc mã thẻ BHYT 15 ký tự.", "Citizen ID (12 digits), social-insurance number (10 digits) or card code (15 characters).";
+    Search => "Tìm", "Search";
+    NoMatch => "Không tìm thấy bệnh nhân với số này.", "No patient has this number.";
+    BirthYear => "Năm sinh", "Year of birth";
+    OpenRecord => "Xem hồ sơ", "Open record";
+    PatientRecordTitle => "Hồ sơ bệnh nhân", "Patient record";
+    NotShown => "Không hiển thị", "Not shown";
+    EmergencyUntil => "Đang truy cập khẩn cấp đến", "Emergency access until";
+    BreakGlassTitle => "Truy cập khẩn cấp", "Emergency access";
+    BreakGlassIntro => "Chỉ dùng khi cấp cứu và bệnh nhân chưa chia sẻ hồ sơ. Bạn được xem toàn bộ hồ sơ trong thời gian giới hạn; mọi lượt xem được ghi lại, bệnh nhân được thông báo và quản trị viên sẽ xem xét.", "Only in an emergency when the patient has not shared their record. You may read the whole record for a limited time; every read is logged, the patient is told, and an administrator reviews it.";
+    BreakGlassReason => "Lý do (ít nhất 20 ký tự)", "Reason (at least 20 characters)";
+    BreakGlassButton => "Mở hồ sơ khẩn cấp", "Open the record in an emergency";
+    EmergencyBanner => "Bạn đang truy cập khẩn cấp hồ sơ của", "You are in emergency access to the record of";
+
+    SharingTitle => "Chia sẻ hồ sơ", "Sharing my record";
+    SharingIntro => "Không có gì được chia sẻ nếu bạn không cho phép. Bạn có thể thu hồi bất cứ lúc nào; việc thu hồi có hiệu lực ngay.", "Nothing is shared unless you allow it. You can revoke at any time, with immediate effect.";
+    WhoSeesNow => "Ai đang xem được hồ sơ của tôi lúc này", "Who can see my record right now";
+    NobodyNow => "Hiện không ai được xem hồ sơ của bạn.", "Nobody can see your record right now.";
+    Until => "đến hết", "until";
+    AllGrants => "Lịch sử chia sẻ", "Sharing history";
+    NoGrants => "Bạn chưa chia sẻ hồ sơ với ai.", "You have not shared your record with anyone.";
+    Revoke => "Thu hồi", "Revoke";
+    NewGrant => "Chia sẻ mới", "Share with someone";
+    FindGrantee => "Tìm bác sĩ hoặc cơ sở y tế", "Find a clinician or facility";
+    GranteeLabel => "Chia sẻ với", "Share with";
+    Categories => "Phần hồ sơ được chia sẻ", "Parts of the record to share";
+    PurposeLabel => "Mục đích", "Purpose";
+    WrittenRequest => "Tôi yêu cầu bằng văn bản cho việc thẩm định bảo hiểm", "I request this in writing for an insurance assessment";
+    StartsOn => "Từ ngày", "From";
+    ExpiresOn => "Đến hết ngày", "Until the end of";
+    PreviewLabel => "Xem trước", "Preview";
+    PreviewNothing => "Chọn người được chia sẻ và ít nhất một phần hồ sơ để xem trước.", "Choose who and at least one part to see a preview.";
+    WillSee => "sẽ xem được", "will be able to see";
+    SaveGrant => "Chia sẻ", "Share";
+    GrantSaved => "Đã chia sẻ.", "Shared.";
+    GrantRevokedNote => "Đã thu hồi quyền chia sẻ.", "Sharing revoked.";
+    GranteeColumn => "Được chia sẻ với", "Shared with";
+    StateColumn => "Trạng thái", "Status";
+    KindClinician => "Bác sĩ", "Clinician";
+    KindFacility => "Cơ sở y tế", "Facility";
+
+    AccessLogTitle => "Ai đã xem hồ sơ của tôi", "Who viewed my record";
+    AccessLogIntro => "Mọi lượt xem hồ sơ của bạn, kể cả của chính bạn, được ghi lại và không thể sửa.", "Every read of your record, including your own, is logged and cannot be altered.";
+    WhenColumn => "Thời điểm", "When";
+    WhoColumn => "Ai", "Who";
+    WhatColumn => "Nội dung", "What";
+    BasisColumn => "Căn cứ", "Basis";
+    OutcomeColumn => "Kết quả", "Outcome";
+    FromDate => "Từ ngày", "From";
+    ToDate => "Đến ngày", "To";
+    PersonLabel => "Người xem", "Person";
+    Everyone => "Tất cả", "Everyone";
+    AnyBasis => "Mọi căn cứ", "Any basis";
+    ApplyFilter => "Lọc", "Filter";
+    PageOf => "Trang", "Page";
+    PreviousPage => "Trang trước", "Previous page";
+    NextPage => "Trang sau", "Next page";
+    EmergencyAccesses => "Các lần truy cập khẩn cấp", "Emergency accesses";
+    ReviewColumn => "Xem xét", "Review";
+    ReviewPending => "Đang chờ xem xét", "Awaiting review";
+    ReviewJustified => "Hợp lý", "Justified";
+    ReviewUnjustified => "Không hợp lý", "Not justified";
+    NoEntries => "Chưa có lượt truy cập nào.", "No access yet.";
+    ReasonColumn => "Lý do", "Reason";
 }
+
 
 #[cfg(test)]
 mod tests {
@@ -226,5 +350,105 @@ mod tests {
     fn dates_follow_the_language() {
         assert_eq!(Lang::Vi.date("2026-11-02"), "02/11/2026");
         assert_eq!(Lang::En.date("2026-11-02T10:00:00Z"), "2026-11-02");
+    }
+}
+
+impl Key {
+    pub fn for_category(code: &str) -> Key {
+        match code {
+            "administrative" => Key::CatAdministrative,
+            "allergies" => Key::CatAllergies,
+            "conditions" => Key::CatConditions,
+            "medications" => Key::CatMedications,
+            "immunizations" => Key::CatImmunizations,
+            "lab_results" => Key::CatLabResults,
+            "visits" => Key::CatVisits,
+            "documents" => Key::CatDocuments,
+            _ => Key::CatAll,
+        }
+    }
+
+    pub fn for_purpose(code: &str) -> Key {
+        match code {
+            "insurance_assessment" => Key::PurposeInsurance,
+            "research" => Key::PurposeResearch,
+            _ => Key::PurposeTreatment,
+        }
+    }
+
+    pub fn for_deny_reason(code: &str) -> Key {
+        match code {
+            "category_not_shared" => Key::ReasonCategoryNotShared,
+            "no_grant" => Key::ReasonNoGrant,
+            "purpose_not_granted" => Key::ReasonPurposeNotGranted,
+            "grant_not_yet_started" => Key::ReasonGrantNotYetStarted,
+            "grant_expired" => Key::ReasonGrantExpired,
+            "grant_revoked" => Key::ReasonGrantRevoked,
+            "break_glass_expired" => Key::ReasonBreakGlassExpired,
+            "account_suspended" => Key::ReasonAccountSuspended,
+            _ => Key::ReasonOther,
+        }
+    }
+
+    pub fn for_grant_state(code: &str) -> Key {
+        match code {
+            "active" => Key::StateActive,
+            "not_yet_started" => Key::StateNotYetStarted,
+            "expired" => Key::StateExpired,
+            _ => Key::StateRevoked,
+        }
+    }
+
+    pub fn for_basis(code: &str) -> Option<Key> {
+        match code {
+            "self" => Some(Key::BasisSelf),
+            "grant" => Some(Key::BasisGrant),
+            "break_glass" => Some(Key::BasisBreakGlass),
+            _ => None,
+        }
+    }
+
+    pub fn for_role(code: &str) -> Key {
+        match code {
+            "clinician" => Key::RoleClinician,
+            "administrator" => Key::RoleAdministrator,
+            _ => Key::RoleCitizen,
+        }
+    }
+
+    pub fn for_action(code: &str) -> Key {
+        match code {
+            "search" => Key::ActionSearch,
+            "grant_create" => Key::ActionGrantCreate,
+            "grant_revoke" => Key::ActionGrantRevoke,
+            "break_glass_declare" => Key::ActionBreakGlass,
+            "enrol" => Key::ActionEnrol,
+            _ => Key::ActionRead,
+        }
+    }
+
+    pub fn for_review(code: &str) -> Key {
+        match code {
+            "justified" => Key::ReviewJustified,
+            "unjustified" => Key::ReviewUnjustified,
+            _ => Key::ReviewPending,
+        }
+    }
+
+    pub fn for_invalid(input: crate::error::InvalidInput) -> Key {
+        use crate::error::InvalidInput as I;
+        match input {
+            I::ExpiryBeforeStart => Key::ErrExpiryBeforeStart,
+            I::ExpiryTooFar => Key::ErrExpiryTooFar,
+            I::StartInPast => Key::ErrStartInPast,
+            I::BadDate => Key::ErrBadDate,
+            I::UnknownGrantee => Key::ErrUnknownGrantee,
+            I::PurposeNotAllowed => Key::ErrPurposeNotAllowed,
+            I::NoCategories => Key::ErrNoCategories,
+            I::UnknownCategory => Key::ErrUnknownCategory,
+            I::ReasonTooShort => Key::ErrReasonTooShort,
+            I::UnknownGrant => Key::ErrUnknownGrant,
+            I::InvalidIdentifier => Key::ErrInvalidIdentifier,
+        }
     }
 }

@@ -89,6 +89,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/record/vaccinations") view=pages::vaccinations::VaccinationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/record/visits") view=pages::visits::VisitsPage ssr=SsrMode::Async/>
                     <Route path=path!("/record/visits/:visit_id") view=pages::visit_detail::VisitDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/record/sharing") view=pages::sharing::SharingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/record/access-log") view=pages::access_log::AccessLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/clinician") view=pages::clinician::FindPatientPage ssr=SsrMode::Async/>
+                    <Route path=path!("/clinician/patients/:patient_id") view=pages::clinician_patient::ClinicianPatientPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/passkeys") view=pages::passkeys::PasskeysPage ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use crate::dto::{Me, Overview, PasskeyInfo, Vaccinations, VisitDetail, Visits};
+use crate::dto::{
+    AccessLog, AccessLogQuery, ClinicianView, DirectoryEntry, Me, Overview, PasskeyInfo, PatientMatch, Sharing, Vaccinations,
+    VisitDetail, Visits,
+};
 use crate::error::AppError;
 
 /// What the server's middleware learned about the request before any handler ran.
@@ -41,6 +44,29 @@ pub trait PortalPort: Send + Sync + 'static {
     async fn visits(&self, request: &RequestMeta, patient_id: Option<String>) -> Result<Visits, AppError>;
     async fn visit_detail(&self, request: &RequestMeta, visit_id: String) -> Result<VisitDetail, AppError>;
     async fn passkeys(&self, request: &RequestMeta) -> Result<Vec<PasskeyInfo>, AppError>;
+
+    // Clinicians
+    async fn find_patient(&self, request: &RequestMeta, identifier: String) -> Result<Option<PatientMatch>, AppError>;
+    async fn clinician_view(&self, request: &RequestMeta, patient_id: String, purpose: String) -> Result<ClinicianView, AppError>;
+    async fn declare_break_glass(&self, request: &RequestMeta, patient_id: String, reason: String) -> Result<(), AppError>;
+
+    // Citizens: consent and the access log
+    async fn sharing(&self, request: &RequestMeta) -> Result<Sharing, AppError>;
+    async fn directory(&self, request: &RequestMeta, term: String) -> Result<Vec<DirectoryEntry>, AppError>;
+    async fn create_grant(&self, request: &RequestMeta, grant: NewGrantForm) -> Result<String, AppError>;
+    async fn revoke_grant(&self, request: &RequestMeta, grant_id: String) -> Result<(), AppError>;
+    async fn access_log(&self, request: &RequestMeta, query: AccessLogQuery) -> Result<AccessLog, AppError>;
+}
+
+/// A new grant as the form submits it.
+#[derive(Clone, Debug, Default)]
+pub struct NewGrantForm {
+    pub grantee: String,
+    pub categories: Vec<String>,
+    pub purpose: String,
+    pub written_request: bool,
+    pub starts_on: String,
+    pub expires_on: String,
 }
 
 /// The handle placed in the Leptos context by the server.

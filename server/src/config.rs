@@ -34,6 +34,15 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `HOSO_LOG_FORMAT`: `text` (default) or `json`.
     pub log_json: bool,
+    /// `HOSO_BREAK_GLASS_HOURS`: how long a declared emergency access lasts. Default 4.
+    pub break_glass: Duration,
+    /// `HOSO_GRANT_DEFAULT_DAYS` / `HOSO_GRANT_MAX_DAYS`: proposed and longest grant. Default 30 / 365.
+    pub grant_default_days: u32,
+    pub grant_max_days: u32,
+    /// `HOSO_AUDIT_KEY_FILE`: the Ed25519 key signing audit checkpoints. Default `<data dir>/audit-signing.key`.
+    pub audit_key_file: PathBuf,
+    /// `HOSO_AUDIT_CHECKPOINT_SECONDS`: how often the server signs a checkpoint of the audit chain. Default 300.
+    pub audit_checkpoint_interval: Duration,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -71,6 +80,8 @@ impl Config {
             Some("false") | Some("0") => false,
             Some(other) => bail!("HOSO_SEED_DEMO must be true or false, got {other:?}"),
         };
+        let audit_key_file =
+            var("HOSO_AUDIT_KEY_FILE").map(PathBuf::from).unwrap_or_else(|| data_dir.join("audit-signing.key"));
         Ok(Config {
             listen,
             public_url,
@@ -83,6 +94,11 @@ impl Config {
             max_body_bytes: number("HOSO_MAX_BODY_BYTES", 64 * 1024usize)?,
             db_max_connections: number("HOSO_DB_MAX_CONNECTIONS", 8u32)?,
             log_json,
+            break_glass: Duration::from_secs(3600 * number("HOSO_BREAK_GLASS_HOURS", 4u64)?),
+            grant_default_days: number("HOSO_GRANT_DEFAULT_DAYS", 30u32)?,
+            grant_max_days: number("HOSO_GRANT_MAX_DAYS", 365u32)?,
+            audit_key_file,
+            audit_checkpoint_interval: Duration::from_secs(number("HOSO_AUDIT_CHECKPOINT_SECONDS", 300u64)?),
         })
     }
 
@@ -91,6 +107,7 @@ impl Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             public_url: Url::parse("http://localhost:3000").unwrap_or_else(|_| unreachable_url()),
+            audit_key_file: data_dir.join("audit-signing.key"),
             data_dir,
             database_url: database_url.to_string(),
             session_idle: Duration::from_secs(30 * 60),
@@ -100,6 +117,10 @@ impl Config {
             max_body_bytes: 64 * 1024,
             db_max_connections: 4,
             log_json: false,
+            break_glass: Duration::from_secs(4 * 3600),
+            grant_default_days: 30,
+            grant_max_days: 365,
+            audit_checkpoint_interval: Duration::from_secs(300),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Service errors and their one mapping to the user-safe [`app::error::AppError`].
 //! Internal details are logged here and never sent.
 
-use app::error::AppError;
+use app::error::{AppError, InvalidInput};
 
 use crate::policy::DenyReason;
 use crate::store::StoreError;
@@ -16,6 +16,8 @@ pub enum ServiceError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    #[error("invalid input: {0:?}")]
+    Invalid(InvalidInput),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
 }
@@ -28,6 +30,7 @@ impl From<ServiceError> for AppError {
             ServiceError::Forbidden(_) => AppError::Forbidden,
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::BadRequest(_) => AppError::BadRequest,
+            ServiceError::Invalid(what) => AppError::Invalid(what),
             ServiceError::Store(error) => {
                 tracing::error!(%error, "storage failure");
                 AppError::Unavailable

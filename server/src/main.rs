@@ -6,6 +6,8 @@
 //! server issue-enrolment-code --cccd N    issue a one-time enrolment code for the patient with CCCD N
 //! server bench-populate --patients N --entries M
 //!                                         fill the database with a synthetic population (benchmarks)
+//! server verify-audit                     walk the audit hash chain and its signed checkpoints:
+//!                                         prints `OK <n> entries` or the first broken entry, exit 1
 //! ```
 
 use std::sync::Arc;
@@ -47,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
             let cccd = flag(&args, "--cccd").context("usage: server issue-enrolment-code --cccd <12 digits>")?;
             issue_code(config, &cccd).await
         }
+        Some("verify-audit") => verify_audit(config).await,
         Some("bench-populate") => {
             let patients = flag(&args, "--patients").and_then(|n| n.parse().ok()).unwrap_or(10_000);
             let entries = flag(&args, "--entries").and_then(|n| n.parse().ok()).unwrap_or(50);
@@ -81,11 +84,69 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             println!("\n{text}");
         }
     }
+    let audit_key = Arc::new(
+        server::audit::chain::AuditKey::load_or_create(&portal.config.audit_key_file).context("audit signing key")?,
+    );
+    tokio::spawn(checkpoint_periodically(portal.clone(), audit_key.clone(), clock.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     println!("hoso is serving on http://{listen} — open {public_url} in your browser");
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await.context("server error")?;
+    checkpoint_now(&portal, &audit_key, clock.now_ms()).await;
     portal.store.close().await;
     Ok(())
+}
+
+/// Signs a checkpoint of the audit chain every `HOSO_AUDIT_CHECKPOINT_SECONDS` (when it moved).
+async fn checkpoint_periodically(
+    portal: Arc<server::service::Portal>,
+    key: Arc<server::audit::chain::AuditKey>,
+    clock: Arc<dyn Clock>,
+) {
+    let mut interval = tokio::time::interval(portal.config.audit_checkpoint_interval);
+    loop {
+        interval.tick().await;
+        checkpoint_now(&portal, &key, clock.now_ms()).await;
+    }
+}
+
+async fn checkpoint_now(portal: &server::service::Portal, key: &server::audit::chain::AuditKey, now: i64) {
+    let outcome = async {
+        let mut tx = portal.store.begin().await?;
+        let done = server::audit::chain::checkpoint(&mut tx, key, now).await?;
+        tx.commit().await.map_err(server::store::StoreError::from)?;
+        Ok::<_, server::store::StoreError>(done)
+    }
+    .await;
+    match outcome {
+        Ok(Some(id)) => tracing::info!(last_event_id = id, "audit checkpoint signed"),
+        Ok(None) => {}
+        Err(error) => tracing::error!(%error, "audit checkpoint failed"),
+    }
+}
+
+async fn verify_audit(config: Config) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url, 1).await?;
+    store.migrate().await?;
+    let key = if config.audit_key_file.exists() {
+        Some(server::audit::chain::AuditKey::load(&config.audit_key_file)?.verifying_key())
+    } else {
+        eprintln!("warning: no audit key at {}; checkpoint signatures are not checked", config.audit_key_file.display());
+        None
+    };
+    let mut conn = store.reader().acquire().await?;
+    let verdict = server::audit::chain::verify(&mut conn, key.as_ref()).await?;
+    drop(conn);
+    store.close().await;
+    match verdict {
+        server::audit::chain::Verdict::Ok { entries, checkpoints } => {
+            println!("OK {entries} entries, {checkpoints} signed checkpoints");
+            Ok(())
+        }
+        server::audit::chain::Verdict::Broken { entry, why } => {
+            println!("BROKEN at entry {entry}: {why}");
+            std::process::exit(1);
+        }
+    }
 }
 
 async fn shutdown() {

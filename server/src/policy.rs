@@ -2,9 +2,22 @@
 //!
 //! Guarantees: deny by default (a request is allowed only when a rule below says yes); every
 //! denial names its reason; an [`Authorized`] value can only be made from a [`Permit`], and only
-//! [`decide`] makes permits. No I/O, no clock: the caller passes `now`.
+//! [`decide`] makes permits. No I/O and no clock: the caller passes the consent facts of the
+//! record ([`Resource`]) and `now`, so revocation and expiry apply on the very next request.
+//!
+//! Rules, in order:
+//! 1. a suspended account is refused everything;
+//! 2. a target that does not exist is refused (indistinguishable outside from someone else's);
+//! 3. a citizen may read every part of their own record, nothing of anyone else's;
+//! 4. a clinician with an active break-glass on the record may read all of it (read-only);
+//! 5. a clinician may read a category if an active grant to them, or to their facility, covers
+//!    that category and the purpose they act under, at `now` (started, not expired, not revoked);
+//! 6. nothing else (administrators read the audit trail, not records).
 
 use std::fmt;
+
+/// Unix milliseconds.
+pub type Millis = i64;
 
 /// Who is asking.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,7 +25,7 @@ pub enum Actor {
     /// No session at all.
     Anonymous,
     Citizen { account_id: String, patient_id: Option<String>, active: bool },
-    Clinician { account_id: String, facility_id: Option<String>, active: bool },
+    Clinician { account_id: String, clinician_id: Option<String>, facility_id: Option<String>, active: bool, purpose: Purpose },
     Administrator { account_id: String, active: bool },
 }
 
@@ -34,10 +47,25 @@ impl Actor {
             Actor::Administrator { .. } => Some("administrator"),
         }
     }
+
+    pub fn facility_id(&self) -> Option<&str> {
+        match self {
+            Actor::Clinician { facility_id, .. } => facility_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The purpose the actor acts under (citizens read their own record for themselves).
+    pub fn purpose(&self) -> Option<Purpose> {
+        match self {
+            Actor::Clinician { purpose, .. } => Some(*purpose),
+            _ => None,
+        }
+    }
 }
 
 /// The parts of a record access is granted or refused by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Category {
     /// Name, date of birth, identifiers.
     Administrative,
@@ -62,6 +90,17 @@ impl Category {
         Category::Documents,
     ];
 
+    /// The categories a citizen can choose to share (the administrative part comes with any grant).
+    pub const SHAREABLE: [Category; 7] = [
+        Category::Allergies,
+        Category::Conditions,
+        Category::Medications,
+        Category::Immunizations,
+        Category::LabResults,
+        Category::Visits,
+        Category::Documents,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Administrative => "administrative",
@@ -74,14 +113,114 @@ impl Category {
             Category::Documents => "documents",
         }
     }
+
+    pub fn parse(text: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|category| category.as_str() == text)
+    }
 }
 
-/// What a record's target is: a patient's record, in one category.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    Treatment,
+    /// Only at the citizen's explicit written request (Decree 356/2025: never to insurers by default).
+    InsuranceAssessment,
+    Research,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Treatment => "treatment",
+            Purpose::InsuranceAssessment => "insurance_assessment",
+            Purpose::Research => "research",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Purpose> {
+        [Purpose::Treatment, Purpose::InsuranceAssessment, Purpose::Research].into_iter().find(|p| p.as_str() == text)
+    }
+}
+
+/// Who a grant is to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Grantee {
+    Clinician(String),
+    Facility(String),
+}
+
+/// A consent grant, as the policy needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GrantFact {
+    pub grant_id: String,
+    pub grantee: Grantee,
+    /// Categories shared; a grant of "all" lists every shareable category.
+    pub categories: Vec<Category>,
+    pub purpose: Purpose,
+    pub starts_at: Millis,
+    pub expires_at: Millis,
+    pub revoked_at: Option<Millis>,
+}
+
+impl GrantFact {
+    pub fn covers(&self, category: Category) -> bool {
+        category == Category::Administrative || self.categories.contains(&category)
+    }
+
+    pub fn state(&self, now: Millis) -> GrantState {
+        match self.revoked_at {
+            Some(revoked) if revoked <= now => GrantState::Revoked,
+            _ if now < self.starts_at => GrantState::NotYetStarted,
+            _ if now >= self.expires_at => GrantState::Expired,
+            _ => GrantState::Active,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrantState {
+    Active,
+    NotYetStarted,
+    Expired,
+    Revoked,
+}
+
+impl GrantState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GrantState::Active => "active",
+            GrantState::NotYetStarted => "not_yet_started",
+            GrantState::Expired => "expired",
+            GrantState::Revoked => "revoked",
+        }
+    }
+}
+
+/// A declared emergency access, as the policy needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BreakGlassFact {
+    pub break_glass_id: String,
+    pub clinician_account_id: String,
+    pub starts_at: Millis,
+    pub expires_at: Millis,
+}
+
+/// What is being accessed: one category of one patient's record, with that record's consent facts.
+#[derive(Clone, Copy, Debug)]
 pub struct Resource<'a> {
     /// `None` when the request named something that does not exist (a guessed id): always denied.
     pub patient_id: Option<&'a str>,
     pub category: Category,
+    /// Every grant on this record (any state); the policy picks what applies.
+    pub grants: &'a [GrantFact],
+    /// Every break-glass declared on this record.
+    pub break_glass: &'a [BreakGlassFact],
+}
+
+impl<'a> Resource<'a> {
+    /// A record without any grant or break-glass.
+    pub fn bare(patient_id: Option<&'a str>, category: Category) -> Resource<'a> {
+        Resource { patient_id, category, grants: &[], break_glass: &[] }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,12 +233,18 @@ pub enum Action {
 pub enum Basis {
     /// A citizen reading their own record.
     OwnRecord,
+    /// A consent grant (to the clinician or their facility).
+    Grant,
+    /// A declared emergency.
+    BreakGlass,
 }
 
 impl Basis {
     pub fn as_str(self) -> &'static str {
         match self {
             Basis::OwnRecord => "self",
+            Basis::Grant => "grant",
+            Basis::BreakGlass => "break_glass",
         }
     }
 }
@@ -114,7 +259,17 @@ pub enum DenyReason {
     NotOwnRecord,
     /// The account has no record of its own (staff reading "my record").
     NoRecordOfOwn,
-    /// Nothing said yes: no grant, no break-glass, no other rule.
+    /// No grant to this clinician or their facility, and no break-glass.
+    NoGrant,
+    /// A grant exists but does not include this category.
+    CategoryNotShared,
+    /// A grant covers the category, but for another purpose than the one acted under.
+    PurposeNotGranted,
+    GrantNotYetStarted,
+    GrantExpired,
+    GrantRevoked,
+    BreakGlassExpired,
+    /// Nothing said yes: no other rule applies (e.g. administrators reading records).
     NoRuleAllows,
 }
 
@@ -126,7 +281,27 @@ impl DenyReason {
             DenyReason::NoSuchRecord => "no_such_record",
             DenyReason::NotOwnRecord => "not_own_record",
             DenyReason::NoRecordOfOwn => "no_record_of_own",
+            DenyReason::NoGrant => "no_grant",
+            DenyReason::CategoryNotShared => "category_not_shared",
+            DenyReason::PurposeNotGranted => "purpose_not_granted",
+            DenyReason::GrantNotYetStarted => "grant_not_yet_started",
+            DenyReason::GrantExpired => "grant_expired",
+            DenyReason::GrantRevoked => "grant_revoked",
+            DenyReason::BreakGlassExpired => "break_glass_expired",
             DenyReason::NoRuleAllows => "no_rule_allows",
+        }
+    }
+
+    /// Which refusal explains more when several grants fail differently (most specific first).
+    fn specificity(self) -> u8 {
+        match self {
+            DenyReason::CategoryNotShared => 6,
+            DenyReason::PurposeNotGranted => 5,
+            DenyReason::GrantNotYetStarted => 4,
+            DenyReason::GrantExpired => 3,
+            DenyReason::GrantRevoked => 2,
+            DenyReason::BreakGlassExpired => 1,
+            _ => 0,
         }
     }
 }
@@ -138,14 +313,20 @@ impl fmt::Display for DenyReason {
 }
 
 /// Proof that [`decide`] allowed an access. Only this module can make one.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Permit {
     basis: Basis,
+    basis_ref: Option<String>,
 }
 
 impl Permit {
     pub fn basis(&self) -> Basis {
         self.basis
+    }
+
+    /// The grant or break-glass id the access rests on.
+    pub fn basis_ref(&self) -> Option<&str> {
+        self.basis_ref.as_deref()
     }
 }
 
@@ -176,9 +357,12 @@ impl<T> Authorized<T> {
     }
 }
 
-/// The single access decision. `now` (unix ms) is where time windows of grants will be checked.
-pub fn decide(actor: &Actor, resource: &Resource<'_>, action: Action, now: i64) -> Decision {
-    let _ = now;
+fn allow(basis: Basis, basis_ref: Option<&str>) -> Decision {
+    Decision::Allow(Permit { basis, basis_ref: basis_ref.map(str::to_string) })
+}
+
+/// The single access decision.
+pub fn decide(actor: &Actor, resource: &Resource<'_>, action: Action, now: Millis) -> Decision {
     let Action::Read = action;
     match actor {
         Actor::Anonymous => Decision::Deny(DenyReason::NotAuthenticated),
@@ -188,86 +372,59 @@ pub fn decide(actor: &Actor, resource: &Resource<'_>, action: Action, now: i64) 
         Actor::Citizen { patient_id: own, .. } => match (own.as_deref(), resource.patient_id) {
             (_, None) => Decision::Deny(DenyReason::NoSuchRecord),
             (None, Some(_)) => Decision::Deny(DenyReason::NoRecordOfOwn),
-            (Some(own), Some(target)) if own == target => Decision::Allow(Permit { basis: Basis::OwnRecord }),
+            (Some(own), Some(target)) if own == target => allow(Basis::OwnRecord, None),
             (Some(_), Some(_)) => Decision::Deny(DenyReason::NotOwnRecord),
         },
-        Actor::Clinician { .. } | Actor::Administrator { .. } => match resource.patient_id {
+        Actor::Clinician { account_id, clinician_id, facility_id, purpose, .. } => {
+            if resource.patient_id.is_none() {
+                return Decision::Deny(DenyReason::NoSuchRecord);
+            }
+            clinician_decision(account_id, clinician_id.as_deref(), facility_id.as_deref(), *purpose, resource, now)
+        }
+        Actor::Administrator { .. } => match resource.patient_id {
             None => Decision::Deny(DenyReason::NoSuchRecord),
             Some(_) => Decision::Deny(DenyReason::NoRuleAllows),
         },
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use rstest::rstest;
-
-    use super::*;
-
-    fn citizen(patient: Option<&str>, active: bool) -> Actor {
-        Actor::Citizen { account_id: "acc-a".into(), patient_id: patient.map(Into::into), active }
+fn clinician_decision(
+    account_id: &str,
+    clinician_id: Option<&str>,
+    facility_id: Option<&str>,
+    purpose: Purpose,
+    resource: &Resource<'_>,
+    now: Millis,
+) -> Decision {
+    let mut best = DenyReason::NoGrant;
+    let mut consider = |reason: DenyReason| {
+        if reason.specificity() > best.specificity() {
+            best = reason;
+        }
+    };
+    for emergency in resource.break_glass.iter().filter(|b| b.clinician_account_id == account_id) {
+        if emergency.starts_at <= now && now < emergency.expires_at {
+            return allow(Basis::BreakGlass, Some(&emergency.break_glass_id));
+        }
+        consider(DenyReason::BreakGlassExpired);
     }
-
-    fn clinician(active: bool) -> Actor {
-        Actor::Clinician { account_id: "acc-c".into(), facility_id: Some("fac-1".into()), active }
-    }
-
-    fn admin(active: bool) -> Actor {
-        Actor::Administrator { account_id: "acc-x".into(), active }
-    }
-
-    enum Expect {
-        Allow(Basis),
-        Deny(DenyReason),
-    }
-
-    #[rstest]
-    // self
-    #[case::self_immunizations(citizen(Some("pa"), true), Some("pa"), Category::Immunizations, Expect::Allow(Basis::OwnRecord))]
-    #[case::self_visits(citizen(Some("pa"), true), Some("pa"), Category::Visits, Expect::Allow(Basis::OwnRecord))]
-    #[case::self_labs(citizen(Some("pa"), true), Some("pa"), Category::LabResults, Expect::Allow(Basis::OwnRecord))]
-    #[case::self_administrative(citizen(Some("pa"), true), Some("pa"), Category::Administrative, Expect::Allow(Basis::OwnRecord))]
-    #[case::self_documents(citizen(Some("pa"), true), Some("pa"), Category::Documents, Expect::Allow(Basis::OwnRecord))]
-    // another patient's record
-    #[case::other_immunizations(citizen(Some("pa"), true), Some("pb"), Category::Immunizations, Expect::Deny(DenyReason::NotOwnRecord))]
-    #[case::other_visits(citizen(Some("pa"), true), Some("pb"), Category::Visits, Expect::Deny(DenyReason::NotOwnRecord))]
-    #[case::other_administrative(citizen(Some("pa"), true), Some("pb"), Category::Administrative, Expect::Deny(DenyReason::NotOwnRecord))]
-    // a guessed id that does not exist
-    #[case::missing_target(citizen(Some("pa"), true), None, Category::Visits, Expect::Deny(DenyReason::NoSuchRecord))]
-    // a citizen account with no record bound
-    #[case::citizen_without_record(citizen(None, true), Some("pa"), Category::Visits, Expect::Deny(DenyReason::NoRecordOfOwn))]
-    // suspended accounts: even their own record
-    #[case::suspended_self(citizen(Some("pa"), false), Some("pa"), Category::Immunizations, Expect::Deny(DenyReason::AccountSuspended))]
-    #[case::suspended_clinician(clinician(false), Some("pa"), Category::Immunizations, Expect::Deny(DenyReason::AccountSuspended))]
-    #[case::suspended_admin(admin(false), Some("pa"), Category::Visits, Expect::Deny(DenyReason::AccountSuspended))]
-    // anonymous
-    #[case::anonymous_read(Actor::Anonymous, Some("pa"), Category::Immunizations, Expect::Deny(DenyReason::NotAuthenticated))]
-    #[case::anonymous_missing(Actor::Anonymous, None, Category::Visits, Expect::Deny(DenyReason::NotAuthenticated))]
-    // staff: nothing is shared by default (grants and break-glass come with consent)
-    #[case::clinician_no_grant(clinician(true), Some("pa"), Category::Immunizations, Expect::Deny(DenyReason::NoRuleAllows))]
-    #[case::clinician_no_grant_visits(clinician(true), Some("pa"), Category::Visits, Expect::Deny(DenyReason::NoRuleAllows))]
-    #[case::clinician_missing(clinician(true), None, Category::Visits, Expect::Deny(DenyReason::NoSuchRecord))]
-    #[case::admin_no_rule(admin(true), Some("pa"), Category::LabResults, Expect::Deny(DenyReason::NoRuleAllows))]
-    #[case::admin_administrative(admin(true), Some("pa"), Category::Administrative, Expect::Deny(DenyReason::NoRuleAllows))]
-    fn read_decisions(#[case] actor: Actor, #[case] patient: Option<&str>, #[case] category: Category, #[case] expect: Expect) {
-        let decision = decide(&actor, &Resource { patient_id: patient, category }, Action::Read, 1_800_000_000_000);
-        match (decision, expect) {
-            (Decision::Allow(permit), Expect::Allow(basis)) => assert_eq!(permit.basis(), basis),
-            (Decision::Deny(reason), Expect::Deny(expected)) => assert_eq!(reason, expected),
-            (decision, Expect::Allow(_)) => panic!("expected allow, got {decision:?}"),
-            (decision, Expect::Deny(expected)) => panic!("expected deny {expected:?}, got {decision:?}"),
+    let mine = |grant: &&GrantFact| match &grant.grantee {
+        Grantee::Clinician(id) => Some(id.as_str()) == clinician_id,
+        Grantee::Facility(id) => Some(id.as_str()) == facility_id,
+    };
+    for grant in resource.grants.iter().filter(mine) {
+        match grant.state(now) {
+            GrantState::Revoked => consider(DenyReason::GrantRevoked),
+            GrantState::Expired => consider(DenyReason::GrantExpired),
+            GrantState::NotYetStarted => consider(DenyReason::GrantNotYetStarted),
+            GrantState::Active if grant.purpose != purpose => consider(DenyReason::PurposeNotGranted),
+            GrantState::Active if !grant.covers(resource.category) => consider(DenyReason::CategoryNotShared),
+            GrantState::Active => return allow(Basis::Grant, Some(&grant.grant_id)),
         }
     }
-
-    #[test]
-    fn a_citizen_is_allowed_every_category_of_their_own_record_and_none_of_another() {
-        let actor = citizen(Some("pa"), true);
-        for category in Category::ALL {
-            assert!(matches!(decide(&actor, &Resource { patient_id: Some("pa"), category }, Action::Read, 0), Decision::Allow(_)));
-            assert!(matches!(
-                decide(&actor, &Resource { patient_id: Some("pb"), category }, Action::Read, 0),
-                Decision::Deny(DenyReason::NotOwnRecord)
-            ));
-        }
-    }
+    Decision::Deny(best)
 }
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod tests;

@@ -12,6 +12,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Forbidden => (Key::ErrForbidden, false),
         AppError::NotFound => (Key::ErrNotFound, false),
         AppError::BadRequest => (Key::ErrBadRequest, false),
+        AppError::Invalid(input) => (Key::for_invalid(input), false),
         AppError::Unavailable => (Key::ErrUnavailable, false),
         AppError::Transport => (Key::ErrGeneric, false),
     };

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::dto::Role;
 use crate::i18n::{use_lang, use_t, Key};
 
 #[component]
@@ -19,19 +20,38 @@ pub fn Layout(children: Children) -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match me.await {
-                        Ok(Some(_)) => view! {
-                            <nav aria-label=t(Key::MainNav)>
-                                <ul class="nav-list">
-                                    <li><a href="/record">{t(Key::NavOverview)}</a></li>
-                                    <li><a href="/record/vaccinations">{t(Key::NavVaccinations)}</a></li>
-                                    <li><a href="/record/visits">{t(Key::NavVisits)}</a></li>
-                                    <li><a href="/account/passkeys">{t(Key::NavPasskeys)}</a></li>
-                                </ul>
-                            </nav>
-                            <form class="inline-form" method="post" action="/auth/logout">
-                                <button type="submit" class="button-secondary">{t(Key::SignOut)}</button>
-                            </form>
-                        }.into_any(),
+                        Ok(Some(me)) => {
+                            let links: Vec<(&'static str, Key)> = match me.role {
+                                Role::Citizen => vec![
+                                    ("/record", Key::NavOverview),
+                                    ("/record/vaccinations", Key::NavVaccinations),
+                                    ("/record/visits", Key::NavVisits),
+                                    ("/record/sharing", Key::NavSharing),
+                                    ("/record/access-log", Key::NavAccessLog),
+                                    ("/account/passkeys", Key::NavPasskeys),
+                                ],
+                                Role::Clinician => vec![("/clinician", Key::NavFindPatient), ("/account/passkeys", Key::NavPasskeys)],
+                                Role::Administrator => vec![("/account/passkeys", Key::NavPasskeys)],
+                            };
+                            view! {
+                                <nav aria-label=t(Key::MainNav)>
+                                    <ul class="nav-list">
+                                        {links.into_iter().map(|(href, key)| view! { <li><a href=href>{t(key)}</a></li> }).collect_view()}
+                                    </ul>
+                                </nav>
+                                <form class="inline-form" method="post" action="/auth/logout">
+                                    <button type="submit" class="button-secondary">{t(Key::SignOut)}</button>
+                                </form>
+                                {me.emergencies.into_iter().map(|emergency| view! {
+                                    <p class="banner-emergency" role="status">
+                                        {t(Key::EmergencyBanner)}" "
+                                        <a href=format!("/clinician/patients/{}", emergency.patient_id)>{emergency.patient_name}</a>
+                                        " · "{t(Key::EmergencyUntil)}" "{emergency.until.get(11..16).unwrap_or_default().to_string()}" UTC "
+                                        {lang.date(&emergency.until)}
+                                    </p>
+                                }).collect_view()}
+                            }.into_any()
+                        }
                         _ => ().into_any(),
                     }
                 })}

@@ -1,2 +1,3 @@
+pub mod emergency;
 pub mod error_notice;
 pub mod layout;

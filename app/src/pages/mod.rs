@@ -1,7 +1,11 @@
+pub mod access_log;
+pub mod clinician;
+pub mod clinician_patient;
 pub mod enrol;
 pub mod not_found;
 pub mod overview;
 pub mod passkeys;
+pub mod sharing;
 pub mod sign_in;
 pub mod vaccinations;
 pub mod visit_detail;

@@ -44,8 +44,9 @@ pub fn PatientCard(patient: PatientSummary) -> impl IntoView {
 fn OverviewBody(data: Overview) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
-    let Overview { patient, allergies, conditions, medications, latest_visits } = data;
+    let Overview { patient, emergencies, allergies, conditions, medications, latest_visits } = data;
     view! {
+        {(!emergencies.is_empty()).then(|| view! { <crate::components::emergency::EmergencyNotice emergencies/> })}
         <PatientCard patient/>
         <div class="grid">
             <section class="card" aria-labelledby="allergies">

@@ -109,9 +109,9 @@ create index clinical_resource_patient_category_idx on clinical_resource (patien
 create index clinical_resource_encounter_idx on clinical_resource (encounter_id);
 create index clinical_resource_patient_code_idx on clinical_resource (patient_id, code);
 
--- The access log, append-only.
+-- The access log, append-only and hash-chained (see the SQLite migration for the encoding).
 create table audit_event (
-    audit_event_id   bigint generated always as identity primary key,
+    audit_event_id   bigint primary key,
     occurred_at      bigint not null,
     request_id       text not null,
     actor_account_id text,
@@ -122,7 +122,12 @@ create table audit_event (
     resource_id      text,
     basis            text,
     outcome          text not null check (outcome in ('allowed', 'denied')),
-    reason           text
+    reason           text,
+    purpose          text,
+    actor_facility_id text,
+    basis_ref        text,
+    prev_hash        text not null,
+    entry_hash       text not null
 );
 create index audit_event_patient_idx on audit_event (patient_id, occurred_at);
 create index audit_event_actor_idx on audit_event (actor_account_id, occurred_at);
@@ -135,3 +140,66 @@ $$;
 
 create trigger audit_event_no_update_delete before update or delete on audit_event
     for each row execute function audit_event_append_only();
+
+-- The head of the audit chain: one row, locked by every audit write so entries chain in order.
+create table audit_head (
+    audit_head_id  integer primary key check (audit_head_id = 1),
+    last_event_id  bigint not null,
+    last_hash      text not null
+);
+insert into audit_head (audit_head_id, last_event_id, last_hash)
+values (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- Signed checkpoints: the server's Ed25519 key signs (last id, chain hash) every so many entries.
+create table audit_checkpoint (
+    audit_checkpoint_id bigint generated always as identity primary key,
+    last_event_id       bigint not null,
+    chain_hash          text not null,
+    signature           text not null,
+    key_id              text not null,
+    created_at          bigint not null
+);
+
+-- Consent: a citizen (or guardian) shares categories of a record with one clinician or a whole
+-- facility, for one purpose, from a start to an expiry. Nothing is shared without a row here.
+create table consent_grant (
+    consent_grant_id       text primary key,
+    patient_id             text not null references patient (patient_id),
+    granted_by_account_id  text not null references account (account_id),
+    grantee_clinician_id   text references clinician (clinician_id),
+    grantee_facility_id    text references facility (facility_id),
+    categories             text not null,
+    purpose                text not null check (purpose in ('treatment', 'insurance_assessment', 'research')),
+    written_request        bigint not null default 0,
+    starts_at              bigint not null,
+    expires_at             bigint not null,
+    revoked_at             bigint,
+    revoked_by_account_id  text,
+    revocation_reason      text,
+    created_at             bigint not null,
+    check (expires_at > starts_at),
+    check ((grantee_clinician_id is null) <> (grantee_facility_id is null)),
+    check (purpose <> 'insurance_assessment' or written_request = 1)
+);
+create index consent_grant_patient_idx on consent_grant (patient_id);
+create index consent_grant_clinician_idx on consent_grant (grantee_clinician_id);
+create index consent_grant_facility_idx on consent_grant (grantee_facility_id);
+
+-- Break-glass: a clinician's declared emergency access to one record, time-boxed, queued for review.
+create table break_glass (
+    break_glass_id          text primary key,
+    clinician_account_id    text not null references account (account_id),
+    facility_id             text references facility (facility_id),
+    patient_id              text not null references patient (patient_id),
+    reason                  text not null,
+    starts_at               bigint not null,
+    expires_at              bigint not null,
+    review_status           text not null default 'pending' check (review_status in ('pending', 'justified', 'unjustified')),
+    reviewed_by_account_id  text,
+    reviewed_at             bigint,
+    review_note             text,
+    created_at              bigint not null,
+    check (expires_at > starts_at)
+);
+create index break_glass_patient_idx on break_glass (patient_id, expires_at);
+create index break_glass_review_idx on break_glass (review_status, created_at);

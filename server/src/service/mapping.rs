@@ -162,7 +162,7 @@ pub fn overview(patient: &PatientRow, rows: &[ClinicalRow], latest_visits: usize
     }
     visits.sort_by(|a, b| b.date.cmp(&a.date));
     visits.truncate(latest_visits);
-    Overview { patient: patient_summary(patient), allergies, conditions, medications, latest_visits: visits }
+    Overview { patient: patient_summary(patient), emergencies: Vec::new(), allergies, conditions, medications, latest_visits: visits }
 }
 
 pub fn vaccinations(patient: &PatientRow, rows: &[ClinicalRow]) -> Vaccinations {
@@ -211,6 +211,14 @@ pub fn visits(patient: &PatientRow, rows: &[ClinicalRow]) -> Visits {
         .collect();
     visits.sort_by(|a, b| b.date.cmp(&a.date));
     Visits { patient: patient_summary(patient), visits }
+}
+
+/// Lab results of a set of rows, oldest first.
+pub fn labs(rows: &[ClinicalRow]) -> Vec<LabResult> {
+    rows.iter()
+        .filter(|row| row.resource_type == "Observation")
+        .filter_map(|row| parse(row).map(|resource| lab(row, &resource)))
+        .collect()
 }
 
 pub fn visit_detail(encounter: &ClinicalRow, related: &[ClinicalRow]) -> Result<VisitDetail, StoreError> {

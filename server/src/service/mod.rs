@@ -4,6 +4,8 @@
 //! row, the audit row written in the same transaction as the read (a refusal is audited too, and
 //! committed). Entry points receive [`Authorized`] values and translate them; they hold no rules.
 
+pub mod clinician;
+pub mod consent;
 pub mod mapping;
 mod port;
 pub mod record;
@@ -17,7 +19,7 @@ use webauthn_rs::Webauthn;
 use crate::audit::{self, AuditEvent};
 use crate::config::Config;
 use crate::error::ServiceError;
-use crate::policy::{self, Action, Actor, Authorized, Category, Decision, Resource};
+use crate::policy::{self, Action, Actor, Authorized, BreakGlassFact, Category, Decision, GrantFact, Purpose, Resource};
 use crate::store::account::Principal;
 use crate::store::{self as store, Conn, Store, StoreError};
 
@@ -118,17 +120,34 @@ impl Portal {
         T: Send,
         F: for<'c> FnOnce(&'c mut Conn, String) -> BoxFuture<'c, Result<T, StoreError>> + Send,
     {
+        self.guarded_read_for(meta, Purpose::Treatment, target, categories, load).await
+    }
+
+    /// [`Portal::guarded_read`] for a clinician acting under a stated purpose.
+    pub async fn guarded_read_for<T, F>(
+        &self,
+        meta: &RequestMeta,
+        purpose: Purpose,
+        target: Target,
+        categories: &[Category],
+        load: F,
+    ) -> Result<Authorized<T>, ServiceError>
+    where
+        T: Send,
+        F: for<'c> FnOnce(&'c mut Conn, String) -> BoxFuture<'c, Result<T, StoreError>> + Send,
+    {
         let now = meta.now_ms;
         let actor = match self.actor(meta).await {
-            Ok(actor) => actor,
+            Ok(actor) => with_purpose(actor, purpose),
             Err(ServiceError::Unauthenticated) => Actor::Anonymous,
             Err(other) => return Err(other),
         };
         let mut tx = self.store.begin().await?;
         let (patient_id, resource_id) = resolve_target(&mut tx, &actor, &target).await?;
+        let (grants, emergencies) = consent_facts(&mut tx, &actor, patient_id.as_deref()).await?;
         let mut permit = None;
         for category in categories {
-            let resource = Resource { patient_id: patient_id.as_deref(), category: *category };
+            let resource = Resource { patient_id: patient_id.as_deref(), category: *category, grants: &grants, break_glass: &emergencies };
             match policy::decide(&actor, &resource, Action::Read, now) {
                 Decision::Allow(allowed) => permit = permit.or(Some(allowed)),
                 Decision::Deny(reason) => {
@@ -166,7 +185,7 @@ impl Portal {
                     patient_id: &patient_id,
                     category: *category,
                     resource_id: resource_id.as_deref(),
-                    basis: permit.basis(),
+                    permit: &permit,
                 },
                 &meta.request_id,
                 now,
@@ -178,13 +197,19 @@ impl Portal {
     }
 }
 
-/// The actor for a stored principal.
+/// The actor for a stored principal (a clinician acts for treatment unless a request says otherwise).
 pub fn actor_of(principal: &Principal) -> Actor {
     let account_id = principal.account.account_id.clone();
     let active = principal.account.status == "active";
     match principal.account.role.as_str() {
         "citizen" => Actor::Citizen { account_id, patient_id: principal.patient_id.clone(), active },
-        "clinician" => Actor::Clinician { account_id, facility_id: principal.facility_id.clone(), active },
+        "clinician" => Actor::Clinician {
+            account_id,
+            clinician_id: principal.clinician_id.clone(),
+            facility_id: principal.facility_id.clone(),
+            active,
+            purpose: Purpose::Treatment,
+        },
         "administrator" => Actor::Administrator { account_id, active },
         _ => Actor::Anonymous,
     }
@@ -211,4 +236,42 @@ async fn resolve_target(
             (owner.map(|(patient_id, _)| patient_id), Some(resource_id.clone()))
         }
     })
+}
+
+/// The same actor acting under another purpose (only clinicians state one).
+pub fn with_purpose(actor: Actor, purpose: Purpose) -> Actor {
+    match actor {
+        Actor::Clinician { account_id, clinician_id, facility_id, active, .. } => {
+            Actor::Clinician { account_id, clinician_id, facility_id, active, purpose }
+        }
+        other => other,
+    }
+}
+
+/// The grants and break-glass declarations on a record, read in the caller's transaction so
+/// that a revocation committed before this request is seen by it. Only clinicians need them.
+pub async fn consent_facts(
+    conn: &mut Conn,
+    actor: &Actor,
+    patient_id: Option<&str>,
+) -> Result<(Vec<GrantFact>, Vec<BreakGlassFact>), ServiceError> {
+    let (Actor::Clinician { .. }, Some(patient_id)) = (actor, patient_id) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let grants = store::consent::grant_rows_for_patient(conn, patient_id)
+        .await?
+        .into_iter()
+        .map(|row| consent::grant_fact(&row))
+        .collect();
+    let emergencies = store::consent::break_glass_for_patient(conn, patient_id)
+        .await?
+        .into_iter()
+        .map(|row| BreakGlassFact {
+            break_glass_id: row.break_glass.break_glass_id,
+            clinician_account_id: row.break_glass.clinician_account_id,
+            starts_at: row.break_glass.starts_at,
+            expires_at: row.break_glass.expires_at,
+        })
+        .collect();
+    Ok((grants, emergencies))
 }

@@ -36,7 +36,9 @@ impl Portal {
                     &["allergies", "conditions", "medications", "visits"],
                 )
                 .await?;
-                Ok(mapping::overview(&patient, &rows, LATEST_VISITS))
+                let mut overview = mapping::overview(&patient, &rows, LATEST_VISITS);
+                overview.emergencies = super::consent::emergencies_on(conn, &patient_id).await?;
+                Ok(overview)
             })
         })
         .await

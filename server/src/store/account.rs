@@ -18,6 +18,7 @@ pub struct AccountRow {
 pub struct Principal {
     pub account: AccountRow,
     pub patient_id: Option<String>,
+    pub clinician_id: Option<String>,
     pub facility_id: Option<String>,
 }
 
@@ -38,7 +39,7 @@ pub async fn insert(conn: &mut Conn, account: &AccountRow, now: i64) -> Result<(
 
 pub async fn principal(conn: &mut Conn, account_id: &str) -> Result<Option<Principal>, StoreError> {
     let row = sqlx::query(
-        "select a.account_id, a.role, a.display_name, a.user_handle, a.status, p.patient_id, c.facility_id
+        "select a.account_id, a.role, a.display_name, a.user_handle, a.status, p.patient_id, c.clinician_id, c.facility_id
          from account a
          left join patient p on p.account_id = a.account_id
          left join clinician c on c.account_id = a.account_id
@@ -57,6 +58,7 @@ pub async fn principal(conn: &mut Conn, account_id: &str) -> Result<Option<Princ
                 status: row.try_get("status")?,
             },
             patient_id: row.try_get("patient_id")?,
+            clinician_id: row.try_get("clinician_id")?,
             facility_id: row.try_get("facility_id")?,
         })
     })

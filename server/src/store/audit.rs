@@ -1,4 +1,5 @@
-//! The access log rows. Written only through `crate::audit::record`, in the caller's transaction.
+//! The access log rows. Written only through `crate::audit::record` (which chains them), in the
+//! caller's transaction.
 
 use sqlx::Row;
 
@@ -11,31 +12,44 @@ pub struct AuditRow {
     pub request_id: String,
     pub actor_account_id: Option<String>,
     pub actor_role: Option<String>,
+    pub actor_facility_id: Option<String>,
     pub patient_id: Option<String>,
     pub action: String,
     pub category: Option<String>,
     pub resource_id: Option<String>,
     pub basis: Option<String>,
+    pub basis_ref: Option<String>,
+    pub purpose: Option<String>,
     pub outcome: String,
     pub reason: Option<String>,
+    pub prev_hash: String,
+    pub entry_hash: String,
 }
 
+const COLUMNS: &str = "audit_event_id, occurred_at, request_id, actor_account_id, actor_role, actor_facility_id, patient_id, \
+     action, category, resource_id, basis, basis_ref, purpose, outcome, reason, prev_hash, entry_hash";
+
 pub async fn insert(conn: &mut Conn, row: &AuditRow) -> Result<(), StoreError> {
-    sqlx::query(
-        "insert into audit_event (occurred_at, request_id, actor_account_id, actor_role, patient_id, action, category, resource_id, basis, outcome, reason)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
+    sqlx::query(&format!(
+        "insert into audit_event ({COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+    ))
+    .bind(row.audit_event_id)
     .bind(row.occurred_at)
     .bind(&row.request_id)
     .bind(&row.actor_account_id)
     .bind(&row.actor_role)
+    .bind(&row.actor_facility_id)
     .bind(&row.patient_id)
     .bind(&row.action)
     .bind(&row.category)
     .bind(&row.resource_id)
     .bind(&row.basis)
+    .bind(&row.basis_ref)
+    .bind(&row.purpose)
     .bind(&row.outcome)
     .bind(&row.reason)
+    .bind(&row.prev_hash)
+    .bind(&row.entry_hash)
     .execute(conn)
     .await?;
     Ok(())
@@ -48,27 +62,114 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<AuditRow, StoreError> {
         request_id: row.try_get("request_id")?,
         actor_account_id: row.try_get("actor_account_id")?,
         actor_role: row.try_get("actor_role")?,
+        actor_facility_id: row.try_get("actor_facility_id")?,
         patient_id: row.try_get("patient_id")?,
         action: row.try_get("action")?,
         category: row.try_get("category")?,
         resource_id: row.try_get("resource_id")?,
         basis: row.try_get("basis")?,
+        basis_ref: row.try_get("basis_ref")?,
+        purpose: row.try_get("purpose")?,
         outcome: row.try_get("outcome")?,
         reason: row.try_get("reason")?,
+        prev_hash: row.try_get("prev_hash")?,
+        entry_hash: row.try_get("entry_hash")?,
     })
 }
 
-/// Every row, oldest first (tests and verification).
+/// Every row, oldest first (verification and tests).
 pub async fn all(conn: &mut Conn) -> Result<Vec<AuditRow>, StoreError> {
-    let rows = sqlx::query(
-        "select audit_event_id, occurred_at, request_id, actor_account_id, actor_role, patient_id, action, category, resource_id, basis, outcome, reason
-         from audit_event order by audit_event_id",
-    )
-    .fetch_all(conn)
-    .await?;
+    let rows = sqlx::query(&format!("select {COLUMNS} from audit_event order by audit_event_id")).fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
 }
 
 pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("select count(*) from audit_event").fetch_one(conn).await?)
+}
+
+/// One line of a patient's access log, with the names resolved at read time (not stored in the chain).
+#[derive(Clone, Debug)]
+pub struct AccessLogRow {
+    pub row: AuditRow,
+    pub actor_name: Option<String>,
+    pub facility_name: Option<String>,
+}
+
+/// Filters of the access log.
+#[derive(Clone, Debug, Default)]
+pub struct AccessLogFilter {
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    pub actor_account_id: Option<String>,
+    pub basis: Option<String>,
+}
+
+/// A page of the patient's log, newest first, and the total matching.
+pub async fn for_patient(
+    conn: &mut Conn,
+    patient_id: &str,
+    filter: &AccessLogFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AccessLogRow>, i64), StoreError> {
+    let mut conditions = vec!["e.patient_id = $1".to_string()];
+    let mut next = 2;
+    let mut placeholder = || {
+        let text = format!("${next}");
+        next += 1;
+        text
+    };
+    if filter.from_ms.is_some() {
+        conditions.push(format!("e.occurred_at >= {}", placeholder()));
+    }
+    if filter.to_ms.is_some() {
+        conditions.push(format!("e.occurred_at < {}", placeholder()));
+    }
+    if filter.actor_account_id.is_some() {
+        conditions.push(format!("e.actor_account_id = {}", placeholder()));
+    }
+    if filter.basis.is_some() {
+        conditions.push(format!("e.basis = {}", placeholder()));
+    }
+    let limit_at = placeholder();
+    let offset_at = placeholder();
+    let clause = conditions.join(" and ");
+    macro_rules! bind_filters {
+        ($query:expr) => {{
+            let mut query = $query.bind(patient_id);
+            if let Some(value) = filter.from_ms {
+                query = query.bind(value);
+            }
+            if let Some(value) = filter.to_ms {
+                query = query.bind(value);
+            }
+            if let Some(value) = &filter.actor_account_id {
+                query = query.bind(value.clone());
+            }
+            if let Some(value) = &filter.basis {
+                query = query.bind(value.clone());
+            }
+            query
+        }};
+    }
+    let count_sql = format!("select count(*) from audit_event e where {clause}");
+    let total: i64 = bind_filters!(sqlx::query_scalar(&count_sql))
+        .fetch_one(&mut *conn)
+        .await?;
+    let sql = format!(
+        "select {}, a.display_name as actor_name, f.name as facility_name
+         from audit_event e
+         left join account a on a.account_id = e.actor_account_id
+         left join facility f on f.facility_id = e.actor_facility_id
+         where {clause} order by e.audit_event_id desc limit {limit_at} offset {offset_at}",
+        COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    let rows = bind_filters!(sqlx::query(&sql)).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    let rows = rows
+        .iter()
+        .map(|row| -> Result<AccessLogRow, StoreError> {
+            Ok(AccessLogRow { row: from_row(row)?, actor_name: row.try_get("actor_name")?, facility_name: row.try_get("facility_name")? })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((rows, total))
 }

@@ -9,6 +9,7 @@ pub mod account;
 pub mod audit;
 pub mod ceremony;
 pub mod clinical;
+pub mod consent;
 pub mod enrolment;
 pub mod patient;
 pub mod session;

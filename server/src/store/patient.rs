@@ -95,3 +95,15 @@ pub async fn bind_account(conn: &mut Conn, patient_id: &str, account_id: &str) -
 pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("select count(*) from patient").fetch_one(conn).await?)
 }
+
+/// Finds a patient by any identifier a clinician may type: the 12-digit CCCD, the 10-digit
+/// social-insurance number, or the legacy 15-character BHYT card code (case-insensitive).
+pub async fn by_identifier(conn: &mut Conn, identifier: &str) -> Result<Option<PatientRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "select {COLUMNS} from patient where cccd = $1 or social_insurance_number = $1 or upper(bhyt_card) = $1 limit 1"
+    ))
+    .bind(identifier.to_uppercase())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}

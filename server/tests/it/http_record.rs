@@ -63,6 +63,7 @@ async fn anonymous_requests_to_every_record_api_get_401_are_audited_and_leak_not
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anonymous_page_requests_show_the_sign_in_prompt_with_401() {
+    let _pages = crate::support::one_page_test_at_a_time();
     let app = TestApp::new().await;
     let victim = app.patients[2].clone();
     let visit = victim.encounter_ids()[0].clone();
@@ -99,6 +100,7 @@ async fn a_citizen_cannot_read_another_patients_record_by_tampered_argument() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_cannot_open_another_patients_visit_by_id_or_by_guess() {
+    let _pages = crate::support::one_page_test_at_a_time();
     let app = TestApp::new().await;
     let reader = app.patients[0].clone();
     let victim = app.patients[2].clone();
@@ -126,6 +128,7 @@ async fn a_citizen_cannot_open_another_patients_visit_by_id_or_by_guess() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_sees_their_own_pages_rendered_on_the_server() {
+    let _pages = crate::support::one_page_test_at_a_time();
     let app = TestApp::new().await;
     let adult = app.patients[2].clone();
     let user = app.enrol(&adult).await;
@@ -204,6 +207,7 @@ async fn sessions_end_after_the_idle_and_the_absolute_timeout() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_security_headers() {
+    let _pages = crate::support::one_page_test_at_a_time();
     let app = TestApp::new().await;
     for path in ["/", "/enrol", "/healthz", "/api/me", "/no-such-page"] {
         let response = app.get(path, None).await;

@@ -107,7 +107,21 @@ pub struct TestApp {
     pub portal: Arc<Portal>,
     pub clock: Arc<ManualClock>,
     pub patients: Vec<TestPatient>,
-    dir: PathBuf,
+    /// Two clinicians: [0] at facility `facilities[0]`, [1] at `facilities[1]`.
+    pub clinicians: Vec<TestClinician>,
+    pub facilities: Vec<String>,
+    pub dir: PathBuf,
+}
+
+/// A clinician account (not yet enrolled) with its enrolment code.
+#[derive(Clone)]
+pub struct TestClinician {
+    pub clinician_id: String,
+    pub account_id: String,
+    pub facility_id: String,
+    pub name: String,
+    pub cccd: String,
+    pub code: String,
 }
 
 impl Drop for TestApp {
@@ -142,8 +156,44 @@ impl TestApp {
                 .expect("code");
             patients.push(TestPatient { seed: Arc::new(seed), code });
         }
+        let mut facilities = Vec::new();
+        let mut clinicians = Vec::new();
+        for (index, (facility, doctor, cccd)) in [
+            ("Bệnh viện Bạch Mai", "BS. Lê Văn An", "001080000111"),
+            ("Bệnh viện Chợ Rẫy", "BS. Võ Thị Bình", "079185000222"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let facility_id = format!("facility-{index}-{}", uuid::Uuid::new_v4());
+            store::account::insert_facility(&mut tx, &facility_id, facility, "001", START_MS).await.expect("facility");
+            let account = store::account::AccountRow {
+                account_id: store::new_id(),
+                role: "clinician".into(),
+                display_name: doctor.into(),
+                user_handle: uuid::Uuid::new_v4().to_string(),
+                status: "active".into(),
+            };
+            store::account::insert(&mut tx, &account, START_MS).await.expect("account");
+            let clinician_id = store::new_id();
+            store::account::insert_clinician(&mut tx, &clinician_id, &account.account_id, &facility_id, doctor, START_MS)
+                .await
+                .expect("clinician");
+            let code = issue_enrolment_code(&mut tx, Enrols::Account(account.account_id.clone()), cccd, START_MS, 14 * 86_400_000)
+                .await
+                .expect("code");
+            clinicians.push(TestClinician {
+                clinician_id,
+                account_id: account.account_id,
+                facility_id: facility_id.clone(),
+                name: doctor.into(),
+                cccd: cccd.into(),
+                code,
+            });
+            facilities.push(facility_id);
+        }
         tx.commit().await.expect("commit");
-        TestApp { router, portal, clock, patients, dir }
+        TestApp { router, portal, clock, patients, clinicians, facilities, dir }
     }
 
     pub fn store(&self) -> &Store {
@@ -200,9 +250,18 @@ impl TestApp {
 
     /// Enrols a patient through the real endpoints with a software passkey; returns the signed-in user.
     pub async fn enrol(&self, patient: &TestPatient) -> User {
+        self.enrol_with(&patient.seed.cccd, &patient.code).await
+    }
+
+    /// Enrols a clinician (a staff enrolment code) and signs them in.
+    pub async fn enrol_clinician(&self, clinician: &TestClinician) -> User {
+        self.enrol_with(&clinician.cccd, &clinician.code).await
+    }
+
+    pub async fn enrol_with(&self, cccd: &str, code: &str) -> User {
         let mut authenticator = SoftPasskey::new(true);
         let started = self
-            .post_json("/auth/enrol/start", &serde_json::json!({ "cccd": patient.seed.cccd, "code": patient.code }), None)
+            .post_json("/auth/enrol/start", &serde_json::json!({ "cccd": cccd, "code": code }), None)
             .await;
         assert_eq!(started.status, StatusCode::OK, "{}", started.body);
         let started = started.json();
@@ -287,4 +346,14 @@ pub fn assert_no_leak_except(body: &str, patient: &TestPatient, supplied: &[&str
             assert!(!body.contains(&marker), "response leaks {marker:?} of another patient: {body}");
         }
     }
+}
+
+static PAGE_RENDERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Tests that render Leptos pages take turns. Each `#[tokio::test]` has its own runtime, and
+/// Leptos keeps process-global executor state; concurrent renders from several runtimes in one
+/// process can stall (the real server, one runtime, serves 32 concurrent renders fine: see the
+/// README). Held for the whole test.
+pub fn one_page_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    PAGE_RENDERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -1,0 +1,130 @@
+//! The access log, typed. Every read of health data, allowed or denied, becomes one [`AuditEvent`],
+//! written with [`record`] inside the same transaction as the read: if the row cannot be written,
+//! the transaction fails and the data is not returned.
+//!
+//! What is logged: who (account, role, facility), whose record, which category or resource, the
+//! purpose, the basis (and the grant or break-glass it rests on) or the reason for refusal, the
+//! request id. Only ids and codes: never names, CCCDs, health data, codes or credentials, so the
+//! hash chain ([`chain`]) never has to hold personal data that a later erasure would remove.
+
+pub mod chain;
+
+use crate::policy::{Actor, Category, DenyReason, Permit};
+use crate::store::audit::AuditRow;
+use crate::store::{Conn, StoreError};
+
+#[derive(Clone, Debug)]
+pub enum AuditEvent<'a> {
+    ReadAllowed { actor: &'a Actor, patient_id: &'a str, category: Category, resource_id: Option<&'a str>, permit: &'a Permit },
+    ReadDenied { actor: &'a Actor, patient_id: Option<&'a str>, category: Category, resource_id: Option<&'a str>, reason: DenyReason },
+    /// A clinician's patient search: which record matched (if any), never the search term.
+    PatientSearch { actor: &'a Actor, patient_id: Option<&'a str> },
+    Enrolled { account_id: &'a str, role: &'a str, patient_id: Option<&'a str> },
+    SignedIn { account_id: &'a str, role: &'a str },
+    SignedOut { account_id: &'a str, role: &'a str },
+    PasskeyAdded { account_id: &'a str, role: &'a str },
+    PasskeyRemoved { account_id: &'a str, role: &'a str },
+    GrantCreated { actor: &'a Actor, patient_id: &'a str, grant_id: &'a str },
+    GrantRevoked { actor: &'a Actor, patient_id: &'a str, grant_id: &'a str },
+    BreakGlassDeclared { actor: &'a Actor, patient_id: &'a str, break_glass_id: &'a str },
+}
+
+fn base(request_id: &str, now: i64) -> AuditRow {
+    AuditRow {
+        audit_event_id: 0,
+        occurred_at: now,
+        request_id: request_id.to_string(),
+        actor_account_id: None,
+        actor_role: None,
+        actor_facility_id: None,
+        patient_id: None,
+        action: String::new(),
+        category: None,
+        resource_id: None,
+        basis: None,
+        basis_ref: None,
+        purpose: None,
+        outcome: "allowed".into(),
+        reason: None,
+        prev_hash: String::new(),
+        entry_hash: String::new(),
+    }
+}
+
+fn by_actor(actor: &Actor, action: &str, request_id: &str, now: i64) -> AuditRow {
+    AuditRow {
+        actor_account_id: actor.account_id().map(str::to_string),
+        actor_role: actor.role().map(str::to_string),
+        actor_facility_id: actor.facility_id().map(str::to_string),
+        purpose: actor.purpose().map(|p| p.as_str().to_string()),
+        action: action.to_string(),
+        ..base(request_id, now)
+    }
+}
+
+fn by_account(account_id: &str, role: &str, action: &str, request_id: &str, now: i64) -> AuditRow {
+    AuditRow {
+        actor_account_id: Some(account_id.to_string()),
+        actor_role: Some(role.to_string()),
+        action: action.to_string(),
+        ..base(request_id, now)
+    }
+}
+
+impl AuditEvent<'_> {
+    fn to_row(&self, request_id: &str, now: i64) -> AuditRow {
+        match self {
+            AuditEvent::ReadAllowed { actor, patient_id, category, resource_id, permit } => AuditRow {
+                patient_id: Some(patient_id.to_string()),
+                category: Some(category.as_str().into()),
+                resource_id: resource_id.map(str::to_string),
+                basis: Some(permit.basis().as_str().into()),
+                basis_ref: permit.basis_ref().map(str::to_string),
+                ..by_actor(actor, "read", request_id, now)
+            },
+            AuditEvent::ReadDenied { actor, patient_id, category, resource_id, reason } => AuditRow {
+                patient_id: patient_id.map(str::to_string),
+                category: Some(category.as_str().into()),
+                resource_id: resource_id.map(str::to_string),
+                outcome: "denied".into(),
+                reason: Some(reason.as_str().into()),
+                ..by_actor(actor, "read", request_id, now)
+            },
+            AuditEvent::PatientSearch { actor, patient_id } => AuditRow {
+                patient_id: patient_id.map(str::to_string),
+                category: Some(Category::Administrative.as_str().into()),
+                reason: patient_id.is_none().then(|| "no_match".to_string()),
+                ..by_actor(actor, "search", request_id, now)
+            },
+            AuditEvent::Enrolled { account_id, role, patient_id } => AuditRow {
+                patient_id: patient_id.map(str::to_string),
+                ..by_account(account_id, role, "enrol", request_id, now)
+            },
+            AuditEvent::SignedIn { account_id, role } => by_account(account_id, role, "sign_in", request_id, now),
+            AuditEvent::SignedOut { account_id, role } => by_account(account_id, role, "sign_out", request_id, now),
+            AuditEvent::PasskeyAdded { account_id, role } => by_account(account_id, role, "passkey_add", request_id, now),
+            AuditEvent::PasskeyRemoved { account_id, role } => by_account(account_id, role, "passkey_remove", request_id, now),
+            AuditEvent::GrantCreated { actor, patient_id, grant_id } => AuditRow {
+                patient_id: Some(patient_id.to_string()),
+                basis_ref: Some(grant_id.to_string()),
+                ..by_actor(actor, "grant_create", request_id, now)
+            },
+            AuditEvent::GrantRevoked { actor, patient_id, grant_id } => AuditRow {
+                patient_id: Some(patient_id.to_string()),
+                basis_ref: Some(grant_id.to_string()),
+                ..by_actor(actor, "grant_revoke", request_id, now)
+            },
+            AuditEvent::BreakGlassDeclared { actor, patient_id, break_glass_id } => AuditRow {
+                patient_id: Some(patient_id.to_string()),
+                basis: Some("break_glass".into()),
+                basis_ref: Some(break_glass_id.to_string()),
+                ..by_actor(actor, "break_glass_declare", request_id, now)
+            },
+        }
+    }
+}
+
+/// Appends one event to the chain in the caller's transaction. Returns its id.
+pub async fn record(conn: &mut Conn, event: AuditEvent<'_>, request_id: &str, now: i64) -> Result<i64, StoreError> {
+    chain::append(conn, event.to_row(request_id, now)).await
+}

@@ -1,0 +1,191 @@
+//! The policy as a table of allow/deny rows.
+
+use rstest::rstest;
+
+use super::*;
+
+const NOW: Millis = 1_800_000_000_000;
+const HOUR: Millis = 3_600_000;
+const DAY: Millis = 24 * HOUR;
+
+fn citizen(patient: Option<&str>, active: bool) -> Actor {
+    Actor::Citizen { account_id: "acc-citizen".into(), patient_id: patient.map(Into::into), active }
+}
+
+/// Clinician "cl-1" at facility "fac-1" (or another facility), acting for `purpose`.
+fn clinician_at(facility: &str, active: bool, purpose: Purpose) -> Actor {
+    Actor::Clinician {
+        account_id: "acc-clinician".into(),
+        clinician_id: Some(if facility == "fac-1" { "cl-1".into() } else { "cl-9".into() }),
+        facility_id: Some(facility.into()),
+        active,
+        purpose,
+    }
+}
+
+fn clinician() -> Actor {
+    clinician_at("fac-1", true, Purpose::Treatment)
+}
+
+fn admin(active: bool) -> Actor {
+    Actor::Administrator { account_id: "acc-admin".into(), active }
+}
+
+#[derive(Clone, Copy)]
+enum When {
+    Active,
+    NotYetStarted,
+    Expired,
+    Revoked,
+    RevokedLater,
+}
+
+fn grant(to: Grantee, categories: &[Category], purpose: Purpose, when: When) -> GrantFact {
+    let (starts_at, expires_at, revoked_at) = match when {
+        When::Active => (NOW - DAY, NOW + DAY, None),
+        When::NotYetStarted => (NOW + HOUR, NOW + DAY, None),
+        When::Expired => (NOW - 2 * DAY, NOW - 1, None),
+        When::Revoked => (NOW - DAY, NOW + DAY, Some(NOW - 1)),
+        When::RevokedLater => (NOW - DAY, NOW + DAY, Some(NOW + HOUR)),
+    };
+    GrantFact { grant_id: "g-1".into(), grantee: to, categories: categories.to_vec(), purpose, starts_at, expires_at, revoked_at }
+}
+
+fn to_clinician(categories: &[Category], when: When) -> Vec<GrantFact> {
+    vec![grant(Grantee::Clinician("cl-1".into()), categories, Purpose::Treatment, when)]
+}
+
+fn to_facility(categories: &[Category], when: When) -> Vec<GrantFact> {
+    vec![grant(Grantee::Facility("fac-1".into()), categories, Purpose::Treatment, when)]
+}
+
+fn emergency(expired: bool) -> Vec<BreakGlassFact> {
+    vec![BreakGlassFact {
+        break_glass_id: "bg-1".into(),
+        clinician_account_id: "acc-clinician".into(),
+        starts_at: NOW - HOUR,
+        expires_at: if expired { NOW - 1 } else { NOW + 3 * HOUR },
+    }]
+}
+
+const IMM: &[Category] = &[Category::Immunizations];
+const ALL: &[Category] = &Category::SHAREABLE;
+
+#[derive(Debug)]
+enum Expect {
+    Allow(Basis),
+    Deny(DenyReason),
+}
+use Expect::{Allow, Deny};
+
+#[rstest]
+// ── self ────────────────────────────────────────────────────────────────────────────────
+#[case::self_immunizations(citizen(Some("pa"), true), Some("pa"), Category::Immunizations, vec![], vec![], Allow(Basis::OwnRecord))]
+#[case::self_visits(citizen(Some("pa"), true), Some("pa"), Category::Visits, vec![], vec![], Allow(Basis::OwnRecord))]
+#[case::self_labs(citizen(Some("pa"), true), Some("pa"), Category::LabResults, vec![], vec![], Allow(Basis::OwnRecord))]
+#[case::self_administrative(citizen(Some("pa"), true), Some("pa"), Category::Administrative, vec![], vec![], Allow(Basis::OwnRecord))]
+#[case::self_documents(citizen(Some("pa"), true), Some("pa"), Category::Documents, vec![], vec![], Allow(Basis::OwnRecord))]
+#[case::other_patient_immunizations(citizen(Some("pa"), true), Some("pb"), Category::Immunizations, vec![], vec![], Deny(DenyReason::NotOwnRecord))]
+#[case::other_patient_visits(citizen(Some("pa"), true), Some("pb"), Category::Visits, vec![], vec![], Deny(DenyReason::NotOwnRecord))]
+#[case::other_patient_despite_grant_to_clinicians(citizen(Some("pa"), true), Some("pb"), Category::Immunizations, to_clinician(ALL, When::Active), vec![], Deny(DenyReason::NotOwnRecord))]
+#[case::guessed_id(citizen(Some("pa"), true), None, Category::Visits, vec![], vec![], Deny(DenyReason::NoSuchRecord))]
+#[case::citizen_without_record(citizen(None, true), Some("pa"), Category::Visits, vec![], vec![], Deny(DenyReason::NoRecordOfOwn))]
+#[case::suspended_citizen_own_record(citizen(Some("pa"), false), Some("pa"), Category::Immunizations, vec![], vec![], Deny(DenyReason::AccountSuspended))]
+// ── anonymous ───────────────────────────────────────────────────────────────────────────
+#[case::anonymous(Actor::Anonymous, Some("pa"), Category::Immunizations, vec![], vec![], Deny(DenyReason::NotAuthenticated))]
+#[case::anonymous_with_grants(Actor::Anonymous, Some("pa"), Category::Immunizations, to_facility(ALL, When::Active), vec![], Deny(DenyReason::NotAuthenticated))]
+// ── clinician, grant to them ────────────────────────────────────────────────────────────
+#[case::clinician_nothing_shared(clinician(), Some("pa"), Category::Immunizations, vec![], vec![], Deny(DenyReason::NoGrant))]
+#[case::clinician_grant_covers(clinician(), Some("pa"), Category::Immunizations, to_clinician(IMM, When::Active), vec![], Allow(Basis::Grant))]
+#[case::clinician_grant_gives_administrative(clinician(), Some("pa"), Category::Administrative, to_clinician(IMM, When::Active), vec![], Allow(Basis::Grant))]
+#[case::clinician_category_not_shared(clinician(), Some("pa"), Category::Visits, to_clinician(IMM, When::Active), vec![], Deny(DenyReason::CategoryNotShared))]
+#[case::clinician_labs_not_shared(clinician(), Some("pa"), Category::LabResults, to_clinician(IMM, When::Active), vec![], Deny(DenyReason::CategoryNotShared))]
+#[case::clinician_all_categories(clinician(), Some("pa"), Category::Documents, to_clinician(ALL, When::Active), vec![], Allow(Basis::Grant))]
+#[case::clinician_grant_not_yet_started(clinician(), Some("pa"), Category::Immunizations, to_clinician(IMM, When::NotYetStarted), vec![], Deny(DenyReason::GrantNotYetStarted))]
+#[case::clinician_grant_expired(clinician(), Some("pa"), Category::Immunizations, to_clinician(IMM, When::Expired), vec![], Deny(DenyReason::GrantExpired))]
+#[case::clinician_grant_revoked(clinician(), Some("pa"), Category::Immunizations, to_clinician(IMM, When::Revoked), vec![], Deny(DenyReason::GrantRevoked))]
+#[case::clinician_grant_revocation_scheduled_later(clinician(), Some("pa"), Category::Immunizations, to_clinician(IMM, When::RevokedLater), vec![], Allow(Basis::Grant))]
+#[case::clinician_grant_to_someone_else(clinician(), Some("pa"), Category::Immunizations, vec![grant(Grantee::Clinician("cl-2".into()), IMM, Purpose::Treatment, When::Active)], vec![], Deny(DenyReason::NoGrant))]
+#[case::clinician_missing_record(clinician(), None, Category::Immunizations, to_clinician(ALL, When::Active), vec![], Deny(DenyReason::NoSuchRecord))]
+// ── purposes ────────────────────────────────────────────────────────────────────────────
+#[case::purpose_research_on_treatment_grant(clinician_at("fac-1", true, Purpose::Research), Some("pa"), Category::Immunizations, to_clinician(IMM, When::Active), vec![], Deny(DenyReason::PurposeNotGranted))]
+#[case::purpose_insurance_on_treatment_grant(clinician_at("fac-1", true, Purpose::InsuranceAssessment), Some("pa"), Category::Immunizations, to_clinician(IMM, When::Active), vec![], Deny(DenyReason::PurposeNotGranted))]
+#[case::purpose_insurance_granted(clinician_at("fac-1", true, Purpose::InsuranceAssessment), Some("pa"), Category::LabResults, vec![grant(Grantee::Clinician("cl-1".into()), ALL, Purpose::InsuranceAssessment, When::Active)], vec![], Allow(Basis::Grant))]
+#[case::purpose_research_granted(clinician_at("fac-1", true, Purpose::Research), Some("pa"), Category::Conditions, vec![grant(Grantee::Facility("fac-1".into()), ALL, Purpose::Research, When::Active)], vec![], Allow(Basis::Grant))]
+#[case::purpose_treatment_on_research_grant(clinician(), Some("pa"), Category::Conditions, vec![grant(Grantee::Facility("fac-1".into()), ALL, Purpose::Research, When::Active)], vec![], Deny(DenyReason::PurposeNotGranted))]
+// ── clinician of a granted facility / another facility ─────────────────────────────────
+#[case::facility_grant_covers(clinician(), Some("pa"), Category::Immunizations, to_facility(IMM, When::Active), vec![], Allow(Basis::Grant))]
+#[case::facility_grant_category_not_shared(clinician(), Some("pa"), Category::Medications, to_facility(IMM, When::Active), vec![], Deny(DenyReason::CategoryNotShared))]
+#[case::facility_grant_expired(clinician(), Some("pa"), Category::Immunizations, to_facility(IMM, When::Expired), vec![], Deny(DenyReason::GrantExpired))]
+#[case::facility_grant_revoked(clinician(), Some("pa"), Category::Immunizations, to_facility(IMM, When::Revoked), vec![], Deny(DenyReason::GrantRevoked))]
+#[case::facility_grant_not_yet_started(clinician(), Some("pa"), Category::Immunizations, to_facility(IMM, When::NotYetStarted), vec![], Deny(DenyReason::GrantNotYetStarted))]
+#[case::other_facility_clinician(clinician_at("fac-2", true, Purpose::Treatment), Some("pa"), Category::Immunizations, to_facility(IMM, When::Active), vec![], Deny(DenyReason::NoGrant))]
+#[case::other_facility_clinician_all(clinician_at("fac-2", true, Purpose::Treatment), Some("pa"), Category::Visits, to_facility(ALL, When::Active), vec![], Deny(DenyReason::NoGrant))]
+#[case::expired_personal_but_active_facility(clinician(), Some("pa"), Category::Immunizations, [to_clinician(IMM, When::Expired), to_facility(IMM, When::Active)].concat(), vec![], Allow(Basis::Grant))]
+// ── suspended clinician ─────────────────────────────────────────────────────────────────
+#[case::suspended_clinician_with_grant(clinician_at("fac-1", false, Purpose::Treatment), Some("pa"), Category::Immunizations, to_clinician(IMM, When::Active), vec![], Deny(DenyReason::AccountSuspended))]
+#[case::suspended_clinician_facility_grant(clinician_at("fac-1", false, Purpose::Treatment), Some("pa"), Category::Immunizations, to_facility(ALL, When::Active), vec![], Deny(DenyReason::AccountSuspended))]
+#[case::suspended_clinician_break_glass(clinician_at("fac-1", false, Purpose::Treatment), Some("pa"), Category::Visits, vec![], emergency(false), Deny(DenyReason::AccountSuspended))]
+// ── break-glass ─────────────────────────────────────────────────────────────────────────
+#[case::break_glass_active_visits(clinician(), Some("pa"), Category::Visits, vec![], emergency(false), Allow(Basis::BreakGlass))]
+#[case::break_glass_active_documents(clinician(), Some("pa"), Category::Documents, vec![], emergency(false), Allow(Basis::BreakGlass))]
+#[case::break_glass_over_a_narrow_grant(clinician(), Some("pa"), Category::LabResults, to_clinician(IMM, When::Active), emergency(false), Allow(Basis::BreakGlass))]
+#[case::break_glass_expired(clinician(), Some("pa"), Category::Visits, vec![], emergency(true), Deny(DenyReason::BreakGlassExpired))]
+#[case::break_glass_expired_grant_still_counts(clinician(), Some("pa"), Category::Immunizations, to_clinician(IMM, When::Active), emergency(true), Allow(Basis::Grant))]
+#[case::break_glass_of_another_clinician(clinician_at("fac-2", true, Purpose::Treatment), Some("pa"), Category::Visits, vec![], vec![BreakGlassFact { break_glass_id: "bg-2".into(), clinician_account_id: "someone-else".into(), starts_at: NOW - HOUR, expires_at: NOW + HOUR }], Deny(DenyReason::NoGrant))]
+// ── administrator ───────────────────────────────────────────────────────────────────────
+#[case::admin_reads_no_records(admin(true), Some("pa"), Category::LabResults, vec![], vec![], Deny(DenyReason::NoRuleAllows))]
+#[case::admin_even_with_facility_grants(admin(true), Some("pa"), Category::Immunizations, to_facility(ALL, When::Active), vec![], Deny(DenyReason::NoRuleAllows))]
+#[case::admin_administrative(admin(true), Some("pa"), Category::Administrative, vec![], vec![], Deny(DenyReason::NoRuleAllows))]
+#[case::suspended_admin(admin(false), Some("pa"), Category::Visits, vec![], vec![], Deny(DenyReason::AccountSuspended))]
+fn decisions(
+    #[case] actor: Actor,
+    #[case] patient: Option<&str>,
+    #[case] category: Category,
+    #[case] grants: Vec<GrantFact>,
+    #[case] break_glass: Vec<BreakGlassFact>,
+    #[case] expect: Expect,
+) {
+    let resource = Resource { patient_id: patient, category, grants: &grants, break_glass: &break_glass };
+    match (decide(&actor, &resource, Action::Read, NOW), expect) {
+        (Decision::Allow(permit), Allow(basis)) => assert_eq!(permit.basis(), basis),
+        (Decision::Deny(reason), Deny(expected)) => assert_eq!(reason, expected),
+        (decision, expect) => panic!("expected {expect:?}, got {decision:?}"),
+    }
+}
+
+#[test]
+fn a_citizen_is_allowed_every_category_of_their_own_record_and_none_of_another() {
+    let actor = citizen(Some("pa"), true);
+    for category in Category::ALL {
+        assert!(matches!(decide(&actor, &Resource::bare(Some("pa"), category), Action::Read, NOW), Decision::Allow(_)));
+        assert!(matches!(
+            decide(&actor, &Resource::bare(Some("pb"), category), Action::Read, NOW),
+            Decision::Deny(DenyReason::NotOwnRecord)
+        ));
+    }
+}
+
+#[test]
+fn a_grant_works_from_its_start_until_just_before_its_expiry() {
+    let grants = to_clinician(IMM, When::Active);
+    let at = |now| decide(&clinician(), &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[] }, Action::Read, now);
+    assert!(matches!(at(grants[0].starts_at - 1), Decision::Deny(DenyReason::GrantNotYetStarted)));
+    assert!(matches!(at(grants[0].starts_at), Decision::Allow(_)));
+    assert!(matches!(at(grants[0].expires_at - 1), Decision::Allow(_)));
+    assert!(matches!(at(grants[0].expires_at), Decision::Deny(DenyReason::GrantExpired)));
+}
+
+#[test]
+fn the_permit_names_the_grant_or_break_glass_it_rests_on() {
+    let grants = to_clinician(IMM, When::Active);
+    let Decision::Allow(permit) = decide(&clinician(), &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[] }, Action::Read, NOW) else {
+        panic!("expected allow")
+    };
+    assert_eq!(permit.basis_ref(), Some("g-1"));
+    let emergencies = emergency(false);
+    let Decision::Allow(permit) = decide(&clinician(), &Resource { patient_id: Some("pa"), category: Category::Visits, grants: &[], break_glass: &emergencies }, Action::Read, NOW) else {
+        panic!("expected allow")
+    };
+    assert_eq!(permit.basis_ref(), Some("bg-1"));
+}

@@ -1,0 +1,289 @@
+//! Consent use cases for citizens: grants (create, list with a preview of who sees what now,
+//! revoke), and the access log ("who viewed my record").
+
+use app::dto::{AccessLog, AccessLogEntry, AccessLogQuery, DirectoryEntry, EmergencyAccess, GrantInfo, Sharing};
+use app::error::InvalidInput;
+use app::port::RequestMeta;
+use chrono::{Duration, NaiveDate, TimeZone};
+
+use super::Portal;
+use crate::audit::{self, AuditEvent};
+use crate::error::ServiceError;
+use crate::policy::{Actor, Category, GrantFact, Grantee, Purpose};
+use crate::store::consent::GrantRow;
+use crate::store::{self, StoreError};
+
+/// Vietnam's civil time (UTC+7, no daylight saving): grant dates are whole local days.
+fn vietnam() -> chrono::FixedOffset {
+    use chrono::Offset;
+    chrono::FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| chrono::Utc.fix())
+}
+
+pub fn local_date(ms: i64) -> NaiveDate {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().with_timezone(&vietnam()).date_naive()
+}
+
+fn start_of_day_ms(date: NaiveDate) -> Option<i64> {
+    vietnam().from_local_datetime(&date.and_hms_opt(0, 0, 0)?).single().map(|t| t.timestamp_millis())
+}
+
+pub fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
+}
+
+/// The policy's view of a stored grant.
+pub fn grant_fact(row: &GrantRow) -> GrantFact {
+    GrantFact {
+        grant_id: row.consent_grant_id.clone(),
+        grantee: match (&row.grantee_clinician_id, &row.grantee_facility_id) {
+            (Some(clinician), _) => Grantee::Clinician(clinician.clone()),
+            (None, Some(facility)) => Grantee::Facility(facility.clone()),
+            (None, None) => Grantee::Facility(String::new()),
+        },
+        categories: row.categories.split(',').filter_map(Category::parse).collect(),
+        purpose: Purpose::parse(&row.purpose).unwrap_or(Purpose::Treatment),
+        starts_at: row.starts_at,
+        expires_at: row.expires_at,
+        revoked_at: row.revoked_at,
+    }
+}
+
+/// A new grant as the citizen's form submits it.
+#[derive(Clone, Debug, Default)]
+pub struct NewGrant {
+    /// `clinician` or `facility`.
+    pub grantee_kind: String,
+    pub grantee_id: String,
+    /// Category codes; `all` shares every shareable category.
+    pub categories: Vec<String>,
+    pub purpose: String,
+    pub written_request: bool,
+    /// `YYYY-MM-DD`, local days; empty start means today.
+    pub starts_on: String,
+    pub expires_on: String,
+}
+
+fn invalid(what: InvalidInput) -> ServiceError {
+    ServiceError::Invalid(what)
+}
+
+impl Portal {
+    /// The caller as a citizen with a record, or a refusal.
+    async fn citizen(&self, meta: &RequestMeta) -> Result<(Actor, String), ServiceError> {
+        let session = self.session(meta).await?.ok_or(ServiceError::Unauthenticated)?;
+        match (&session.actor, session.principal.patient_id.clone()) {
+            (Actor::Citizen { active: true, .. }, Some(patient_id)) => Ok((session.actor, patient_id)),
+            _ => Err(ServiceError::Forbidden(crate::policy::DenyReason::NoRecordOfOwn)),
+        }
+    }
+
+    pub async fn sharing(&self, meta: &RequestMeta) -> Result<Sharing, ServiceError> {
+        let (_, patient_id) = self.citizen(meta).await?;
+        let now = meta.now_ms;
+        let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
+        let rows = store::consent::grants_for_patient(&mut conn, &patient_id).await?;
+        let grants = rows
+            .into_iter()
+            .map(|row| {
+                let fact = grant_fact(&row.grant);
+                GrantInfo {
+                    grant_id: row.grant.consent_grant_id.clone(),
+                    grantee_kind: if row.grant.grantee_clinician_id.is_some() { "clinician".into() } else { "facility".into() },
+                    grantee_name: row.grantee_name,
+                    grantee_facility: row.grantee_facility_name,
+                    categories: fact.categories.iter().map(|c| c.as_str().to_string()).collect(),
+                    purpose: row.grant.purpose.clone(),
+                    starts_at: iso(row.grant.starts_at),
+                    expires_at: iso(row.grant.expires_at),
+                    revoked_at: row.grant.revoked_at.map(iso),
+                    state: fact.state(now).as_str().into(),
+                }
+            })
+            .collect();
+        Ok(Sharing {
+            grants,
+            today: local_date(now).format("%Y-%m-%d").to_string(),
+            default_expiry: (local_date(now) + Duration::days(i64::from(self.config.grant_default_days))).format("%Y-%m-%d").to_string(),
+            default_days: self.config.grant_default_days,
+            max_days: self.config.grant_max_days,
+        })
+    }
+
+    pub async fn directory(&self, meta: &RequestMeta, term: &str) -> Result<Vec<DirectoryEntry>, ServiceError> {
+        self.citizen(meta).await?;
+        let term = term.trim();
+        if term.chars().count() < 2 {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
+        Ok(store::consent::search_directory(&mut conn, term, 20)
+            .await?
+            .into_iter()
+            .map(|entry| DirectoryEntry { kind: entry.kind, id: entry.id, name: entry.name, facility_name: entry.facility_name })
+            .collect())
+    }
+
+    /// Creates a grant after checking every field; nothing is written if any check fails.
+    pub async fn create_grant(&self, meta: &RequestMeta, new: NewGrant) -> Result<String, ServiceError> {
+        let (actor, patient_id) = self.citizen(meta).await?;
+        let now = meta.now_ms;
+        let categories: Vec<Category> = if new.categories.iter().any(|c| c == "all") {
+            Category::SHAREABLE.to_vec()
+        } else {
+            let mut parsed = Vec::new();
+            for code in &new.categories {
+                match Category::parse(code) {
+                    Some(category) if category != Category::Administrative => parsed.push(category),
+                    _ => return Err(invalid(InvalidInput::UnknownCategory)),
+                }
+            }
+            parsed.sort();
+            parsed.dedup();
+            parsed
+        };
+        if categories.is_empty() {
+            return Err(invalid(InvalidInput::NoCategories));
+        }
+        let purpose = Purpose::parse(&new.purpose).ok_or(invalid(InvalidInput::PurposeNotAllowed))?;
+        if purpose == Purpose::InsuranceAssessment && !new.written_request {
+            return Err(invalid(InvalidInput::PurposeNotAllowed));
+        }
+        let today = local_date(now);
+        let parse = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| invalid(InvalidInput::BadDate));
+        let starts_on = if new.starts_on.trim().is_empty() { today } else { parse(&new.starts_on)? };
+        let expires_on = parse(&new.expires_on)?;
+        if starts_on < today {
+            return Err(invalid(InvalidInput::StartInPast));
+        }
+        if expires_on <= starts_on {
+            return Err(invalid(InvalidInput::ExpiryBeforeStart));
+        }
+        if expires_on > starts_on + Duration::days(i64::from(self.config.grant_max_days)) {
+            return Err(invalid(InvalidInput::ExpiryTooFar));
+        }
+        let starts_at = if starts_on == today { now } else { start_of_day_ms(starts_on).ok_or(invalid(InvalidInput::BadDate))? };
+        // The grant covers the whole expiry day.
+        let expires_at = start_of_day_ms(expires_on + Duration::days(1)).ok_or(invalid(InvalidInput::BadDate))?;
+
+        let mut tx = self.store.begin().await?;
+        let (clinician, facility) = match new.grantee_kind.as_str() {
+            "clinician" if store::consent::clinician_exists(&mut tx, &new.grantee_id).await? => (Some(new.grantee_id.clone()), None),
+            "facility" if store::consent::facility_exists(&mut tx, &new.grantee_id).await? => (None, Some(new.grantee_id.clone())),
+            _ => return Err(invalid(InvalidInput::UnknownGrantee)),
+        };
+        let grant_id = store::new_id();
+        store::consent::insert_grant(
+            &mut tx,
+            &GrantRow {
+                consent_grant_id: grant_id.clone(),
+                patient_id: patient_id.clone(),
+                granted_by_account_id: actor.account_id().unwrap_or_default().to_string(),
+                grantee_clinician_id: clinician,
+                grantee_facility_id: facility,
+                categories: categories.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(","),
+                purpose: purpose.as_str().into(),
+                written_request: new.written_request,
+                starts_at,
+                expires_at,
+                revoked_at: None,
+                revocation_reason: None,
+                created_at: now,
+            },
+        )
+        .await?;
+        audit::record(&mut tx, AuditEvent::GrantCreated { actor: &actor, patient_id: &patient_id, grant_id: &grant_id }, &meta.request_id, now)
+            .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(grant_id)
+    }
+
+    /// Revokes one of the caller's grants, effective immediately.
+    pub async fn revoke_grant(&self, meta: &RequestMeta, grant_id: &str) -> Result<(), ServiceError> {
+        let (actor, patient_id) = self.citizen(meta).await?;
+        let now = meta.now_ms;
+        let mut tx = self.store.begin().await?;
+        let revoked = store::consent::revoke_grant(&mut tx, &patient_id, grant_id, actor.account_id().unwrap_or_default(), None, now).await?;
+        if !revoked {
+            return Err(invalid(InvalidInput::UnknownGrant));
+        }
+        audit::record(&mut tx, AuditEvent::GrantRevoked { actor: &actor, patient_id: &patient_id, grant_id }, &meta.request_id, now).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// "Who viewed my record": the citizen's own access log, filtered and paginated.
+    pub async fn access_log(&self, meta: &RequestMeta, query: AccessLogQuery) -> Result<AccessLog, ServiceError> {
+        const PAGE_SIZE: u32 = 25;
+        let (_, patient_id) = self.citizen(meta).await?;
+        let day = |text: &Option<String>, plus: i64| -> Result<Option<i64>, ServiceError> {
+            match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                None => Ok(None),
+                Some(text) => {
+                    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| invalid(InvalidInput::BadDate))?;
+                    Ok(start_of_day_ms(date + Duration::days(plus)))
+                }
+            }
+        };
+        let filter = store::audit::AccessLogFilter {
+            from_ms: day(&query.from, 0)?,
+            to_ms: day(&query.to, 1)?,
+            actor_account_id: query.person.clone().filter(|p| !p.is_empty()),
+            basis: query.basis.clone().filter(|b| ["self", "grant", "break_glass"].contains(&b.as_str())),
+        };
+        let page = query.page.unwrap_or(1).max(1);
+        let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
+        let (rows, total) =
+            store::audit::for_patient(&mut conn, &patient_id, &filter, i64::from(PAGE_SIZE), i64::from((page - 1) * PAGE_SIZE)).await?;
+        let (everyone, _) =
+            store::audit::for_patient(&mut conn, &patient_id, &store::audit::AccessLogFilter::default(), 1000, 0).await?;
+        let mut people: Vec<(String, String)> = Vec::new();
+        for row in everyone {
+            if let (Some(id), Some(name)) = (row.row.actor_account_id, row.actor_name) {
+                if !people.iter().any(|(known, _)| *known == id) {
+                    people.push((id, name));
+                }
+            }
+        }
+        let emergencies = emergencies_on(&mut conn, &patient_id).await?;
+        let total = u32::try_from(total).unwrap_or(u32::MAX);
+        Ok(AccessLog {
+            entries: rows
+                .into_iter()
+                .map(|row| AccessLogEntry {
+                    at: iso(row.row.occurred_at),
+                    actor_name: row.actor_name.unwrap_or_else(|| "—".into()),
+                    actor_account_id: row.row.actor_account_id,
+                    role: row.row.actor_role.unwrap_or_default(),
+                    facility: row.facility_name,
+                    action: row.row.action,
+                    what: row.row.category.or(row.row.resource_id).unwrap_or_default(),
+                    purpose: row.row.purpose,
+                    basis: row.row.basis.unwrap_or_default(),
+                    outcome: row.row.outcome,
+                    reason: row.row.reason,
+                })
+                .collect(),
+            emergencies,
+            people,
+            page,
+            pages: total.div_ceil(PAGE_SIZE).max(1),
+            total,
+        })
+    }
+}
+
+/// Break-glass accesses to a record, as its citizen sees them.
+pub async fn emergencies_on(conn: &mut store::Conn, patient_id: &str) -> Result<Vec<EmergencyAccess>, StoreError> {
+    Ok(store::consent::break_glass_for_patient(conn, patient_id)
+        .await?
+        .into_iter()
+        .map(|row| EmergencyAccess {
+            at: iso(row.break_glass.starts_at),
+            until: iso(row.break_glass.expires_at),
+            clinician: row.clinician_name,
+            facility: row.facility_name,
+            reason: row.break_glass.reason,
+            review_status: row.break_glass.review_status,
+        })
+        .collect())
+}
