@@ -2,7 +2,9 @@
 # Benchmark: a synthetic population in SQLite, signed-in users, and HTTP load from a separate
 # process (wrk, 64 connections) against (a) the static baseline route and (b) an authorized read of
 # one citizen's vaccination list as JSON through the full path (session → policy → store → audit
-# write). Prints requests/s, p50 and p99 of each, the ratio (b)/(a), and the wasm bundle size.
+# write), and (c) a clinician's read of a patient's vaccination list through a consent grant
+# (session → grant lookup → policy → store → audit write). Prints requests/s, p50 and p99 of each,
+# the ratios to the baseline and (c)/(b), and the wasm bundle size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${HOSO_TOOLS_DIR:-$HOME/.cache/hoso/tools}/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -27,7 +29,10 @@ export DATABASE_URL="sqlite://$data/hoso.db" HOSO_DATA_DIR="$data" HOSO_SEED_DEM
 say "Populating $PATIENTS people × ~$ENTRIES clinical entries"
 "$TARGET/release/server" bench-populate --patients "$PATIENTS" --entries "$ENTRIES" >&2
 say "Signing $USERS citizens in (enrolment code → passkey → session)"
-"$TARGET/release/examples/bench_sessions" --count "$USERS" > "$data/tokens.txt"
+"$TARGET/release/examples/bench_sessions" --count "$USERS" > "$data/sessions.txt"
+awk '$1 == "citizen" {print $2}' "$data/sessions.txt" > "$data/tokens.txt"
+awk '$1 == "citizen" {print $3}' "$data/sessions.txt" > "$data/patients.txt"
+clinician_token=$(awk '$1 == "clinician" {print $2}' "$data/sessions.txt")
 
 "$TARGET/release/server" >/dev/null 2>&1 &
 server_pid=$!
@@ -58,10 +63,24 @@ run_wrk() { # name, args...
   echo "$name $rps $p50 $p99"
 }
 
+cat > "$data/clinician.lua" <<LUA
+local patients = {}
+for line in io.lines("$data/patients.txt") do patients[#patients + 1] = line end
+local n = math.random(1, #patients)
+request = function()
+  n = n % #patients + 1
+  return wrk.format("GET", "/api/vaccinations?patient_id=" .. patients[n], { ["Host"] = "localhost:$PORT", ["Cookie"] = "__Host-hoso_session=$clinician_token" })
+end
+response = function(status)
+  if status ~= 200 then error("unexpected status " .. status) end
+end
+LUA
+
 # Warm up, then measure.
 wrk -t2 -c"$CONNECTIONS" -d3s -s "$data/read.lua" "http://127.0.0.1:$PORT" >/dev/null
 baseline=$(run_wrk baseline -H "Host: localhost:$PORT" "http://127.0.0.1:$PORT/healthz")
 read=$(run_wrk citizen_read -s "$data/read.lua" "http://127.0.0.1:$PORT")
+clinician=$(run_wrk clinician_read -s "$data/clinician.lua" "http://127.0.0.1:$PORT")
 audit_rows=$(sqlite3 "$data/hoso.db" 'select count(*) from audit_event' 2>/dev/null || echo "?")
 
 wasm="target/site/pkg/hoso.wasm"
@@ -75,6 +94,7 @@ echo "population: $PATIENTS people, $(sqlite3 "$data/hoso.db" 'select count(*) f
 printf '%-14s %12s %10s %10s\n' route "requests/s" p50 p99
 set -- $baseline; printf '%-14s %12s %10s %10s\n' "(a) /healthz" "$2" "$3" "$4"; base_rps=$2
 set -- $read; printf '%-14s %12s %10s %10s\n' "(b) own vaccinations" "$2" "$3" "$4"; read_rps=$2
-awk -v a="$base_rps" -v b="$read_rps" 'BEGIN { printf "ratio (b)/(a): %.2f\n", b / a }'
+set -- $clinician; printf '%-14s %12s %10s %10s\n' "(c) via grant" "$2" "$3" "$4"; clinician_rps=$2
+awk -v a="$base_rps" -v b="$read_rps" -v c="$clinician_rps" 'BEGIN { printf "ratio (b)/(a): %.2f   (c)/(a): %.2f   (c)/(b): %.2f (grant check slows the read by %.0f%%)\n", b / a, c / a, c / b, (1 - c / b) * 100 }'
 echo "audit rows written: $audit_rows"
 printf 'hydrate wasm: %d KB raw, %d KB gzip, %d KB brotli\n' $((raw / 1024)) $((gz / 1024)) $((br / 1024))

@@ -27,6 +27,8 @@ fi
 if [ "$purpose" = bench ]; then
   command -v wrk >/dev/null 2>&1 || apt_missing+=(wrk)
   command -v brotli >/dev/null 2>&1 || apt_missing+=(brotli)
+  command -v sqlite3 >/dev/null 2>&1 || apt_missing+=(sqlite3)
+  command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
 fi
 if [ "${#apt_missing[@]}" -gt 0 ]; then
   say "Installing Debian packages: ${apt_missing[*]}"

@@ -61,26 +61,37 @@ pub fn entry_hash(prev_hash: &str, row: &AuditRow) -> String {
 }
 
 /// Appends a row: takes the head (locking it), chains, inserts, moves the head.
-pub async fn append(conn: &mut Conn, mut row: AuditRow) -> Result<i64, StoreError> {
-    // A no-op update takes the row lock (PostgreSQL) or the write lock (SQLite) before reading.
-    sqlx::query("update audit_head set last_event_id = last_event_id where audit_head_id = 1")
-        .execute(&mut *conn)
-        .await?;
-    let head = sqlx::query("select last_event_id, last_hash from audit_head where audit_head_id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
+pub async fn append(conn: &mut Conn, row: AuditRow) -> Result<i64, StoreError> {
+    let ids = append_all(conn, vec![row]).await?;
+    ids.last().copied().ok_or_else(|| StoreError::Corrupt("no audit id".into()))
+}
+
+/// Appends several rows in order with three statements: one `update … returning` that reserves
+/// the ids and takes the lock (row lock on PostgreSQL, write lock on SQLite), one multi-row
+/// insert, one update of the head's hash.
+pub async fn append_all(conn: &mut Conn, mut rows: Vec<AuditRow>) -> Result<Vec<i64>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let count = i64::try_from(rows.len()).map_err(|_| StoreError::Corrupt("too many audit rows".into()))?;
+    let head = sqlx::query(
+        "update audit_head set last_event_id = last_event_id + $1 where audit_head_id = 1 returning last_event_id, last_hash",
+    )
+    .bind(count)
+    .fetch_one(&mut *conn)
+    .await?;
     let last_id: i64 = head.try_get("last_event_id")?;
-    let last_hash: String = head.try_get("last_hash")?;
-    row.audit_event_id = last_id + 1;
-    row.prev_hash = last_hash;
-    row.entry_hash = entry_hash(&row.prev_hash, &row);
-    crate::store::audit::insert(conn, &row).await?;
-    sqlx::query("update audit_head set last_event_id = $1, last_hash = $2 where audit_head_id = 1")
-        .bind(row.audit_event_id)
-        .bind(&row.entry_hash)
-        .execute(&mut *conn)
-        .await?;
-    Ok(row.audit_event_id)
+    let mut prev_hash: String = head.try_get("last_hash")?;
+    let first_id = last_id - count + 1;
+    for (offset, row) in (0..).zip(rows.iter_mut()) {
+        row.audit_event_id = first_id + offset;
+        row.prev_hash = prev_hash;
+        row.entry_hash = entry_hash(&row.prev_hash, row);
+        prev_hash = row.entry_hash.clone();
+    }
+    crate::store::audit::insert_many(conn, &rows).await?;
+    sqlx::query("update audit_head set last_hash = $1 where audit_head_id = 1").bind(&prev_hash).execute(&mut *conn).await?;
+    Ok(rows.iter().map(|row| row.audit_event_id).collect())
 }
 
 /// The server's audit signing key, stored as hex in a file readable only by its owner.

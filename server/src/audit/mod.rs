@@ -128,3 +128,8 @@ impl AuditEvent<'_> {
 pub async fn record(conn: &mut Conn, event: AuditEvent<'_>, request_id: &str, now: i64) -> Result<i64, StoreError> {
     chain::append(conn, event.to_row(request_id, now)).await
 }
+
+/// Appends several events of one request, in order, in the caller's transaction.
+pub async fn record_all(conn: &mut Conn, events: &[AuditEvent<'_>], request_id: &str, now: i64) -> Result<Vec<i64>, StoreError> {
+    chain::append_all(conn, events.iter().map(|event| event.to_row(request_id, now)).collect()).await
+}

@@ -91,17 +91,16 @@ impl Portal {
                 Decision::Deny(reason) => Some(*reason),
                 Decision::Allow(_) => None,
             });
-            for (category, decision) in &decisions {
-                if let Decision::Deny(reason) = decision {
-                    audit::record(
-                        &mut tx,
-                        AuditEvent::ReadDenied { actor: &actor, patient_id: target, category: *category, resource_id: None, reason: *reason },
-                        &meta.request_id,
-                        now,
-                    )
-                    .await?;
-                }
-            }
+            let events: Vec<AuditEvent<'_>> = decisions
+                .iter()
+                .filter_map(|(category, decision)| match decision {
+                    Decision::Deny(reason) => {
+                        Some(AuditEvent::ReadDenied { actor: &actor, patient_id: target, category: *category, resource_id: None, reason: *reason })
+                    }
+                    Decision::Allow(_) => None,
+                })
+                .collect();
+            audit::record_all(&mut tx, &events, &meta.request_id, now).await?;
             tx.commit().await.map_err(StoreError::from)?;
             return Err(ServiceError::Forbidden(reason.unwrap_or(DenyReason::NoRuleAllows)));
         };
@@ -119,24 +118,24 @@ impl Portal {
                 Decision::Deny(reason) => hidden.push((category, reason)),
             }
         }
-        for (category, permit) in &permits {
-            audit::record(
-                &mut tx,
-                AuditEvent::ReadAllowed { actor: &actor, patient_id: &patient.patient_id, category: *category, resource_id: None, permit },
-                &meta.request_id,
-                now,
-            )
-            .await?;
-        }
-        for (category, reason) in &hidden {
-            audit::record(
-                &mut tx,
-                AuditEvent::ReadDenied { actor: &actor, patient_id: Some(&patient.patient_id), category: *category, resource_id: None, reason: *reason },
-                &meta.request_id,
-                now,
-            )
-            .await?;
-        }
+        let mut events: Vec<AuditEvent<'_>> = permits
+            .iter()
+            .map(|(category, permit)| AuditEvent::ReadAllowed {
+                actor: &actor,
+                patient_id: &patient.patient_id,
+                category: *category,
+                resource_id: None,
+                permit,
+            })
+            .collect();
+        events.extend(hidden.iter().map(|(category, reason)| AuditEvent::ReadDenied {
+            actor: &actor,
+            patient_id: Some(&patient.patient_id),
+            category: *category,
+            resource_id: None,
+            reason: *reason,
+        }));
+        audit::record_all(&mut tx, &events, &meta.request_id, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
 
         let shown = |category: Category| -> Result<(), String> {

@@ -152,21 +152,17 @@ impl Portal {
                 Decision::Allow(allowed) => permit = permit.or(Some(allowed)),
                 Decision::Deny(reason) => {
                     // Record the refusal for every category asked for, then refuse.
-                    for category in categories {
-                        audit::record(
-                            &mut tx,
-                            AuditEvent::ReadDenied {
-                                actor: &actor,
-                                patient_id: patient_id.as_deref(),
-                                category: *category,
-                                resource_id: resource_id.as_deref(),
-                                reason,
-                            },
-                            &meta.request_id,
-                            now,
-                        )
-                        .await?;
-                    }
+                    let events: Vec<AuditEvent<'_>> = categories
+                        .iter()
+                        .map(|category| AuditEvent::ReadDenied {
+                            actor: &actor,
+                            patient_id: patient_id.as_deref(),
+                            category: *category,
+                            resource_id: resource_id.as_deref(),
+                            reason,
+                        })
+                        .collect();
+                    audit::record_all(&mut tx, &events, &meta.request_id, now).await?;
                     tx.commit().await.map_err(StoreError::from)?;
                     tracing::info!(reason = reason.as_str(), "read refused");
                     return Err(ServiceError::Forbidden(reason));
@@ -177,21 +173,17 @@ impl Portal {
             return Err(ServiceError::Forbidden(policy::DenyReason::NoRuleAllows));
         };
         let value = load(&mut tx, patient_id.clone()).await?;
-        for category in categories {
-            audit::record(
-                &mut tx,
-                AuditEvent::ReadAllowed {
-                    actor: &actor,
-                    patient_id: &patient_id,
-                    category: *category,
-                    resource_id: resource_id.as_deref(),
-                    permit: &permit,
-                },
-                &meta.request_id,
-                now,
-            )
-            .await?;
-        }
+        let events: Vec<AuditEvent<'_>> = categories
+            .iter()
+            .map(|category| AuditEvent::ReadAllowed {
+                actor: &actor,
+                patient_id: &patient_id,
+                category: *category,
+                resource_id: resource_id.as_deref(),
+                permit: &permit,
+            })
+            .collect();
+        audit::record_all(&mut tx, &events, &meta.request_id, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(Authorized::new(permit, value))
     }

@@ -55,6 +55,38 @@ pub async fn insert(conn: &mut Conn, row: &AuditRow) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Inserts rows (already chained) with one statement.
+pub async fn insert_many(conn: &mut Conn, rows: &[AuditRow]) -> Result<(), StoreError> {
+    const WIDTH: usize = 17;
+    let values: Vec<String> = (0..rows.len())
+        .map(|r| format!("({})", (1..=WIDTH).map(|c| format!("${}", r * WIDTH + c)).collect::<Vec<_>>().join(", ")))
+        .collect();
+    let sql = format!("insert into audit_event ({COLUMNS}) values {}", values.join(", "));
+    let mut query = sqlx::query(&sql);
+    for row in rows {
+        query = query
+            .bind(row.audit_event_id)
+            .bind(row.occurred_at)
+            .bind(&row.request_id)
+            .bind(&row.actor_account_id)
+            .bind(&row.actor_role)
+            .bind(&row.actor_facility_id)
+            .bind(&row.patient_id)
+            .bind(&row.action)
+            .bind(&row.category)
+            .bind(&row.resource_id)
+            .bind(&row.basis)
+            .bind(&row.basis_ref)
+            .bind(&row.purpose)
+            .bind(&row.outcome)
+            .bind(&row.reason)
+            .bind(&row.prev_hash)
+            .bind(&row.entry_hash);
+    }
+    query.execute(conn).await?;
+    Ok(())
+}
+
 fn from_row(row: &sqlx::any::AnyRow) -> Result<AuditRow, StoreError> {
     Ok(AuditRow {
         audit_event_id: row.try_get("audit_event_id")?,

@@ -139,10 +139,21 @@ async fn conformance(store: &Store) {
     let mut tx = store.begin().await.unwrap();
     assert!(sqlx::query("delete from audit_event").execute(&mut *tx).await.is_err());
     drop(tx);
+    // More events in one call chain in order; the whole chain verifies, on both databases.
+    let mut tx = store.begin().await.unwrap();
+    let events: Vec<server::audit::AuditEvent<'_>> = (0..3)
+        .map(|_| server::audit::AuditEvent::SignedIn { account_id: "acc", role: "citizen" })
+        .collect();
+    assert_eq!(server::audit::record_all(&mut tx, &events, "req-2", now).await.unwrap(), vec![2, 3, 4]);
+    tx.commit().await.unwrap();
     let mut conn = store.reader().acquire().await.unwrap();
     let rows = store::audit::all(&mut conn).await.unwrap();
-    assert_eq!(rows.len(), 1);
+    assert_eq!(rows.len(), 4);
     assert_eq!(rows[0].outcome, "denied");
+    assert_eq!(
+        server::audit::chain::verify(&mut conn, None).await.unwrap(),
+        server::audit::chain::Verdict::Ok { entries: 4, checkpoints: 0 }
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
