@@ -185,7 +185,7 @@ async fn bench_populate(config: Config, patients: usize, entries: usize) -> anyh
         resources += patient.resources.len();
         server::seed::insert_patient(&mut tx, &patient, now).await?;
         written += 1;
-        if written % 500 == 0 {
+        if written.is_multiple_of(500) {
             tx.commit().await?;
             tx = store.begin().await?;
             eprintln!("  {written}/{patients} people, {resources} clinical entries");

@@ -548,7 +548,6 @@ fn synthetic_visit(chart: &mut Chart, rng: &mut SplitMix64, life: &Life<'_>, pla
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod tests {
     use std::collections::HashSet;
 

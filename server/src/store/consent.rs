@@ -237,7 +237,7 @@ pub struct DirectoryEntry {
 
 /// Clinicians and facilities whose name contains `term` (case-insensitive for ASCII), at most `limit`.
 pub async fn search_directory(conn: &mut Conn, term: &str, limit: i64) -> Result<Vec<DirectoryEntry>, StoreError> {
-    let pattern = format!("%{}%", term.to_lowercase().replace('%', "").replace('_', ""));
+    let pattern = format!("%{}%", term.to_lowercase().replace(['%', '_'], ""));
     let rows = sqlx::query(
         "select 'facility' as kind, facility_id as id, name, null as facility_name from facility where lower(name) like $1
          union all

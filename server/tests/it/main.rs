@@ -1,6 +1,9 @@
 //! The one integration-test binary (store, HTTP and passkey tests share one build and one link).
 //! Add modules here rather than new files under `tests/`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly where they fail")]
+#![allow(clippy::await_holding_lock, reason = "page-rendering tests deliberately hold one process-wide lock for their whole run (see support.rs)")]
+
 mod audit_chain;
 mod bad_input;
 mod consent;
