@@ -55,13 +55,7 @@ test("the citizen shares immunizations only with one clinician, after a preview"
 
 test("the clinician finds the patient by CCCD and sees immunizations but not visits", async () => {
   const page = doctorPage;
-  const doctor = doctorCode();
-  await page.goto("/enrol");
-  await hydrated(page, /Tạo khóa truy cập/);
-  await page.getByLabel("Số CCCD").fill(doctor.cccd);
-  await page.getByLabel("Mã đăng ký").fill(doctor.code);
-  await page.getByRole("button", { name: /Tạo khóa truy cập/ }).click();
-  await page.waitForURL("**/record");
+  await enrol(page, doctorCode());
   await page.getByRole("link", { name: "Tìm bệnh nhân" }).click();
   await page.getByLabel("Số CCCD hoặc số BHYT").fill(baby().cccd);
   await page.getByRole("button", { name: "Tìm", exact: true }).click();

@@ -1,5 +1,5 @@
-//! The access log rows. Written only through `crate::audit::record` (which chains them), in the
-//! caller's transaction.
+//! The access log rows. Written only through `crate::audit::record` / `record_all` (which chain
+//! them), in the caller's transaction.
 
 use sqlx::Row;
 
@@ -28,32 +28,6 @@ pub struct AuditRow {
 
 const COLUMNS: &str = "audit_event_id, occurred_at, request_id, actor_account_id, actor_role, actor_facility_id, patient_id, \
      action, category, resource_id, basis, basis_ref, purpose, outcome, reason, prev_hash, entry_hash";
-
-pub async fn insert(conn: &mut Conn, row: &AuditRow) -> Result<(), StoreError> {
-    sqlx::query(&format!(
-        "insert into audit_event ({COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
-    ))
-    .bind(row.audit_event_id)
-    .bind(row.occurred_at)
-    .bind(&row.request_id)
-    .bind(&row.actor_account_id)
-    .bind(&row.actor_role)
-    .bind(&row.actor_facility_id)
-    .bind(&row.patient_id)
-    .bind(&row.action)
-    .bind(&row.category)
-    .bind(&row.resource_id)
-    .bind(&row.basis)
-    .bind(&row.basis_ref)
-    .bind(&row.purpose)
-    .bind(&row.outcome)
-    .bind(&row.reason)
-    .bind(&row.prev_hash)
-    .bind(&row.entry_hash)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
 
 /// Inserts rows (already chained) with one statement.
 pub async fn insert_many(conn: &mut Conn, rows: &[AuditRow]) -> Result<(), StoreError> {
