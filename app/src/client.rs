@@ -51,28 +51,29 @@ async fn post_json<B: Serialize, R: DeserializeOwned>(path: &str, body: &B) -> R
     }
 }
 
-async fn finish(path: &str, ceremony_id: String, credential: Result<JsValue, JsValue>) -> Result<(), CeremonyError> {
+/// Posts the credential; returns the home page the server names for the signed-in role.
+async fn finish(path: &str, ceremony_id: String, credential: Result<JsValue, JsValue>) -> Result<String, CeremonyError> {
     let credential = credential.map_err(|_| CeremonyError::Cancelled)?;
     let credential = credential.as_string().ok_or(CeremonyError::Cancelled)?;
     let credential: serde_json::Value =
         serde_json::from_str(&credential).map_err(|_| CeremonyError::Cancelled)?;
-    let _: serde_json::Value = post_json(path, &CeremonyFinish { ceremony_id, credential }).await?;
-    Ok(())
+    let answer: serde_json::Value = post_json(path, &CeremonyFinish { ceremony_id, credential }).await?;
+    Ok(answer.get("home").and_then(|home| home.as_str()).filter(|home| home.starts_with('/')).unwrap_or("/record").to_string())
 }
 
 fn options_text(started: &CeremonyStarted) -> Result<String, CeremonyError> {
     serde_json::to_string(&started.options).map_err(|_| CeremonyError::Server(AuthErrorCode::BadRequest))
 }
 
-/// Enrolment: CCCD + one-time code, then a new passkey.
-pub async fn enrol(cccd: String, code: String) -> Result<(), CeremonyError> {
+/// Enrolment: CCCD + one-time code, then a new passkey. Returns the home page to go to.
+pub async fn enrol(cccd: String, code: String) -> Result<String, CeremonyError> {
     let started: CeremonyStarted = post_json("/auth/enrol/start", &EnrolStart { cccd, code }).await?;
     let credential = create_passkey(options_text(&started)?).await;
     finish("/auth/enrol/finish", started.ceremony_id, credential).await
 }
 
-/// Sign-in with a discoverable passkey.
-pub async fn sign_in() -> Result<(), CeremonyError> {
+/// Sign-in with a discoverable passkey. Returns the home page to go to.
+pub async fn sign_in() -> Result<String, CeremonyError> {
     let started: CeremonyStarted = post_json("/auth/signin/start", &serde_json::json!({})).await?;
     let credential = get_passkey(options_text(&started)?).await;
     finish("/auth/signin/finish", started.ceremony_id, credential).await
@@ -82,7 +83,7 @@ pub async fn sign_in() -> Result<(), CeremonyError> {
 pub async fn add_passkey() -> Result<(), CeremonyError> {
     let started: CeremonyStarted = post_json("/auth/passkeys/start", &serde_json::json!({})).await?;
     let credential = create_passkey(options_text(&started)?).await;
-    finish("/auth/passkeys/finish", started.ceremony_id, credential).await
+    finish("/auth/passkeys/finish", started.ceremony_id, credential).await.map(|_| ())
 }
 
 /// Full navigation, so the new session cookie is used for a server-rendered page.

@@ -56,7 +56,6 @@ test("the citizen shares immunizations only with one clinician, after a preview"
 test("the clinician finds the patient by CCCD and sees immunizations but not visits", async () => {
   const page = doctorPage;
   await enrol(page, doctorCode());
-  await page.getByRole("link", { name: "Tìm bệnh nhân" }).click();
   await page.getByLabel("Số CCCD hoặc số BHYT").fill(baby().cccd);
   await page.getByRole("button", { name: "Tìm", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Trần Gia Bảo" })).toBeVisible();

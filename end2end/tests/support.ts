@@ -54,15 +54,20 @@ export async function hydrated(page: Page, buttonName: RegExp) {
   await expect(page.getByRole("button", { name: buttonName })).toBeEnabled({ timeout: 20_000 });
 }
 
-/** Enrols a demo citizen through the UI; leaves the page on their record overview. */
+/** Enrols a demo person through the UI; leaves the page on their home (record overview, or patient search for clinicians). */
 export async function enrol(page: Page, person: DemoCode) {
   await page.goto("/enrol");
   await hydrated(page, /Tạo khóa truy cập/);
   await page.getByLabel("Số CCCD").fill(person.cccd);
   await page.getByLabel("Mã đăng ký").fill(person.code);
   await page.getByRole("button", { name: /Tạo khóa truy cập/ }).click();
-  await page.waitForURL("**/record");
-  await expect(page.getByRole("heading", { level: 1, name: "Hồ sơ sức khỏe của tôi" })).toBeVisible();
+  if (person.role === "clinician") {
+    await page.waitForURL("**/clinician");
+    await expect(page.getByRole("heading", { level: 1, name: "Tìm bệnh nhân" })).toBeVisible();
+  } else {
+    await page.waitForURL("**/record");
+    await expect(page.getByRole("heading", { level: 1, name: "Hồ sơ sức khỏe của tôi" })).toBeVisible();
+  }
 }
 
 /** No serious or critical axe-core violation on the current page. */

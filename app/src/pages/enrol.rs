@@ -26,7 +26,7 @@ pub fn Enrol() -> impl IntoView {
             let one_time_code = code.get_untracked().trim().to_string();
             leptos::task::spawn_local(async move {
                 match crate::client::enrol(digits, one_time_code).await {
-                    Ok(()) => crate::client::go_to("/record"),
+                    Ok(home) => crate::client::go_to(&home),
                     Err(error) => {
                         set_message.set(Some(super::ceremony_error_key(error)));
                         set_busy.set(false);

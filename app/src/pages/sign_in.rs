@@ -20,7 +20,7 @@ pub fn SignIn() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             match crate::client::sign_in().await {
-                Ok(()) => crate::client::go_to("/record"),
+                Ok(home) => crate::client::go_to(&home),
                 Err(error) => {
                     set_message.set(Some(super::ceremony_error_key(error)));
                     set_busy.set(false);
@@ -38,11 +38,16 @@ pub fn SignIn() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match me.await {
-                        Ok(Some(_)) => view! {
-                            <p class="notice notice-ok">{t(Key::AlreadySignedIn)}" "
-                                <a href="/record">{t(Key::GoToRecord)}</a>
-                            </p>
-                        }.into_any(),
+                        Ok(Some(me)) => {
+                            let (home, label) = match me.role {
+                                crate::dto::Role::Clinician => ("/clinician", Key::NavFindPatient),
+                                crate::dto::Role::Administrator => ("/account/passkeys", Key::NavPasskeys),
+                                crate::dto::Role::Citizen => ("/record", Key::GoToRecord),
+                            };
+                            view! {
+                                <p class="notice notice-ok">{t(Key::AlreadySignedIn)}" "<a href=home>{t(label)}</a></p>
+                            }.into_any()
+                        }
                         _ => ().into_any(),
                     }
                 })}

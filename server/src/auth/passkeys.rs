@@ -29,6 +29,8 @@ pub const CEREMONY_TTL_MS: i64 = 5 * 60 * 1000;
 pub struct IssuedSession {
     pub token: String,
     pub max_age_secs: u64,
+    /// The account's role, so the browser can go to the right home page.
+    pub role: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -91,11 +93,11 @@ impl Portal {
         }
     }
 
-    async fn create_session(&self, tx: &mut store::Tx, account_id: &str, now: i64) -> Result<IssuedSession, AuthError> {
+    async fn create_session(&self, tx: &mut store::Tx, account_id: &str, role: &str, now: i64) -> Result<IssuedSession, AuthError> {
         let token = new_token();
         let absolute_ms = i64::try_from(self.config.session_absolute.as_millis()).unwrap_or(i64::MAX);
         store::session::insert(tx, &hash_token(&token), account_id, now, now.saturating_add(absolute_ms)).await?;
-        Ok(IssuedSession { token, max_age_secs: self.session_max_age_secs() })
+        Ok(IssuedSession { token, max_age_secs: self.session_max_age_secs(), role: role.to_string() })
     }
 
     /// Step 1 of enrolment: check CCCD and code, start a passkey registration.
@@ -217,7 +219,7 @@ impl Portal {
             now,
         )
         .await?;
-        let session = self.create_session(&mut tx, &account_id, now).await?;
+        let session = self.create_session(&mut tx, &account_id, &role, now).await?;
         audit::record(&mut tx, AuditEvent::SignedIn { account_id: &account_id, role: &role }, &meta.request_id, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(session)
@@ -300,7 +302,7 @@ impl Portal {
 
         let mut tx = self.store.begin().await?;
         store::account::update_passkey_use(&mut tx, &stored.passkey_id, &to_json(&passkey)?, now).await?;
-        let session = self.create_session(&mut tx, &account_id, now).await?;
+        let session = self.create_session(&mut tx, &account_id, &principal.account.role, now).await?;
         audit::record(
             &mut tx,
             AuditEvent::SignedIn { account_id: &account_id, role: &principal.account.role },

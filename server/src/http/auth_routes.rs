@@ -31,7 +31,12 @@ fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, AuthError> {
 }
 
 fn with_session(session: IssuedSession) -> Response {
-    let mut response = Json(serde_json::json!({ "ok": true })).into_response();
+    let home = match session.role.as_str() {
+        "clinician" => "/clinician",
+        "administrator" => "/account/passkeys",
+        _ => "/record",
+    };
+    let mut response = Json(serde_json::json!({ "ok": true, "home": home })).into_response();
     if let Ok(value) = HeaderValue::from_str(&set_cookie(&session.token, session.max_age_secs)) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

@@ -209,6 +209,28 @@ pub async fn break_glass_for_patient(conn: &mut Conn, patient_id: &str) -> Resul
         .collect()
 }
 
+/// The administrators' review queue: break-glass declarations not yet reviewed, oldest first.
+pub async fn review_queue(conn: &mut Conn, limit: i64) -> Result<Vec<BreakGlassListRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "select {BREAK_GLASS_COLUMNS}, a.display_name as clinician_name, f.name as facility_name
+         from break_glass b join account a on a.account_id = b.clinician_account_id
+         left join facility f on f.facility_id = b.facility_id
+         where b.review_status = 'pending' order by b.created_at, b.break_glass_id limit $1"
+    ))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| -> Result<BreakGlassListRow, StoreError> {
+            Ok(BreakGlassListRow {
+                break_glass: break_glass_from_row(row)?,
+                clinician_name: row.try_get("clinician_name")?,
+                facility_name: row.try_get("facility_name")?,
+            })
+        })
+        .collect()
+}
+
 /// Active break-glass declarations of one clinician (for the banner), with the patient's name.
 pub async fn active_break_glass_of(conn: &mut Conn, clinician_account_id: &str, now: i64) -> Result<Vec<(BreakGlassRow, String)>, StoreError> {
     let rows = sqlx::query(&format!(

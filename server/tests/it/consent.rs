@@ -174,6 +174,13 @@ async fn break_glass_opens_everything_for_four_hours_marked_and_shown_to_the_pat
     let overview = app.get("/api/overview", Some(&citizen.cookie)).await.json();
     assert_eq!(overview["emergencies"][0]["reason"], reason);
     assert_eq!(overview["emergencies"][0]["review_status"], "pending");
+    let mut conn = app.store().reader().acquire().await.unwrap();
+    let queue = server::store::consent::review_queue(&mut conn, 50).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].break_glass.patient_id, patient.id());
+    assert_eq!(queue[0].break_glass.reason, reason);
+    assert_eq!(queue[0].clinician_name, "BS. Võ Thị Bình");
+    drop(conn);
 
     // Four hours later it is over (the clinician signs in again: sessions idle out sooner).
     app.clock.advance_minutes(4 * 60 + 1);
