@@ -157,9 +157,16 @@ fn sqlite_url_with_create(database_url: &str) -> anyhow::Result<String> {
     let path = path_part.split('?').next().unwrap_or_default();
     if !path.is_empty() && path != ":memory:" {
         if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
+            if !parent.as_os_str().is_empty() && !parent.exists() {
                 std::fs::create_dir_all(parent)
                     .with_context(|| format!("cannot create the data directory {}", parent.display()))?;
+                // Health data: a directory we create is readable by its owner only.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700))
+                        .with_context(|| format!("cannot restrict {}", parent.display()))?;
+                }
             }
         }
     }
