@@ -20,7 +20,9 @@ log="$(mktemp)"
 set +e
 # cargo-leptos compiles with LEPTOS_OUTPUT_NAME set (leptos reads it at compile time); the same
 # value here lets the tests reuse the release artifacts instead of rebuilding leptos and dependents.
-LEPTOS_OUTPUT_NAME=hoso cargo test --release --workspace --locked 2>&1 | tee "$log"
+# One test at a time: the integration tests each build a whole app (database, router, Leptos) and
+# several of them rendering pages concurrently in one process stalled now and then (see README).
+LEPTOS_OUTPUT_NAME=hoso cargo test --release --workspace --locked -- --test-threads 1 2>&1 | tee "$log"
 rust_status=${PIPESTATUS[0]}
 set -e
 rust_passed=$( (grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" || true) | awk '{s+=$4} END {print s+0}')

@@ -64,9 +64,11 @@ impl Portal {
     /// audited (allowed or denied) in one transaction; if nothing at all is allowed, it is refused.
     pub async fn clinician_view(&self, meta: &RequestMeta, patient_id: &str, purpose: Purpose) -> Result<ClinicianView, ServiceError> {
         let now = meta.now_ms;
-        let actor = match self.actor(meta).await? {
-            Actor::Anonymous => return Err(ServiceError::Unauthenticated),
-            actor => with_purpose(actor, purpose),
+        // Anonymous callers go through the policy too, so their refusal is audited like any other.
+        let actor = match self.actor(meta).await {
+            Ok(actor) => with_purpose(actor, purpose),
+            Err(ServiceError::Unauthenticated) => Actor::Anonymous,
+            Err(other) => return Err(other),
         };
         let mut tx = self.store.begin().await?;
         let patient = store::patient::by_id(&mut tx, patient_id).await?;

@@ -30,68 +30,78 @@ async fn sign_checkpoint(app: &TestApp) {
     tx.commit().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_intact_chain_verifies_with_its_signed_checkpoint() {
-    let app = TestApp::new().await;
-    activity(&app).await;
-    sign_checkpoint(&app).await;
-    let (ok, out) = verify(&app);
-    assert!(ok, "{out}");
-    let entries = app.audit().await.len();
-    assert!(out.starts_with(&format!("OK {entries} entries, 1 signed checkpoints")), "{out}");
+#[test]
+fn an_intact_chain_verifies_with_its_signed_checkpoint() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        activity(&app).await;
+        sign_checkpoint(&app).await;
+        let (ok, out) = verify(&app);
+        assert!(ok, "{out}");
+        let entries = app.audit().await.len();
+        assert!(out.starts_with(&format!("OK {entries} entries, 1 signed checkpoints")), "{out}");
+    });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn editing_one_row_breaks_the_chain_exactly_there() {
-    let app = TestApp::new().await;
-    activity(&app).await;
-    let target = 5;
-    let pool = app.store().reader();
-    // A database administrator bypasses the append-only trigger and edits a row.
-    sqlx::query("drop trigger audit_event_no_update").execute(pool).await.unwrap();
-    sqlx::query("update audit_event set outcome = 'denied' where audit_event_id = $1").bind(target).execute(pool).await.unwrap();
-    let (ok, out) = verify(&app);
-    assert!(!ok, "{out}");
-    assert!(out.starts_with(&format!("BROKEN at entry {target}:")), "{out}");
+#[test]
+fn editing_one_row_breaks_the_chain_exactly_there() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        activity(&app).await;
+        let target = 5;
+        let pool = app.store().reader();
+        // A database administrator bypasses the append-only trigger and edits a row.
+        sqlx::query("drop trigger audit_event_no_update").execute(pool).await.unwrap();
+        sqlx::query("update audit_event set outcome = 'denied' where audit_event_id = $1").bind(target).execute(pool).await.unwrap();
+        let (ok, out) = verify(&app);
+        assert!(!ok, "{out}");
+        assert!(out.starts_with(&format!("BROKEN at entry {target}:")), "{out}");
+    });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deleting_a_row_breaks_the_chain() {
-    let app = TestApp::new().await;
-    activity(&app).await;
-    let pool = app.store().reader();
-    sqlx::query("drop trigger audit_event_no_delete").execute(pool).await.unwrap();
-    sqlx::query("delete from audit_event where audit_event_id = 3").execute(pool).await.unwrap();
-    let (ok, out) = verify(&app);
-    assert!(!ok, "{out}");
-    assert!(out.starts_with("BROKEN at entry 3:"), "{out}");
+#[test]
+fn deleting_a_row_breaks_the_chain() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        activity(&app).await;
+        let pool = app.store().reader();
+        sqlx::query("drop trigger audit_event_no_delete").execute(pool).await.unwrap();
+        sqlx::query("delete from audit_event where audit_event_id = 3").execute(pool).await.unwrap();
+        let (ok, out) = verify(&app);
+        assert!(!ok, "{out}");
+        assert!(out.starts_with("BROKEN at entry 3:"), "{out}");
+    });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deleting_the_newest_rows_is_caught_by_the_head_and_the_signed_checkpoint() {
-    let app = TestApp::new().await;
-    activity(&app).await;
-    sign_checkpoint(&app).await;
-    let last = app.audit().await.len() as i64;
-    let pool = app.store().reader();
-    sqlx::query("drop trigger audit_event_no_delete").execute(pool).await.unwrap();
-    sqlx::query("delete from audit_event where audit_event_id = $1").bind(last).execute(pool).await.unwrap();
-    let (ok, out) = verify(&app);
-    assert!(!ok, "{out}");
-    assert!(out.starts_with(&format!("BROKEN at entry {last}:")), "{out}");
+#[test]
+fn deleting_the_newest_rows_is_caught_by_the_head_and_the_signed_checkpoint() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        activity(&app).await;
+        sign_checkpoint(&app).await;
+        let last = app.audit().await.len() as i64;
+        let pool = app.store().reader();
+        sqlx::query("drop trigger audit_event_no_delete").execute(pool).await.unwrap();
+        sqlx::query("delete from audit_event where audit_event_id = $1").bind(last).execute(pool).await.unwrap();
+        let (ok, out) = verify(&app);
+        assert!(!ok, "{out}");
+        assert!(out.starts_with(&format!("BROKEN at entry {last}:")), "{out}");
+    });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_checkpoint_signed_by_another_key_is_refused() {
-    let app = TestApp::new().await;
-    activity(&app).await;
-    let other = server::audit::chain::AuditKey::load_or_create(&app.dir.join("someone-else.key")).unwrap();
-    let mut tx = app.store().begin().await.unwrap();
-    server::audit::chain::checkpoint(&mut tx, &other, crate::support::START_MS).await.unwrap();
-    tx.commit().await.unwrap();
-    // The server's own key exists too.
-    server::audit::chain::AuditKey::load_or_create(&app.dir.join("audit-signing.key")).unwrap();
-    let (ok, out) = verify(&app);
-    assert!(!ok, "{out}");
-    assert!(out.contains("signature"), "{out}");
+#[test]
+fn a_checkpoint_signed_by_another_key_is_refused() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        activity(&app).await;
+        let other = server::audit::chain::AuditKey::load_or_create(&app.dir.join("someone-else.key")).unwrap();
+        let mut tx = app.store().begin().await.unwrap();
+        server::audit::chain::checkpoint(&mut tx, &other, crate::support::START_MS).await.unwrap();
+        tx.commit().await.unwrap();
+        // The server's own key exists too.
+        server::audit::chain::AuditKey::load_or_create(&app.dir.join("audit-signing.key")).unwrap();
+        let (ok, out) = verify(&app);
+        assert!(!ok, "{out}");
+        assert!(out.contains("signature"), "{out}");
+    });
 }

@@ -156,56 +156,62 @@ async fn conformance(store: &Store) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn store_conformance_on_sqlite() {
-    let dir = temp_dir();
-    let store = Store::connect(&format!("sqlite://{}/hoso.db", dir.display()), 4).await.unwrap();
-    store.migrate().await.unwrap();
-    // WAL and foreign keys are on.
-    let mut conn = store.reader().acquire().await.unwrap();
-    let mode: String = sqlx::query_scalar("pragma journal_mode").fetch_one(&mut *conn).await.unwrap();
-    assert_eq!(mode, "wal");
-    let foreign_keys: i64 = sqlx::query_scalar("pragma foreign_keys").fetch_one(&mut *conn).await.unwrap();
-    assert_eq!(foreign_keys, 1);
-    drop(conn);
-    conformance(&store).await;
-    store.close().await;
-    let _ = std::fs::remove_dir_all(dir);
+#[test]
+fn store_conformance_on_sqlite() {
+    crate::support::run(async {
+        let dir = temp_dir();
+        let store = Store::connect(&format!("sqlite://{}/hoso.db", dir.display()), 4).await.unwrap();
+        store.migrate().await.unwrap();
+        // WAL and foreign keys are on.
+        let mut conn = store.reader().acquire().await.unwrap();
+        let mode: String = sqlx::query_scalar("pragma journal_mode").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(mode, "wal");
+        let foreign_keys: i64 = sqlx::query_scalar("pragma foreign_keys").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(foreign_keys, 1);
+        drop(conn);
+        conformance(&store).await;
+        store.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn store_conformance_on_postgres() {
-    let admin_url = std::env::var("HOSO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    sqlx::any::install_default_drivers();
-    let admin = match sqlx::AnyPool::connect(&admin_url).await {
-        Ok(pool) => pool,
-        Err(error) if std::env::var("CI").is_err() => {
-            eprintln!("SKIPPED: PostgreSQL not reachable at {admin_url}: {error}");
-            return;
-        }
-        Err(error) => panic!("PostgreSQL is required under CI and is not reachable at {admin_url}: {error}"),
-    };
-    let name = format!("hoso_test_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("create database {name}")).execute(&admin).await.unwrap();
-    let url = match admin_url.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{name}"),
-        None => panic!("bad URL"),
-    };
-    let store = Store::connect(&url, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    conformance(&store).await;
-    store.close().await;
-    sqlx::query(&format!("drop database {name} with (force)")).execute(&admin).await.unwrap();
+#[test]
+fn store_conformance_on_postgres() {
+    crate::support::run(async {
+        let admin_url = std::env::var("HOSO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        sqlx::any::install_default_drivers();
+        let admin = match sqlx::AnyPool::connect(&admin_url).await {
+            Ok(pool) => pool,
+            Err(error) if std::env::var("CI").is_err() => {
+                eprintln!("SKIPPED: PostgreSQL not reachable at {admin_url}: {error}");
+                return;
+            }
+            Err(error) => panic!("PostgreSQL is required under CI and is not reachable at {admin_url}: {error}"),
+        };
+        let name = format!("hoso_test_{}", uuid::Uuid::new_v4().simple());
+        sqlx::query(&format!("create database {name}")).execute(&admin).await.unwrap();
+        let url = match admin_url.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{name}"),
+            None => panic!("bad URL"),
+        };
+        let store = Store::connect(&url, 4).await.unwrap();
+        store.migrate().await.unwrap();
+        conformance(&store).await;
+        store.close().await;
+        sqlx::query(&format!("drop database {name} with (force)")).execute(&admin).await.unwrap();
+    });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failed_migration_is_reported_not_ignored() {
-    let dir = temp_dir();
-    let url = format!("sqlite://{}/hoso.db", dir.display());
-    let store = Store::connect(&url, 1).await.unwrap();
-    // Occupy a table name the first migration creates: the migration must fail with context.
-    sqlx::query("create table facility (x integer)").execute(store.reader()).await.unwrap();
-    let error = store.migrate().await.unwrap_err();
-    assert!(format!("{error:#}").contains("migration failed"), "{error:#}");
-    let _ = std::fs::remove_dir_all(dir);
+#[test]
+fn a_failed_migration_is_reported_not_ignored() {
+    crate::support::run(async {
+        let dir = temp_dir();
+        let url = format!("sqlite://{}/hoso.db", dir.display());
+        let store = Store::connect(&url, 1).await.unwrap();
+        // Occupy a table name the first migration creates: the migration must fail with context.
+        sqlx::query("create table facility (x integer)").execute(store.reader()).await.unwrap();
+        let error = store.migrate().await.unwrap_err();
+        assert!(format!("{error:#}").contains("migration failed"), "{error:#}");
+        let _ = std::fs::remove_dir_all(dir);
+    });
 }

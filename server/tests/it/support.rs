@@ -357,3 +357,14 @@ static PAGE_RENDERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 pub fn one_page_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     PAGE_RENDERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("test runtime")
+});
+
+/// Runs a test on the one runtime all tests share, as the real server runs on one runtime.
+/// (Leptos keeps process-global executor state; one `#[tokio::test]` runtime per test made page
+/// renders stall intermittently when many runtimes lived in one process.)
+pub fn run<F: std::future::Future>(future: F) -> F::Output {
+    RUNTIME.block_on(future)
+}
