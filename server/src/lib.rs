@@ -9,6 +9,7 @@ pub mod error;
 pub mod fhir;
 pub mod http;
 pub mod policy;
+pub mod schedule;
 pub mod seed;
 pub mod service;
 pub mod store;
