@@ -2,7 +2,7 @@
 //! preview), revocation in one click, and the full history.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::{CreateGrant, RevokeGrant};
 use crate::components::error_notice::ErrorNotice;
@@ -82,7 +82,7 @@ fn SharingBody(data: Sharing, create: ServerAction<CreateGrant>, revoke: ServerA
                 view! {
                     <ul class="plain-list">
                         {active.into_iter().map(|grant| {
-                            let label = format!("{} {}", t(Key::Revoke), grant_text_short(&grant));
+                            let label = format!("{} {}", t(Key::Revoke), grant.grantee_name);
                             view! {
                                 <li>
                                     <strong>{grantee_text(&grant)}</strong>" "{t(Key::WillSee)}": "{categories_text(lang, &grant.categories)}
@@ -114,7 +114,7 @@ fn SharingBody(data: Sharing, create: ServerAction<CreateGrant>, revoke: ServerA
                         <tbody>
                             {grants.into_iter().map(|grant| {
                                 let revocable = grant.state == "active" || grant.state == "not_yet_started";
-                                let label = format!("{} {}", t(Key::Revoke), grant_text_short(&grant));
+                                let label = format!("{} {}", t(Key::Revoke), grant.grantee_name);
                                 view! {
                                     <tr>
                                         <td data-label=t(Key::GranteeColumn)>{grantee_text(&grant)}</td>
@@ -134,10 +134,6 @@ fn SharingBody(data: Sharing, create: ServerAction<CreateGrant>, revoke: ServerA
     }
 }
 
-fn grant_text_short(grant: &GrantInfo) -> String {
-    grant.grantee_name.clone()
-}
-
 /// A grant ends at the start of the day after its last day (local time); show that last day.
 fn expiry_day(expires_at: &str) -> String {
     expires_at.get(..10).unwrap_or(expires_at).to_string()
@@ -148,7 +144,6 @@ fn NewGrantForm(create: ServerAction<CreateGrant>, today: String, default_expiry
     let t = use_t();
     let lang = use_lang();
     let query = use_query_map();
-    let location = use_location();
     let find = move || query.read().get("find").unwrap_or_default();
     let directory = Resource::new(find, |term| async move {
         if term.trim().chars().count() < 2 {
@@ -181,7 +176,6 @@ fn NewGrantForm(create: ServerAction<CreateGrant>, today: String, default_expiry
         };
         format!("{} {}: {} · {} {}", grantee_name.get(), t(Key::WillSee), parts, t(Key::Until), lang.date(&expires.get()))
     };
-    let _ = location;
     view! {
         <section class="card" aria-labelledby="new-grant">
             <h2 id="new-grant">{t(Key::NewGrant)}</h2>

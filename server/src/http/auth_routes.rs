@@ -7,7 +7,7 @@ use app::i18n::{Lang, LANG_COOKIE};
 use app::port::RequestMeta;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use serde::Deserialize;
@@ -137,7 +137,7 @@ pub struct LanguageQuery {
 }
 
 /// Sets the language cookie and goes back to the page the person was on (same-site paths only).
-pub async fn switch_language(Query(query): Query<LanguageQuery>, _headers: HeaderMap) -> Response {
+pub async fn switch_language(Query(query): Query<LanguageQuery>) -> Response {
     let lang = Lang::from_code(&query.to).unwrap_or_default();
     let back = query
         .back

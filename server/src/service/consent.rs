@@ -234,16 +234,7 @@ impl Portal {
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
         let (rows, total) =
             store::audit::for_patient(&mut conn, &patient_id, &filter, i64::from(PAGE_SIZE), i64::from((page - 1) * PAGE_SIZE)).await?;
-        let (everyone, _) =
-            store::audit::for_patient(&mut conn, &patient_id, &store::audit::AccessLogFilter::default(), 1000, 0).await?;
-        let mut people: Vec<(String, String)> = Vec::new();
-        for row in everyone {
-            if let (Some(id), Some(name)) = (row.row.actor_account_id, row.actor_name) {
-                if !people.iter().any(|(known, _)| *known == id) {
-                    people.push((id, name));
-                }
-            }
-        }
+        let people = store::audit::actors_for_patient(&mut conn, &patient_id).await?;
         let emergencies = emergencies_on(&mut conn, &patient_id).await?;
         let total = u32::try_from(total).unwrap_or(u32::MAX);
         Ok(AccessLog {

@@ -179,3 +179,18 @@ pub async fn for_patient(
         .collect::<Result<Vec<_>, _>>()?;
     Ok((rows, total))
 }
+
+/// Everyone who appears in a patient's log (account id, name), for the log's person filter.
+pub async fn actors_for_patient(conn: &mut Conn, patient_id: &str) -> Result<Vec<(String, String)>, StoreError> {
+    let rows = sqlx::query(
+        "select distinct e.actor_account_id, a.display_name from audit_event e
+         join account a on a.account_id = e.actor_account_id
+         where e.patient_id = $1 order by a.display_name",
+    )
+    .bind(patient_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| -> Result<(String, String), StoreError> { Ok((row.try_get("actor_account_id")?, row.try_get("display_name")?)) })
+        .collect()
+}
