@@ -129,6 +129,31 @@ pub struct VaccineHistory {
 pub struct Vaccinations {
     pub patient: PatientSummary,
     pub vaccines: Vec<VaccineHistory>,
+    /// What's done and what's due, per antigen, from the schedule engine.
+    #[serde(default)]
+    pub schedule: Vec<ScheduleItem>,
+    /// The schedule version the statuses were computed with.
+    #[serde(default)]
+    pub schedule_version: String,
+}
+
+/// One antigen's standing against the schedule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleItem {
+    /// Antigen id (`measles`, `hepatitis-b`, …).
+    pub antigen: String,
+    pub valid_doses: u32,
+    /// Doses in the series (0 for recurring adult recommendations).
+    pub series_length: u32,
+    /// Dates of doses that do not count (given too early).
+    pub too_early: Vec<String>,
+    /// The next dose, if one is owed: its number and window (ISO dates).
+    pub next_number: Option<u32>,
+    pub next_earliest: Option<String>,
+    pub next_recommended: Option<String>,
+    pub overdue_after: Option<String>,
+    /// `complete`, `upcoming`, `due`, `overdue`.
+    pub state: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -324,6 +324,32 @@ keys! {
     ReviewUnjustified => "Không hợp lý", "Not justified";
     NoEntries => "Chưa có lượt truy cập nào.", "No access yet.";
     ReasonColumn => "Lý do", "Reason";
+
+    ScheduleTitle => "Đã tiêm gì, sắp đến hạn gì", "What's done, what's due";
+    ScheduleIntro => "Theo lịch tiêm chủng mở rộng và khuyến cáo cho người lớn (phiên bản", "Against the expanded-programme schedule and adult recommendations (version";
+    Antigen => "Bệnh phòng ngừa", "Protects against";
+    DosesDone => "Số mũi hợp lệ", "Valid doses";
+    NextDose => "Mũi tiếp theo", "Next dose";
+    StateComplete => "Đã đủ", "Complete";
+    StateUpcoming => "Chưa đến hạn", "Not yet due";
+    StateDue => "Đến hạn", "Due now";
+    StateOverdue => "Quá hạn", "Overdue";
+    TooEarlyNote => "Mũi tiêm quá sớm, không được tính:", "Given too early, does not count:";
+    FromDay => "từ", "from";
+    Recommended => "khuyến nghị", "recommended";
+    AntigenTuberculosis => "Lao", "Tuberculosis";
+    AntigenHepatitisB => "Viêm gan B", "Hepatitis B";
+    AntigenDiphtheria => "Bạch hầu", "Diphtheria";
+    AntigenTetanus => "Uốn ván", "Tetanus";
+    AntigenPertussis => "Ho gà", "Pertussis";
+    AntigenHib => "Hib (viêm phổi, viêm màng não)", "Hib";
+    AntigenPolio => "Bại liệt", "Polio";
+    AntigenMeasles => "Sởi", "Measles";
+    AntigenRubella => "Rubella", "Rubella";
+    AntigenJapaneseEncephalitis => "Viêm não Nhật Bản", "Japanese encephalitis";
+    AntigenInfluenza => "Cúm (hằng năm)", "Influenza (yearly)";
+    AntigenTetanusBooster => "Uốn ván nhắc lại (10 năm)", "Tetanus booster (every 10 years)";
+    AntigenOther => "Khác", "Other";
 }
 
 
@@ -424,6 +450,33 @@ impl Key {
             "break_glass_declare" => Key::ActionBreakGlass,
             "enrol" => Key::ActionEnrol,
             _ => Key::ActionRead,
+        }
+    }
+
+    pub fn for_antigen(code: &str) -> Key {
+        match code {
+            "tuberculosis" => Key::AntigenTuberculosis,
+            "hepatitis-b" => Key::AntigenHepatitisB,
+            "diphtheria" => Key::AntigenDiphtheria,
+            "tetanus" => Key::AntigenTetanus,
+            "pertussis" => Key::AntigenPertussis,
+            "hib" => Key::AntigenHib,
+            "polio" => Key::AntigenPolio,
+            "measles" => Key::AntigenMeasles,
+            "rubella" => Key::AntigenRubella,
+            "japanese-encephalitis" => Key::AntigenJapaneseEncephalitis,
+            "influenza" => Key::AntigenInfluenza,
+            "tetanus-booster" => Key::AntigenTetanusBooster,
+            _ => Key::AntigenOther,
+        }
+    }
+
+    pub fn for_schedule_state(code: &str) -> Key {
+        match code {
+            "complete" => Key::StateComplete,
+            "due" => Key::StateDue,
+            "overdue" => Key::StateOverdue,
+            _ => Key::StateUpcoming,
         }
     }
 

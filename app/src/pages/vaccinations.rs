@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::error_notice::ErrorNotice;
-use crate::dto::Vaccinations;
+use crate::dto::{ScheduleItem, Vaccinations};
 use crate::i18n::{use_lang, use_t, Key};
 use crate::pages::overview::PatientCard;
 
@@ -26,9 +26,10 @@ pub fn VaccinationsPage() -> impl IntoView {
 fn VaccinationList(data: Vaccinations) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
-    let Vaccinations { patient, vaccines } = data;
+    let Vaccinations { patient, vaccines, schedule, schedule_version } = data;
     view! {
         <PatientCard patient/>
+        {(!schedule.is_empty()).then(|| view! { <ScheduleSummary items=schedule version=schedule_version/> })}
         {if vaccines.is_empty() {
             view! { <p>{t(Key::NoVaccinations)}</p> }.into_any()
         } else {
@@ -65,5 +66,55 @@ fn VaccinationList(data: Vaccinations) -> impl IntoView {
                 }
             }).collect_view().into_any()
         }}
+    }
+}
+
+#[component]
+fn ScheduleSummary(items: Vec<ScheduleItem>, version: String) -> impl IntoView {
+    let t = use_t();
+    let lang = use_lang();
+    view! {
+        <section class="card" aria-labelledby="schedule">
+            <h2 id="schedule">{t(Key::ScheduleTitle)}</h2>
+            <p class="hint">{t(Key::ScheduleIntro)}" "{version}")"</p>
+            <div class="table-wrap"><table class="stack">
+                <thead><tr>
+                    <th scope="col">{t(Key::Antigen)}</th>
+                    <th scope="col">{t(Key::DosesDone)}</th>
+                    <th scope="col">{t(Key::NextDose)}</th>
+                    <th scope="col">{t(Key::StateColumn)}</th>
+                </tr></thead>
+                <tbody>
+                    {items.into_iter().map(|item| {
+                        let late = item.state == "overdue";
+                        let done = if item.series_length > 0 {
+                            format!("{} / {}", item.valid_doses, item.series_length)
+                        } else {
+                            item.valid_doses.to_string()
+                        };
+                        let next = match (&item.next_earliest, &item.next_recommended) {
+                            (Some(earliest), Some(recommended)) if item.state != "complete" => format!(
+                                "{} {}: {} {} · {} {}",
+                                t(Key::DoseNumber), item.next_number.unwrap_or_default(),
+                                t(Key::FromDay), lang.date(earliest), t(Key::Recommended), lang.date(recommended)
+                            ),
+                            _ => "—".to_string(),
+                        };
+                        view! {
+                            <tr class:out-of-range=late>
+                                <td data-label=t(Key::Antigen)>{t(Key::for_antigen(&item.antigen))}</td>
+                                <td data-label=t(Key::DosesDone)>{done}
+                                    {(!item.too_early.is_empty()).then(|| view! {
+                                        <br/><span class="muted">{t(Key::TooEarlyNote)}" "{item.too_early.iter().map(|d| lang.date(d)).collect::<Vec<_>>().join(", ")}</span>
+                                    })}
+                                </td>
+                                <td data-label=t(Key::NextDose)>{next}</td>
+                                <td data-label=t(Key::StateColumn)>{t(Key::for_schedule_state(&item.state))}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+        </section>
     }
 }

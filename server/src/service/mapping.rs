@@ -200,7 +200,53 @@ pub fn vaccinations(patient: &PatientRow, rows: &[ClinicalRow]) -> Vaccinations 
     for vaccine in &mut vaccines {
         vaccine.doses.sort_by(|a, b| a.date.cmp(&b.date).then(a.dose_number.cmp(&b.dose_number)));
     }
-    Vaccinations { patient: patient_summary(patient), vaccines }
+    Vaccinations { patient: patient_summary(patient), vaccines, schedule: Vec::new(), schedule_version: String::new() }
+}
+
+/// The doses given, as the schedule engine needs them: date and every antigen covered.
+pub fn given_doses(rows: &[ClinicalRow]) -> Vec<crate::schedule::GivenDose> {
+    rows.iter()
+        .filter(|row| row.resource_type == "Immunization" && row.status.as_deref() != Some("entered-in-error"))
+        .filter_map(|row| {
+            let resource = parse(row)?;
+            let date = chrono::NaiveDate::parse_from_str(row.effective_date.as_deref()?, "%Y-%m-%d").ok()?;
+            let antigens = resource
+                .pointer("/protocolApplied/0/targetDisease")
+                .and_then(Value::as_array)
+                .map(|list| list.iter().filter_map(|d| d.pointer("/text").and_then(Value::as_str)).map(str::to_string).collect())
+                .unwrap_or_default();
+            Some(crate::schedule::GivenDose { date, antigens })
+        })
+        .collect()
+}
+
+/// The schedule engine's verdicts as the vaccination page shows them (adult rules that do not
+/// apply to this person are left out).
+pub fn schedule_items(statuses: &[crate::schedule::AntigenStatus]) -> Vec<app::dto::ScheduleItem> {
+    use crate::schedule::State;
+    let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    statuses
+        .iter()
+        .filter(|status| status.state != State::NotApplicable)
+        .map(|status| app::dto::ScheduleItem {
+            antigen: status.antigen.clone(),
+            valid_doses: u32::try_from(status.valid_doses).unwrap_or(u32::MAX),
+            series_length: u32::try_from(status.series_length).unwrap_or(u32::MAX),
+            too_early: status.too_early.iter().map(|d| iso(*d)).collect(),
+            next_number: status.next.as_ref().and_then(|n| u32::try_from(n.number).ok()),
+            next_earliest: status.next.as_ref().map(|n| iso(n.earliest)),
+            next_recommended: status.next.as_ref().map(|n| iso(n.recommended)),
+            overdue_after: status.next.as_ref().map(|n| iso(n.overdue_after)),
+            state: match status.state {
+                State::Complete => "complete",
+                State::Upcoming => "upcoming",
+                State::Due => "due",
+                State::Overdue => "overdue",
+                State::NotApplicable => "not_applicable",
+            }
+            .into(),
+        })
+        .collect()
 }
 
 pub fn visits(patient: &PatientRow, rows: &[ClinicalRow]) -> Visits {

@@ -49,11 +49,20 @@ impl Portal {
         meta: &RequestMeta,
         patient_id: Option<String>,
     ) -> Result<Authorized<Vaccinations>, ServiceError> {
-        self.guarded_read(meta, target(patient_id), &[Category::Administrative, Category::Immunizations], |conn, patient_id| {
+        let today = super::consent::local_date(meta.now_ms);
+        self.guarded_read(meta, target(patient_id), &[Category::Administrative, Category::Immunizations], move |conn, patient_id| {
             Box::pin(async move {
                 let patient = patient(conn, &patient_id).await?;
                 let rows = store::clinical::by_patient(conn, &patient_id, &["immunizations"]).await?;
-                Ok(mapping::vaccinations(&patient, &rows))
+                let mut vaccinations = mapping::vaccinations(&patient, &rows);
+                if let (Ok(schedule), Ok(birth)) =
+                    (crate::schedule::Schedule::builtin(), chrono::NaiveDate::parse_from_str(&patient.birth_date, "%Y-%m-%d"))
+                {
+                    let statuses = crate::schedule::evaluate(&schedule, birth, &mapping::given_doses(&rows), today);
+                    vaccinations.schedule = mapping::schedule_items(&statuses);
+                    vaccinations.schedule_version = schedule.version;
+                }
+                Ok(vaccinations)
             })
         })
         .await

@@ -279,3 +279,37 @@ fn the_language_switch_only_redirects_within_the_site() {
         assert_eq!(evil.headers["location"], "/");
     });
 }
+
+#[test]
+fn the_vaccination_list_says_whats_done_and_whats_due() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        let infant = app.patients[0].clone();
+        let user = app.enrol(&infant).await;
+        let body = app.get("/api/vaccinations", Some(&user.cookie)).await.json();
+        assert_eq!(body["schedule_version"], "VN-TCMR-2026.1");
+        let schedule = body["schedule"].as_array().unwrap();
+        let item = |antigen: &str| schedule.iter().find(|i| i["antigen"] == antigen).cloned().unwrap_or_else(|| panic!("{antigen} missing: {schedule:?}"));
+        assert_eq!(item("tuberculosis")["state"], "complete");
+        // The 5-in-1 doses count for Hib, hepatitis B (with the birth dose) and the rest.
+        assert_eq!(item("hib")["valid_doses"], 3);
+        assert_eq!(item("hib")["state"], "complete");
+        assert_eq!(item("hepatitis-b")["valid_doses"], 4);
+        // At about 14 months: one measles dose; the second (MR) may be given from 12 months and is
+        // recommended at 18 months, so it is due, not yet late.
+        assert_eq!(item("measles")["valid_doses"], 1);
+        assert_eq!(item("measles")["state"], "due");
+        assert!(item("measles")["next_recommended"].as_str().unwrap() > "2026-11-22");
+        // The third Japanese encephalitis dose comes a year after the second.
+        assert_eq!(item("japanese-encephalitis")["valid_doses"], 2);
+        assert_eq!(item("japanese-encephalitis")["state"], "upcoming");
+        // Adult recommendations do not apply to an infant.
+        assert!(schedule.iter().all(|i| i["antigen"] != "influenza"));
+
+        let adult = app.enrol(&app.patients[3].clone()).await;
+        let body = app.get("/api/vaccinations", Some(&adult.cookie)).await.json();
+        assert!(body["schedule"].as_array().unwrap().iter().any(|i| i["antigen"] == "influenza"));
+        let page = app.get("/record/vaccinations", Some(&adult.cookie)).await;
+        assert!(page.body.contains("Đã tiêm gì, sắp đến hạn gì"));
+    });
+}
