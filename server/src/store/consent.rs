@@ -169,6 +169,18 @@ fn break_glass_from_row(row: &sqlx::any::AnyRow) -> Result<BreakGlassRow, StoreE
     })
 }
 
+fn break_glass_list_row(row: &sqlx::any::AnyRow) -> Result<BreakGlassListRow, StoreError> {
+    Ok(BreakGlassListRow {
+        break_glass: break_glass_from_row(row)?,
+        clinician_name: row.try_get("clinician_name")?,
+        facility_name: row.try_get("facility_name")?,
+    })
+}
+
+/// The select both break-glass listings share: the row with the clinician's and facility's names.
+const BREAK_GLASS_LIST_FROM: &str = "from break_glass b join account a on a.account_id = b.clinician_account_id
+         left join facility f on f.facility_id = b.facility_id";
+
 pub async fn insert_break_glass(conn: &mut Conn, row: &BreakGlassRow) -> Result<(), StoreError> {
     sqlx::query(
         "insert into break_glass (break_glass_id, clinician_account_id, facility_id, patient_id, reason, starts_at, expires_at, review_status, created_at)
@@ -190,45 +202,25 @@ pub async fn insert_break_glass(conn: &mut Conn, row: &BreakGlassRow) -> Result<
 
 pub async fn break_glass_for_patient(conn: &mut Conn, patient_id: &str) -> Result<Vec<BreakGlassListRow>, StoreError> {
     let rows = sqlx::query(&format!(
-        "select {BREAK_GLASS_COLUMNS}, a.display_name as clinician_name, f.name as facility_name
-         from break_glass b join account a on a.account_id = b.clinician_account_id
-         left join facility f on f.facility_id = b.facility_id
+        "select {BREAK_GLASS_COLUMNS}, a.display_name as clinician_name, f.name as facility_name {BREAK_GLASS_LIST_FROM}
          where b.patient_id = $1 order by b.created_at desc"
     ))
     .bind(patient_id)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|row| -> Result<BreakGlassListRow, StoreError> {
-            Ok(BreakGlassListRow {
-                break_glass: break_glass_from_row(row)?,
-                clinician_name: row.try_get("clinician_name")?,
-                facility_name: row.try_get("facility_name")?,
-            })
-        })
-        .collect()
+    rows.iter().map(break_glass_list_row).collect()
 }
 
 /// The administrators' review queue: break-glass declarations not yet reviewed, oldest first.
 pub async fn review_queue(conn: &mut Conn, limit: i64) -> Result<Vec<BreakGlassListRow>, StoreError> {
     let rows = sqlx::query(&format!(
-        "select {BREAK_GLASS_COLUMNS}, a.display_name as clinician_name, f.name as facility_name
-         from break_glass b join account a on a.account_id = b.clinician_account_id
-         left join facility f on f.facility_id = b.facility_id
+        "select {BREAK_GLASS_COLUMNS}, a.display_name as clinician_name, f.name as facility_name {BREAK_GLASS_LIST_FROM}
          where b.review_status = 'pending' order by b.created_at, b.break_glass_id limit $1"
     ))
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|row| -> Result<BreakGlassListRow, StoreError> {
-            Ok(BreakGlassListRow {
-                break_glass: break_glass_from_row(row)?,
-                clinician_name: row.try_get("clinician_name")?,
-                facility_name: row.try_get("facility_name")?,
-            })
-        })
-        .collect()
+    rows.iter().map(break_glass_list_row).collect()
 }
 
 /// Active break-glass declarations of one clinician (for the banner), with the patient's name.
