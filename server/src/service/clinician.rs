@@ -6,7 +6,7 @@ use app::error::InvalidInput;
 use app::port::RequestMeta;
 
 use super::consent::iso;
-use super::{consent_facts, mapping, with_purpose, Portal};
+use super::{consent_facts, mapping, Portal};
 use crate::audit::{self, AuditEvent};
 use crate::error::ServiceError;
 use crate::policy::{self, Action, Actor, Category, Decision, DenyReason, Permit, Purpose, Resource};
@@ -64,12 +64,7 @@ impl Portal {
     /// audited (allowed or denied) in one transaction; if nothing at all is allowed, it is refused.
     pub async fn clinician_view(&self, meta: &RequestMeta, patient_id: &str, purpose: Purpose) -> Result<ClinicianView, ServiceError> {
         let now = meta.now_ms;
-        // Anonymous callers go through the policy too, so their refusal is audited like any other.
-        let actor = match self.actor(meta).await {
-            Ok(actor) => with_purpose(actor, purpose),
-            Err(ServiceError::Unauthenticated) => Actor::Anonymous,
-            Err(other) => return Err(other),
-        };
+        let actor = self.reader(meta, purpose).await?;
         let mut tx = self.store.begin().await?;
         let patient = store::patient::by_id(&mut tx, patient_id).await?;
         let target_id = patient.as_ref().map(|p| p.patient_id.clone());

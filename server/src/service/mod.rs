@@ -101,6 +101,16 @@ impl Portal {
         Ok(Some(Session { actor, principal, token_hash }))
     }
 
+    /// The actor a read is decided for, acting under `purpose`. An unknown or expired session reads
+    /// as anonymous here, so the policy refuses it and the refusal is audited like any other.
+    pub async fn reader(&self, meta: &RequestMeta, purpose: Purpose) -> Result<Actor, ServiceError> {
+        match self.actor(meta).await {
+            Ok(actor) => Ok(with_purpose(actor, purpose)),
+            Err(ServiceError::Unauthenticated) => Ok(Actor::Anonymous),
+            Err(other) => Err(other),
+        }
+    }
+
     /// The actor behind the request: `Anonymous` without a cookie.
     pub async fn actor(&self, meta: &RequestMeta) -> Result<Actor, ServiceError> {
         Ok(self.session(meta).await?.map(|session| session.actor).unwrap_or(Actor::Anonymous))
@@ -137,11 +147,7 @@ impl Portal {
         F: for<'c> FnOnce(&'c mut Conn, String) -> BoxFuture<'c, Result<T, StoreError>> + Send,
     {
         let now = meta.now_ms;
-        let actor = match self.actor(meta).await {
-            Ok(actor) => with_purpose(actor, purpose),
-            Err(ServiceError::Unauthenticated) => Actor::Anonymous,
-            Err(other) => return Err(other),
-        };
+        let actor = self.reader(meta, purpose).await?;
         let mut tx = self.store.begin().await?;
         let (patient_id, resource_id) = resolve_target(&mut tx, &actor, &target).await?;
         let (grants, emergencies) = consent_facts(&mut tx, &actor, patient_id.as_deref()).await?;
