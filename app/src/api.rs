@@ -142,3 +142,15 @@ pub async fn access_log(
     let (port, meta) = entry::context()?;
     port.0.access_log(&meta, dto::AccessLogQuery { from, to, person, basis, page }).await.map_err(entry::fail)
 }
+
+#[server(prefix = "/api", endpoint = "health_card", input = GetUrl)]
+pub async fn health_card(selection: Option<String>) -> Result<dto::CardPage, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.health_card(&meta, selection).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "check_card")]
+pub async fn check_card(code: String) -> Result<dto::CardCheck, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.check_card(&meta, code).await.map_err(entry::fail)
+}

@@ -102,3 +102,28 @@ pub fn cookie_header() -> String {
         .and_then(|document| document.cookie().ok())
         .unwrap_or_default()
 }
+
+#[wasm_bindgen(module = "/src/scan.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = scanSupported)]
+    fn scan_supported_js() -> bool;
+    #[wasm_bindgen(js_name = scanQr, catch)]
+    async fn scan_qr_js(video: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = stopScan)]
+    fn stop_scan_js();
+}
+
+/// Whether this browser can scan a QR code with the camera.
+pub fn scan_supported() -> bool {
+    scan_supported_js()
+}
+
+/// Shows the camera in `video` until a `shc:/` code is seen (`Ok(Some)`), scanning is stopped
+/// (`Ok(None)`), or the camera cannot be used (`Err`).
+pub async fn scan_qr(video: &JsValue) -> Result<Option<String>, ()> {
+    scan_qr_js(video).await.map(|value| value.as_string()).map_err(|_| ())
+}
+
+pub fn stop_scan() {
+    stop_scan_js();
+}

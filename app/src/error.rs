@@ -77,4 +77,8 @@ pub enum InvalidInput {
     UnknownGrant,
     /// Not a CCCD (12 digits), social-insurance number (10 digits) or BHYT card (15 characters).
     InvalidIdentifier,
+    /// A health-card selection that names no doses of this person.
+    UnknownCardSelection,
+    /// More doses than one QR code can carry.
+    CardTooLarge,
 }

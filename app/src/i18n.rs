@@ -350,6 +350,45 @@ keys! {
     AntigenInfluenza => "Cúm (hằng năm)", "Influenza (yearly)";
     AntigenTetanusBooster => "Uốn ván nhắc lại (10 năm)", "Tetanus booster (every 10 years)";
     AntigenOther => "Khác", "Other";
+
+    NavCard => "Chứng nhận QR", "QR certificate";
+    NavVerify => "Kiểm tra chứng nhận", "Check a certificate";
+    CardTitle => "Chứng nhận tiêm chủng (SMART Health Card)", "Vaccination certificate (SMART Health Card)";
+    CardIntro => "Chọn các mũi tiêm đưa vào chứng nhận. Chứng nhận được ký số: bất kỳ ai cũng kiểm tra được bằng trang Kiểm tra chứng nhận hoặc một ứng dụng SMART Health Card.", "Choose which doses to include. The certificate is digitally signed: anyone can check it on the certificate check page or with a SMART Health Card app.";
+    CardPrivacyNote => "Mã QR chứa họ tên, ngày sinh và các mũi tiêm đã chọn. Chỉ đưa cho người cần kiểm tra.", "The QR code holds your name, date of birth and the doses you chose. Show it only to whoever needs to check it.";
+    CardChoiceLegend => "Đưa vào chứng nhận", "Put on the certificate";
+    CardChoiceAll => "Tất cả mũi tiêm", "All vaccinations";
+    CardChoiceCovid => "Các mũi COVID-19", "COVID-19 doses";
+    CardIssue => "Tạo chứng nhận", "Create the certificate";
+    CardNoDoses => "Chưa có mũi tiêm nào để đưa vào chứng nhận.", "There are no doses to put on a certificate yet.";
+    CardQrLabel => "Mã QR chứng nhận tiêm chủng", "Vaccination certificate QR code";
+    CardDownload => "Tải tệp .smart-health-card", "Download the .smart-health-card file";
+    CardAsText => "Mã dạng văn bản (shc:/…)", "The code as text (shc:/…)";
+    CardHolder => "Người được tiêm", "Vaccinated person";
+    CardIssuedAt => "Ngày cấp", "Issued";
+    CardIssuer => "Đơn vị cấp", "Issuer";
+    CardDosesTitle => "Các mũi trong chứng nhận", "Doses on the certificate";
+    CardDosesUnit => "mũi", "doses";
+    Vaccine => "Vắc xin", "Vaccine";
+    CardVerifyLink => "Kiểm tra chứng nhận này", "Check this certificate";
+    VerifyTitle => "Kiểm tra chứng nhận tiêm chủng", "Check a vaccination certificate";
+    VerifyIntro => "Dán mã bắt đầu bằng shc:/ hoặc quét mã QR bằng camera. Không cần đăng nhập; mã không được lưu lại.", "Paste a code that begins with shc:/, or scan the QR code with the camera. No sign-in needed; the code is not kept.";
+    VerifyInput => "Mã chứng nhận (shc:/…)", "Certificate code (shc:/…)";
+    VerifySubmit => "Kiểm tra", "Check";
+    VerifyScan => "Quét bằng camera", "Scan with the camera";
+    VerifyScanStop => "Dừng quét", "Stop scanning";
+    VerifyScanFailed => "Không mở được camera hoặc trình duyệt không hỗ trợ quét mã. Hãy dán mã vào ô trên.", "The camera could not be opened, or this browser cannot scan codes. Paste the code in the box above.";
+    OutcomeValid => "Hợp lệ: chữ ký số đúng và đơn vị cấp được tin cậy.", "Valid: the digital signature checks out and the issuer is trusted.";
+    OutcomeMalformed => "Không đọc được: đây không phải mã SMART Health Card.", "Unreadable: this is not a SMART Health Card code.";
+    OutcomeBadSignature => "Không hợp lệ: chữ ký không khớp. Mã đã bị sửa, hoặc không do đơn vị này ký.", "Invalid: the signature does not match. The code was altered, or not signed by this issuer.";
+    OutcomeUnknownIssuer => "Không xác nhận được: đơn vị cấp không nằm trong danh sách tin cậy.", "Cannot confirm: the issuer is not on the trusted list.";
+    OutcomeExpired => "Hết hiệu lực: chứng nhận đã quá hạn.", "Expired: the certificate is past its expiry.";
+    OutcomeNotYetValid => "Chưa có hiệu lực: ngày cấp ở tương lai.", "Not yet valid: it is dated in the future.";
+    ErrUnknownCardSelection => "Lựa chọn này không có mũi tiêm nào của bạn.", "That choice holds none of your doses.";
+    ErrCardTooLarge => "Quá nhiều mũi cho một mã QR. Hãy chọn ít mũi hơn (ví dụ các mũi COVID-19 hoặc một loại vắc xin).", "Too many doses for one QR code. Choose fewer (for example the COVID-19 doses, or one vaccine).";
+    VaccinationsDue => "Tiêm chủng đến hạn", "Vaccinations due";
+    NothingDue => "Không có mũi nào đến hạn hoặc quá hạn.", "No doses are due or overdue.";
+    SeeSchedule => "Xem lịch tiêm chủng", "See the vaccination schedule";
 }
 
 
@@ -502,6 +541,19 @@ impl Key {
             I::ReasonTooShort => Key::ErrReasonTooShort,
             I::UnknownGrant => Key::ErrUnknownGrant,
             I::InvalidIdentifier => Key::ErrInvalidIdentifier,
+            I::UnknownCardSelection => Key::ErrUnknownCardSelection,
+            I::CardTooLarge => Key::ErrCardTooLarge,
+        }
+    }
+
+    pub fn for_card_outcome(outcome: &str) -> Key {
+        match outcome {
+            "valid" => Key::OutcomeValid,
+            "bad_signature" => Key::OutcomeBadSignature,
+            "unknown_issuer" => Key::OutcomeUnknownIssuer,
+            "expired" => Key::OutcomeExpired,
+            "not_yet_valid" => Key::OutcomeNotYetValid,
+            _ => Key::OutcomeMalformed,
         }
     }
 }

@@ -87,6 +87,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/enrol") view=pages::enrol::Enrol ssr=SsrMode::Async/>
                     <Route path=path!("/record") view=pages::overview::OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/record/vaccinations") view=pages::vaccinations::VaccinationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/record/vaccinations/card") view=pages::card::CardPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/verify") view=pages::verify::VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/record/visits") view=pages::visits::VisitsPage ssr=SsrMode::Async/>
                     <Route path=path!("/record/visits/:visit_id") view=pages::visit_detail::VisitDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/record/sharing") view=pages::sharing::SharingPage ssr=SsrMode::Async/>

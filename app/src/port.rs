@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::dto::{
-    AccessLog, AccessLogQuery, ClinicianView, DirectoryEntry, Me, Overview, PasskeyInfo, PatientMatch, Sharing, Vaccinations,
+    AccessLog, AccessLogQuery, CardCheck, CardPage, ClinicianView, DirectoryEntry, Me, Overview, PasskeyInfo, PatientMatch, Sharing, Vaccinations,
     VisitDetail, Visits,
 };
 use crate::error::AppError;
@@ -56,6 +56,12 @@ pub trait PortalPort: Send + Sync + 'static {
     async fn create_grant(&self, request: &RequestMeta, grant: NewGrantForm) -> Result<String, AppError>;
     async fn revoke_grant(&self, request: &RequestMeta, grant_id: String) -> Result<(), AppError>;
     async fn access_log(&self, request: &RequestMeta, query: AccessLogQuery) -> Result<AccessLog, AppError>;
+
+    // Vaccination certificates
+    /// The dose choices for a card; with a selection, the signed card. The caller's own record only.
+    async fn health_card(&self, request: &RequestMeta, selection: Option<String>) -> Result<CardPage, AppError>;
+    /// Checks a `shc:/` code. Needs no session.
+    async fn check_card(&self, request: &RequestMeta, code: String) -> Result<CardCheck, AppError>;
 }
 
 /// A new grant as the form submits it.

@@ -1,4 +1,9 @@
+import fs from "node:fs";
 import { test, expect, type Browser, type Cookie } from "@playwright/test";
+import shcSdk from "@pathcheck/shc-sdk";
+import jose from "node-jose";
+import jsQR from "jsqr";
+import pngjs from "pngjs";
 import {
   addVirtualAuthenticator,
   citizen,
@@ -97,6 +102,89 @@ test("enrol with a code, register a passkey, sign out, sign in, see vaccinations
   // resources); nothing else may fail:
   // no hydration panic, no CSP violation.
   expect(errors.filter((e) => !/status of 40[13]/.test(e))).toEqual([]);
+});
+
+/** The same `shc:/` text with one character of the signature changed (still well-formed). */
+function alterSignature(shc: string): string {
+  const at = shc.length - 10; // a pair boundary: "shc:/" is 5 characters, then 2 digits per character
+  const pair = shc.slice(at, at + 2);
+  const replacement = pair === "20" ? "21" : "20";
+  return shc.slice(0, at) + replacement + shc.slice(at + 2);
+}
+
+test("a citizen issues a vaccination certificate that independent tools decode and verify, and the public checker accepts", async ({
+  browser,
+  baseURL,
+}) => {
+  const context = await browser.newContext();
+  await context.addCookies(lanCookies);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto("/record/vaccinations");
+  await page.getByRole("link", { name: "Chứng nhận QR" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Chứng nhận tiêm chủng (SMART Health Card)" })).toBeVisible();
+  await page.getByLabel(/^Các mũi COVID-19/).check();
+  await page.getByRole("button", { name: "Tạo chứng nhận" }).click();
+  await page.waitForURL(/selection=covid/);
+
+  // The QR code is visible and large enough to print and scan.
+  const qr = page.getByTestId("card-qr");
+  await expect(qr.locator("svg")).toBeVisible();
+  const box = await qr.boundingBox();
+  expect(box!.width).toBeGreaterThanOrEqual(300);
+  await expect(page.getByTestId("card-holder")).toHaveText("Nguyễn Thị Lan");
+  const shc = await page.getByTestId("card-shc").inputValue();
+  expect(shc).toMatch(/^shc:\/\d+$/);
+
+  // An independent QR decoder reads the rendered code back to the same text.
+  const png = pngjs.PNG.sync.read(await qr.screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(decoded?.data).toBe(shc);
+
+  // An independent SMART Health Card implementation verifies it against the published keys.
+  const verified = await shcSdk.unpackAndVerify(shc);
+  expect(verified).toBeDefined();
+  expect(verified.credential.iss).toBe(baseURL);
+  const bundle = verified.credential.vc.credentialSubject.fhirBundle;
+  expect(bundle.entry[0].resource).toMatchObject({ resourceType: "Patient", name: [{ family: "Nguyễn", given: ["Thị", "Lan"] }] });
+  expect(bundle.entry.length).toBeGreaterThan(1);
+  // ... and refuses a changed byte, and a card signed by another key in the portal's name.
+  expect(await shcSdk.unpackAndVerify(alterSignature(shc))).toBeUndefined();
+  const stranger = await jose.JWK.createKey("EC", "P-256", { alg: "ES256", use: "sig" });
+  const forged = await shcSdk.pack(await shcSdk.sign(await shcSdk.makeJWT(verified.credential.vc, baseURL, new Date()), stranger.toJSON(true)));
+  expect(await shcSdk.unpackAndVerify(forged)).toBeUndefined();
+
+  // The file download holds the same kind of credential.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /Tải tệp \.smart-health-card/ }).click()]);
+  expect(download.suggestedFilename()).toMatch(/\.smart-health-card$/);
+  const file = JSON.parse(fs.readFileSync((await download.path())!, "utf8"));
+  expect(await shcSdk.verify(file.verifiableCredential[0])).toBe(true);
+  await expectAccessible(page);
+
+  // The public checker, signed out: valid for the card, a clear refusal for the altered and forged ones.
+  const anonymous = await browser.newContext();
+  const checker = await anonymous.newPage();
+  const checkerErrors = watchErrors(checker);
+  await checker.goto("/verify");
+  await hydrated(checker, /^Kiểm tra$/);
+  const check = async (code: string) => {
+    await checker.getByLabel("Mã chứng nhận (shc:/…)").fill(code);
+    await checker.getByRole("button", { name: "Kiểm tra", exact: true }).click();
+  };
+  await check(shc);
+  await expect(checker.getByTestId("card-outcome")).toHaveAttribute("data-outcome", "valid");
+  await expect(checker.getByTestId("verified-holder")).toHaveText("Nguyễn Thị Lan");
+  await expectAccessible(checker);
+  await check(alterSignature(shc));
+  await expect(checker.getByTestId("card-outcome")).toHaveAttribute("data-outcome", "bad_signature");
+  await expect(checker.getByTestId("card-outcome")).toContainText("Không hợp lệ");
+  await expect(checker.getByTestId("verified-holder")).toHaveCount(0);
+  await check(forged);
+  await expect(checker.getByTestId("card-outcome")).toHaveAttribute("data-outcome", "bad_signature");
+  expect(errors).toEqual([]);
+  expect(checkerErrors).toEqual([]);
+  await anonymous.close();
+  await context.close();
 });
 
 test("with JavaScript off, every record page renders on the server", async ({ browser }) => {

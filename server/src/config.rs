@@ -43,6 +43,13 @@ pub struct Config {
     pub audit_key_file: PathBuf,
     /// `HOSO_AUDIT_CHECKPOINT_SECONDS`: how often the server signs a checkpoint of the audit chain. Default 300.
     pub audit_checkpoint_interval: Duration,
+    /// `HOSO_CARD_KEY_DIR`: the SMART Health Card signing keys (JWK files, mode 0600; never in the
+    /// database). Default `<data dir>/card-keys`.
+    pub card_key_dir: PathBuf,
+    /// `HOSO_CARD_TRUSTED_ISSUERS`: a JSON file of other issuers whose cards the verifier accepts:
+    /// `{"issuers":[{"iss":"https://…","name":"…","keys":[<public JWK>…]}]}`. The portal itself is
+    /// always trusted. Default: none.
+    pub card_trusted_issuers: Option<PathBuf>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -82,6 +89,8 @@ impl Config {
         };
         let audit_key_file =
             var("HOSO_AUDIT_KEY_FILE").map(PathBuf::from).unwrap_or_else(|| data_dir.join("audit-signing.key"));
+        let card_key_dir = var("HOSO_CARD_KEY_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("card-keys"));
+        let card_trusted_issuers = var("HOSO_CARD_TRUSTED_ISSUERS").map(PathBuf::from);
         Ok(Config {
             listen,
             public_url,
@@ -99,6 +108,8 @@ impl Config {
             grant_max_days: number("HOSO_GRANT_MAX_DAYS", 365u32)?,
             audit_key_file,
             audit_checkpoint_interval: Duration::from_secs(number("HOSO_AUDIT_CHECKPOINT_SECONDS", 300u64)?),
+            card_key_dir,
+            card_trusted_issuers,
         })
     }
 
@@ -108,6 +119,8 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             public_url: Url::parse("http://localhost:3000").unwrap_or_else(|_| unreachable_url()),
             audit_key_file: data_dir.join("audit-signing.key"),
+            card_key_dir: data_dir.join("card-keys"),
+            card_trusted_issuers: None,
             data_dir,
             database_url: database_url.to_string(),
             session_idle: Duration::from_secs(30 * 60),
@@ -127,6 +140,11 @@ impl Config {
     /// The WebAuthn relying-party id: the public URL's host.
     pub fn rp_id(&self) -> &str {
         self.public_url.host_str().unwrap_or("localhost")
+    }
+
+    /// The `iss` of the cards this portal signs: its public URL without a trailing slash.
+    pub fn card_issuer(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_string()
     }
 
     /// Cookies are `Secure`; browsers accept that on https and on http://localhost.

@@ -12,6 +12,7 @@ pub mod policy;
 pub mod schedule;
 pub mod seed;
 pub mod service;
+pub mod shc;
 pub mod store;
 
 use std::sync::Arc;
@@ -55,7 +56,8 @@ pub async fn assemble(
     store.migrate().await?;
     let webauthn = Arc::new(webauthn(&config)?);
     let leptos_options = leptos_options(&config, site_root);
-    let portal = Arc::new(Portal::new(store, Arc::new(config), webauthn, clock));
+    let cards = Arc::new(shc::Cards::open(&config)?);
+    let portal = Arc::new(Portal::new(store, Arc::new(config), webauthn, clock, cards));
     let router = http::router(AppState { leptos_options, portal: portal.clone() });
     Ok((router, portal))
 }

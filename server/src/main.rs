@@ -6,6 +6,8 @@
 //! server issue-enrolment-code --cccd N    issue a one-time enrolment code for the patient with CCCD N
 //! server bench-populate --patients N --entries M
 //!                                         fill the database with a synthetic population (benchmarks)
+//! server rotate-card-key                 make a new SMART Health Card signing key current; earlier
+//!                                         public keys stay published so their cards still verify
 //! server verify-audit                     walk the audit hash chain and its signed checkpoints:
 //!                                         prints `OK <n> entries` or the first broken entry, exit 1
 //! ```
@@ -50,6 +52,11 @@ async fn main() -> anyhow::Result<()> {
             issue_code(config, &cccd).await
         }
         Some("verify-audit") => verify_audit(config).await,
+        Some("rotate-card-key") => {
+            let kid = server::shc::keys::rotate(&config.card_key_dir).context("key rotation failed")?;
+            println!("new health-card signing key {kid} in {}", config.card_key_dir.display());
+            Ok(())
+        }
         Some("bench-populate") => {
             let patients = flag(&args, "--patients").and_then(|n| n.parse().ok()).unwrap_or(10_000);
             let entries = flag(&args, "--entries").and_then(|n| n.parse().ok()).unwrap_or(50);

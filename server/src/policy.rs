@@ -355,6 +355,19 @@ impl<T> Authorized<T> {
     pub fn into_inner(self) -> T {
         self.value
     }
+
+    /// Transforms authorized data without leaving the authorization (e.g. signing it as a card).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Authorized<U> {
+        Authorized { value: f(self.value), basis: self.basis }
+    }
+}
+
+impl<T, E> Authorized<Result<T, E>> {
+    /// An authorized derivation that may fail (e.g. a card too large to sign) fails as a whole.
+    pub fn transpose(self) -> Result<Authorized<T>, E> {
+        let basis = self.basis;
+        self.value.map(|value| Authorized { value, basis })
+    }
 }
 
 fn allow(basis: Basis, basis_ref: Option<&str>) -> Decision {

@@ -1,4 +1,5 @@
 pub mod access_log;
+pub mod card;
 pub mod clinician;
 pub mod clinician_patient;
 pub mod enrol;
@@ -7,6 +8,7 @@ pub mod overview;
 pub mod passkeys;
 pub mod sharing;
 pub mod sign_in;
+pub mod verify;
 pub mod vaccinations;
 pub mod visit_detail;
 pub mod visits;

@@ -44,11 +44,36 @@ pub fn PatientCard(patient: PatientSummary) -> impl IntoView {
 fn OverviewBody(data: Overview) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
-    let Overview { patient, emergencies, allergies, conditions, medications, latest_visits } = data;
+    let Overview { patient, emergencies, allergies, conditions, medications, latest_visits, vaccinations_due } = data;
     view! {
         {(!emergencies.is_empty()).then(|| view! { <crate::components::emergency::EmergencyNotice emergencies/> })}
         <PatientCard patient/>
         <div class="grid">
+            <section class="card" aria-labelledby="vaccinations-due">
+                <h2 id="vaccinations-due">{t(Key::VaccinationsDue)}</h2>
+                {if vaccinations_due.is_empty() {
+                    view! { <p>{t(Key::NothingDue)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {vaccinations_due.into_iter().map(|item| {
+                                let overdue = item.state == "overdue";
+                                view! {
+                                    <li>
+                                        <strong>{t(Key::for_antigen(&item.antigen))}</strong>" "
+                                        <span class=if overdue { "badge badge-danger" } else { "badge" }>{t(Key::for_schedule_state(&item.state))}</span>
+                                        <br/><span class="muted">
+                                            {t(Key::DoseNumber)}" "{item.next_number.unwrap_or_default()}" · "{t(Key::Recommended)}" "
+                                            {item.next_recommended.as_deref().map(|d| lang.date(d)).unwrap_or_default()}
+                                        </span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                <p><a href="/record/vaccinations">{t(Key::SeeSchedule)}</a></p>
+            </section>
             <section class="card" aria-labelledby="allergies">
                 <h2 id="allergies">{t(Key::Allergies)}</h2>
                 {if allergies.is_empty() {

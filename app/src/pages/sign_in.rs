@@ -62,6 +62,7 @@ pub fn SignIn() -> impl IntoView {
                 {move || message.get().map(|key| view! { <p class="notice notice-error">{t(key)}</p> })}
             </div>
             <p class="aside">{t(Key::FirstTime)}" "<a href="/enrol">{t(Key::EnrolLink)}</a></p>
+            <p class="aside"><a href="/verify">{t(Key::NavVerify)}</a></p>
         </section>
     }
 }

@@ -11,6 +11,7 @@ pub fn VaccinationsPage() -> impl IntoView {
     let vaccinations = Resource::new(|| (), |_| crate::api::vaccinations(None));
     view! {
         <h1>{t(Key::VaccinationsTitle)}</h1>
+        <p><a class="button" href="/record/vaccinations/card">{t(Key::NavCard)}</a></p>
         <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match vaccinations.await {

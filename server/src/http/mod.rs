@@ -3,6 +3,7 @@
 //! host and origin checks, body limit, request metadata).
 
 pub mod auth_routes;
+pub mod card_routes;
 pub mod security;
 
 use std::sync::Arc;
@@ -45,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/passkeys/finish", post(auth_routes::add_passkey_finish))
         .route("/auth/passkeys/remove", post(auth_routes::remove_passkey))
         .route("/auth/logout", post(auth_routes::sign_out))
+        .route(security::JWKS_PATH, get(card_routes::jwks))
+        .route("/record/vaccinations/card/download", get(card_routes::download))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -48,6 +48,9 @@ pub async fn trace(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// Where the portal publishes its health-card keys (SMART Health Cards: `<iss>/.well-known/jwks.json`).
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+
 /// Host redirect and cross-origin refusal, before anything else runs.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let public = &state.portal.config.public_url;
@@ -97,6 +100,9 @@ pub async fn request_meta(State(state): State<AppState>, mut request: Request<Bo
     request.extensions_mut().insert(RequestMeta { session_token, request_id, now_ms });
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let static_asset = request.uri().path().starts_with("/pkg/") || request.uri().path() == "/favicon.svg";
+    // Public keys are meant to be cached by verifiers; the verifier page may use the camera.
+    let public_keys = request.uri().path() == JWKS_PATH;
+    let camera = request.uri().path() == "/verify";
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let csp = format!(
@@ -110,11 +116,18 @@ pub async fn request_meta(State(state): State<AppState>, mut request: Request<Bo
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static(if camera {
+            "camera=(self), microphone=(), geolocation=(), payment=()"
+        } else {
+            "camera=(), microphone=(), geolocation=(), payment=()"
+        }),
+    );
     if state.portal.config.public_url.scheme() == "https" {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
-    if !static_asset {
+    if !static_asset && !public_keys {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response

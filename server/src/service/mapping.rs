@@ -162,7 +162,15 @@ pub fn overview(patient: &PatientRow, rows: &[ClinicalRow], latest_visits: usize
     }
     visits.sort_by(|a, b| b.date.cmp(&a.date));
     visits.truncate(latest_visits);
-    Overview { patient: patient_summary(patient), emergencies: Vec::new(), allergies, conditions, medications, latest_visits: visits }
+    Overview {
+        patient: patient_summary(patient),
+        emergencies: Vec::new(),
+        allergies,
+        conditions,
+        medications,
+        latest_visits: visits,
+        vaccinations_due: Vec::new(),
+    }
 }
 
 pub fn vaccinations(patient: &PatientRow, rows: &[ClinicalRow]) -> Vaccinations {
@@ -333,4 +341,57 @@ mod tests {
     fn cccd_is_masked_to_its_last_four_digits() {
         assert_eq!(mask_cccd("001090012345"), "********2345");
     }
+}
+
+/// A dose as a health card carries it, with the names the pages show and whether it is a
+/// COVID-19 dose.
+pub struct CardCandidate {
+    pub dose: crate::shc::CardDose,
+    pub view: app::dto::CardDose,
+    pub covid: bool,
+}
+
+/// The immunizations a card can hold: completed doses with a CVX code and a date, oldest first.
+pub fn card_candidates(rows: &[ClinicalRow]) -> Vec<CardCandidate> {
+    let mut doses: Vec<CardCandidate> = rows
+        .iter()
+        .filter(|row| row.resource_type == "Immunization" && row.status.as_deref() == Some("completed"))
+        .filter_map(|row| {
+            let resource = parse(row)?;
+            let codings = resource.pointer("/vaccineCode/coding").and_then(Value::as_array)?;
+            let cvx = codings
+                .iter()
+                .find(|coding| coding.get("system").and_then(Value::as_str) == Some("http://hl7.org/fhir/sid/cvx"))
+                .and_then(|coding| coding.get("code").and_then(Value::as_str))?
+                .to_string();
+            let date = row.effective_date.clone().filter(|date| date.len() >= 10)?;
+            let lot = text(&resource, "/lotNumber");
+            let performer = {
+                let location = text(&resource, "/location/display");
+                if location.is_empty() { text(&resource, "/performer/0/actor/display") } else { location }
+            };
+            let record_name = concept(&resource, "/vaccineCode");
+            let (name_vi, name_en) = match crate::shc::cvx::name(&cvx) {
+                Some((vi, en)) => (if record_name.is_empty() { vi.to_string() } else { record_name.clone() }, en.to_string()),
+                None if !record_name.is_empty() => (record_name.clone(), record_name.clone()),
+                None => (format!("CVX {cvx}"), format!("CVX {cvx}")),
+            };
+            let targets_covid = resource
+                .pointer("/protocolApplied/0/targetDisease")
+                .and_then(Value::as_array)
+                .is_some_and(|list| list.iter().any(|d| d.pointer("/text").and_then(Value::as_str) == Some("covid-19")));
+            Some(CardCandidate {
+                covid: targets_covid || crate::shc::is_covid_cvx(&cvx),
+                dose: crate::shc::CardDose {
+                    cvx: cvx.clone(),
+                    date: date.clone(),
+                    lot: Some(lot.clone()).filter(|l| !l.is_empty()),
+                    performer: Some(performer.clone()).filter(|p| !p.is_empty()),
+                },
+                view: app::dto::CardDose { cvx, name_vi, name_en, date, lot, performer },
+            })
+        })
+        .collect();
+    doses.sort_by(|a, b| a.dose.date.cmp(&b.dose.date));
+    doses
 }

@@ -9,6 +9,7 @@ pub mod consent;
 pub mod mapping;
 mod port;
 pub mod record;
+pub mod card;
 
 use std::sync::Arc;
 
@@ -44,6 +45,8 @@ pub struct Portal {
     pub config: Arc<Config>,
     pub webauthn: Arc<Webauthn>,
     pub clock: Arc<dyn Clock>,
+    /// SMART Health Card keys and trusted issuers.
+    pub cards: Arc<crate::shc::Cards>,
 }
 
 /// What a read is about, as the entry point named it.
@@ -66,8 +69,14 @@ pub struct Session {
 }
 
 impl Portal {
-    pub fn new(store: Store, config: Arc<Config>, webauthn: Arc<Webauthn>, clock: Arc<dyn Clock>) -> Portal {
-        Portal { store, config, webauthn, clock }
+    pub fn new(
+        store: Store,
+        config: Arc<Config>,
+        webauthn: Arc<Webauthn>,
+        clock: Arc<dyn Clock>,
+        cards: Arc<crate::shc::Cards>,
+    ) -> Portal {
+        Portal { store, config, webauthn, clock, cards }
     }
 
     /// Resolves the request's session. No cookie: `Ok(None)`. A cookie that names no live session:

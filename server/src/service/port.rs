@@ -1,7 +1,7 @@
 //! The adapter from the UI's port to the service layer: unwraps `Authorized` values and maps errors.
 
 use app::dto::{
-    AccessLog, AccessLogQuery, ClinicianView, DirectoryEntry, Me, Overview, PasskeyInfo, PatientMatch, Role, Sharing, Vaccinations,
+    AccessLog, AccessLogQuery, CardCheck, CardPage, ClinicianView, DirectoryEntry, Me, Overview, PasskeyInfo, PatientMatch, Role, Sharing, Vaccinations,
     VisitDetail, Visits,
 };
 use app::error::{AppError, InvalidInput};
@@ -94,5 +94,13 @@ impl PortalPort for Portal {
 
     async fn access_log(&self, request: &RequestMeta, query: AccessLogQuery) -> Result<AccessLog, AppError> {
         Ok(Portal::access_log(self, request, query).await?)
+    }
+
+    async fn health_card(&self, request: &RequestMeta, selection: Option<String>) -> Result<CardPage, AppError> {
+        Ok(Portal::health_card(self, request, selection).await?.into_inner().page)
+    }
+
+    async fn check_card(&self, request: &RequestMeta, code: String) -> Result<CardCheck, AppError> {
+        Ok(Portal::check_card(self, request, &code))
     }
 }

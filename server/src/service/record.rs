@@ -23,20 +23,43 @@ async fn patient(conn: &mut store::Conn, patient_id: &str) -> Result<store::pati
     store::patient::by_id(conn, patient_id).await?.ok_or(StoreError::NotFound)
 }
 
+/// The schedule engine's verdicts for this person today, with the schedule version; `None` when
+/// the schedule or the birth date cannot be read.
+fn schedule(
+    patient: &store::patient::PatientRow,
+    rows: &[store::clinical::ClinicalRow],
+    today: chrono::NaiveDate,
+) -> Option<(Vec<app::dto::ScheduleItem>, String)> {
+    let schedule = crate::schedule::Schedule::builtin().ok()?;
+    let birth = chrono::NaiveDate::parse_from_str(&patient.birth_date, "%Y-%m-%d").ok()?;
+    let statuses = crate::schedule::evaluate(&schedule, birth, &mapping::given_doses(rows), today);
+    Some((mapping::schedule_items(&statuses), schedule.version))
+}
+
 impl Portal {
     pub async fn overview(&self, meta: &RequestMeta, patient_id: Option<String>) -> Result<Authorized<Overview>, ServiceError> {
-        const CATEGORIES: [Category; 5] =
-            [Category::Administrative, Category::Allergies, Category::Conditions, Category::Medications, Category::Visits];
-        self.guarded_read(meta, target(patient_id), &CATEGORIES, |conn, patient_id| {
+        const CATEGORIES: [Category; 6] = [
+            Category::Administrative,
+            Category::Allergies,
+            Category::Conditions,
+            Category::Medications,
+            Category::Visits,
+            Category::Immunizations,
+        ];
+        let today = super::consent::local_date(meta.now_ms);
+        self.guarded_read(meta, target(patient_id), &CATEGORIES, move |conn, patient_id| {
             Box::pin(async move {
                 let patient = patient(conn, &patient_id).await?;
                 let rows = store::clinical::by_patient(
                     conn,
                     &patient_id,
-                    &["allergies", "conditions", "medications", "visits"],
+                    &["allergies", "conditions", "medications", "visits", "immunizations"],
                 )
                 .await?;
                 let mut overview = mapping::overview(&patient, &rows, LATEST_VISITS);
+                overview.vaccinations_due = schedule(&patient, &rows, today)
+                    .map(|(items, _)| items.into_iter().filter(|item| item.state == "due" || item.state == "overdue").collect())
+                    .unwrap_or_default();
                 overview.emergencies = super::consent::emergencies_on(conn, &patient_id).await?;
                 Ok(overview)
             })
@@ -55,12 +78,9 @@ impl Portal {
                 let patient = patient(conn, &patient_id).await?;
                 let rows = store::clinical::by_patient(conn, &patient_id, &["immunizations"]).await?;
                 let mut vaccinations = mapping::vaccinations(&patient, &rows);
-                if let (Ok(schedule), Ok(birth)) =
-                    (crate::schedule::Schedule::builtin(), chrono::NaiveDate::parse_from_str(&patient.birth_date, "%Y-%m-%d"))
-                {
-                    let statuses = crate::schedule::evaluate(&schedule, birth, &mapping::given_doses(&rows), today);
-                    vaccinations.schedule = mapping::schedule_items(&statuses);
-                    vaccinations.schedule_version = schedule.version;
+                if let Some((items, version)) = schedule(&patient, &rows, today) {
+                    vaccinations.schedule = items;
+                    vaccinations.schedule_version = version;
                 }
                 Ok(vaccinations)
             })

@@ -6,6 +6,7 @@
 
 mod audit_chain;
 mod bad_input;
+mod cards;
 mod consent;
 mod http_record;
 mod passkeys;

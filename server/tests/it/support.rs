@@ -139,9 +139,15 @@ pub fn temp_dir() -> PathBuf {
 impl TestApp {
     /// A fresh SQLite database with the demo patients (each with an unused enrolment code).
     pub async fn new() -> TestApp {
+        TestApp::with_config(|_| {}).await
+    }
+
+    /// [`TestApp::new`] with a configuration adjusted before start.
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = temp_dir();
         let url = format!("sqlite://{}/hoso.db", dir.display());
-        let config = Config::for_tests(&url, dir.clone());
+        let mut config = Config::for_tests(&url, dir.clone());
+        adjust(&mut config);
         let clock = Arc::new(ManualClock(AtomicI64::new(START_MS)));
         let (router, portal) = server::assemble(config, dir.to_str().expect("utf-8 path"), clock.clone())
             .await
