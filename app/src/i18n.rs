@@ -392,31 +392,6 @@ keys! {
 }
 
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_key_has_a_non_empty_distinct_text_in_both_languages() {
-        for key in Key::ALL {
-            assert!(!key.text(Lang::Vi).is_empty(), "{key:?} has no Vietnamese text");
-            assert!(!key.text(Lang::En).is_empty(), "{key:?} has no English text");
-        }
-    }
-
-    #[test]
-    fn language_comes_from_the_cookie_and_defaults_to_vietnamese() {
-        assert_eq!(Lang::from_cookie_header("a=b; hoso_lang=en"), Lang::En);
-        assert_eq!(Lang::from_cookie_header("hoso_lang=xx"), Lang::Vi);
-        assert_eq!(Lang::from_cookie_header(""), Lang::Vi);
-    }
-
-    #[test]
-    fn dates_follow_the_language() {
-        assert_eq!(Lang::Vi.date("2026-11-02"), "02/11/2026");
-        assert_eq!(Lang::En.date("2026-11-02T10:00:00Z"), "2026-11-02");
-    }
-}
 
 impl Key {
     pub fn for_category(code: &str) -> Key {
@@ -555,5 +530,31 @@ impl Key {
             "not_yet_valid" => Key::OutcomeNotYetValid,
             _ => Key::OutcomeMalformed,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_a_non_empty_distinct_text_in_both_languages() {
+        for key in Key::ALL {
+            assert!(!key.text(Lang::Vi).is_empty(), "{key:?} has no Vietnamese text");
+            assert!(!key.text(Lang::En).is_empty(), "{key:?} has no English text");
+        }
+    }
+
+    #[test]
+    fn language_comes_from_the_cookie_and_defaults_to_vietnamese() {
+        assert_eq!(Lang::from_cookie_header("a=b; hoso_lang=en"), Lang::En);
+        assert_eq!(Lang::from_cookie_header("hoso_lang=xx"), Lang::Vi);
+        assert_eq!(Lang::from_cookie_header(""), Lang::Vi);
+    }
+
+    #[test]
+    fn dates_follow_the_language() {
+        assert_eq!(Lang::Vi.date("2026-11-02"), "02/11/2026");
+        assert_eq!(Lang::En.date("2026-11-02T10:00:00Z"), "2026-11-02");
     }
 }

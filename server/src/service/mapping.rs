@@ -302,46 +302,6 @@ pub fn visit_detail(encounter: &ClinicalRow, related: &[ClinicalRow]) -> Result<
     Ok(detail)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(resource_type: &str, json: Value) -> ClinicalRow {
-        ClinicalRow {
-            clinical_resource_id: "r1".into(),
-            patient_id: "p1".into(),
-            resource_type: resource_type.into(),
-            category: "lab_results".into(),
-            code: None,
-            effective_date: Some("2025-01-01".into()),
-            encounter_id: None,
-            status: None,
-            resource_json: json.to_string(),
-        }
-    }
-
-    #[test]
-    fn lab_flags_follow_the_reference_range() {
-        let make = |value: f64| {
-            let json = serde_json::json!({
-                "resourceType": "Observation", "code": {"text": "Glucose"},
-                "valueQuantity": {"value": value, "unit": "mmol/L"},
-                "referenceRange": [{"low": {"value": 3.9}, "high": {"value": 6.4}}]
-            });
-            lab(&row("Observation", json.clone()), &json)
-        };
-        assert_eq!(make(8.2).flag, RangeFlag::High);
-        assert_eq!(make(3.1).flag, RangeFlag::Low);
-        assert_eq!(make(5.0).flag, RangeFlag::Normal);
-        assert_eq!(make(5.0).range, "3.9 – 6.4");
-        assert_eq!(make(8.25).value, "8.25");
-    }
-
-    #[test]
-    fn cccd_is_masked_to_its_last_four_digits() {
-        assert_eq!(mask_cccd("001090012345"), "********2345");
-    }
-}
 
 /// A dose as a health card carries it, with the names the pages show and whether it is a
 /// COVID-19 dose.
@@ -394,4 +354,45 @@ pub fn card_candidates(rows: &[ClinicalRow]) -> Vec<CardCandidate> {
         .collect();
     doses.sort_by(|a, b| a.dose.date.cmp(&b.dose.date));
     doses
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(resource_type: &str, json: Value) -> ClinicalRow {
+        ClinicalRow {
+            clinical_resource_id: "r1".into(),
+            patient_id: "p1".into(),
+            resource_type: resource_type.into(),
+            category: "lab_results".into(),
+            code: None,
+            effective_date: Some("2025-01-01".into()),
+            encounter_id: None,
+            status: None,
+            resource_json: json.to_string(),
+        }
+    }
+
+    #[test]
+    fn lab_flags_follow_the_reference_range() {
+        let make = |value: f64| {
+            let json = serde_json::json!({
+                "resourceType": "Observation", "code": {"text": "Glucose"},
+                "valueQuantity": {"value": value, "unit": "mmol/L"},
+                "referenceRange": [{"low": {"value": 3.9}, "high": {"value": 6.4}}]
+            });
+            lab(&row("Observation", json.clone()), &json)
+        };
+        assert_eq!(make(8.2).flag, RangeFlag::High);
+        assert_eq!(make(3.1).flag, RangeFlag::Low);
+        assert_eq!(make(5.0).flag, RangeFlag::Normal);
+        assert_eq!(make(5.0).range, "3.9 – 6.4");
+        assert_eq!(make(8.25).value, "8.25");
+    }
+
+    #[test]
+    fn cccd_is_masked_to_its_last_four_digits() {
+        assert_eq!(mask_cccd("001090012345"), "********2345");
+    }
 }

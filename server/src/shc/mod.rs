@@ -301,7 +301,7 @@ pub fn verify<'a>(text: &str, now_seconds: i64, issuer_keys: impl Fn(&str) -> Op
     let Some(key) = key else { return Verdict::BadSignature { issuer } };
     let signature = URL_SAFE_NO_PAD.decode(signature_b64).ok().and_then(|bytes| Signature::from_slice(&bytes).ok());
     let signing_input = format!("{header_b64}.{body_b64}");
-    if !signature.is_some_and(|signature| key.verify(signing_input.as_bytes(), &signature).is_ok()) {
+    if signature.is_none_or(|signature| key.verify(signing_input.as_bytes(), &signature).is_err()) {
         return Verdict::BadSignature { issuer };
     }
     let issued_at_seconds = payload.get("nbf").and_then(Value::as_f64).map(|n| n as i64).unwrap_or_default();
