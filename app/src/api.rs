@@ -70,6 +70,12 @@ pub async fn passkeys() -> Result<Vec<dto::PasskeyInfo>, AppError> {
     port.0.passkeys(&meta).await.map_err(entry::fail)
 }
 
+#[server(prefix = "/api", endpoint = "my_sessions", input = GetUrl)]
+pub async fn my_sessions() -> Result<Vec<dto::SessionInfo>, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.my_sessions(&meta).await.map_err(entry::fail)
+}
+
 #[server(prefix = "/api", endpoint = "find_patient", input = GetUrl)]
 pub async fn find_patient(identifier: String) -> Result<Option<dto::PatientMatch>, AppError> {
     let (port, meta) = entry::context()?;

@@ -173,6 +173,18 @@ pub struct PasskeyInfo {
     pub last_used_at: Option<String>,
 }
 
+/// One of the signed-in person's sessions (a browser or device where they are signed in).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Opaque handle for ending it (the stored hash of the token, never the token).
+    pub session_id: String,
+    /// RFC 3339.
+    pub signed_in_at: String,
+    pub last_active_at: String,
+    /// The session this request came from.
+    pub current: bool,
+}
+
 /// Error codes the authentication endpoints answer with; the browser turns each into a translated message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

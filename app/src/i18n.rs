@@ -389,6 +389,14 @@ keys! {
     VaccinationsDue => "Tiêm chủng đến hạn", "Vaccinations due";
     NothingDue => "Không có mũi nào đến hạn hoặc quá hạn.", "No doses are due or overdue.";
     SeeSchedule => "Xem lịch tiêm chủng", "See the vaccination schedule";
+    SessionsTitle => "Thiết bị đang đăng nhập", "Where you are signed in";
+    SessionsIntro => "Mỗi dòng là một trình duyệt hoặc thiết bị đang đăng nhập vào tài khoản của bạn. Nếu có dòng bạn không nhận ra, hãy đăng xuất nó.", "Each row is a browser or device signed in to your account. If you do not recognise one, sign it out.";
+    SessionSignedIn => "Đăng nhập lúc", "Signed in";
+    SessionLastActive => "Hoạt động gần nhất", "Last active";
+    SessionThisDevice => "Thiết bị này", "This device";
+    SessionEnd => "Đăng xuất thiết bị này", "Sign out this device";
+    SessionsEndOthers => "Đăng xuất mọi thiết bị khác", "Sign out all other devices";
+    SessionsEnded => "Đã đăng xuất các thiết bị đã chọn.", "The chosen devices have been signed out.";
 }
 
 

@@ -44,6 +44,8 @@ pub trait PortalPort: Send + Sync + 'static {
     async fn visits(&self, request: &RequestMeta, patient_id: Option<String>) -> Result<Visits, AppError>;
     async fn visit_detail(&self, request: &RequestMeta, visit_id: String) -> Result<VisitDetail, AppError>;
     async fn passkeys(&self, request: &RequestMeta) -> Result<Vec<PasskeyInfo>, AppError>;
+    /// The caller's own sessions (browsers and devices where they are signed in).
+    async fn my_sessions(&self, request: &RequestMeta) -> Result<Vec<crate::dto::SessionInfo>, AppError>;
 
     // Clinicians
     async fn find_patient(&self, request: &RequestMeta, identifier: String) -> Result<Option<PatientMatch>, AppError>;

@@ -2,17 +2,19 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::error_notice::ErrorNotice;
-use crate::dto::PasskeyInfo;
+use crate::dto::{PasskeyInfo, SessionInfo};
 use crate::i18n::{use_lang, use_t, Key};
 
 #[component]
 pub fn PasskeysPage() -> impl IntoView {
     let t = use_t();
     let passkeys = Resource::new(|| (), |_| crate::api::passkeys());
+    let sessions = Resource::new(|| (), |_| crate::api::my_sessions());
     let query = use_query_map();
     let status = move || match query.read().get("status").as_deref() {
         Some("added") => Some(Key::PasskeyAdded),
         Some("removed") => Some(Key::PasskeyRemoved),
+        Some("sessions_ended") => Some(Key::SessionsEnded),
         _ => None,
     };
     let query_error = move || match query.read().get("error").as_deref() {
@@ -58,6 +60,60 @@ pub fn PasskeysPage() -> impl IntoView {
         <div class="message" role="alert" aria-live="assertive">
             {move || message.get().map(|key| view! { <p class="notice notice-error">{t(key)}</p> })}
         </div>
+        <section class="card" aria-labelledby="sessions">
+            <h2 id="sessions">{t(Key::SessionsTitle)}</h2>
+            <p>{t(Key::SessionsIntro)}</p>
+            <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) => view! { <SessionTable list/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SessionTable(list: Vec<SessionInfo>) -> impl IntoView {
+    let t = use_t();
+    let lang = use_lang();
+    let others = list.iter().filter(|s| !s.current).count();
+    let time = move |at: &str| format!("{} {} UTC", lang.date(at), at.get(11..16).unwrap_or_default());
+    view! {
+        <div class="table-wrap">
+            <table>
+                <thead><tr>
+                    <th scope="col">{t(Key::SessionSignedIn)}</th>
+                    <th scope="col">{t(Key::SessionLastActive)}</th>
+                    <th scope="col">{t(Key::Actions)}</th>
+                </tr></thead>
+                <tbody>
+                    {list.into_iter().map(|session| view! {
+                        <tr data-testid="session-row">
+                            <td>{time(&session.signed_in_at)}</td>
+                            <td>{time(&session.last_active_at)}</td>
+                            <td>{if session.current {
+                                view! { <span class="badge">{t(Key::SessionThisDevice)}</span> }.into_any()
+                            } else {
+                                view! {
+                                    <form method="post" action="/auth/sessions/end" class="inline-form">
+                                        <input type="hidden" name="session_id" value=session.session_id/>
+                                        <button type="submit" class="button-secondary">{t(Key::SessionEnd)}</button>
+                                    </form>
+                                }.into_any()
+                            }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {(others > 0).then(|| view! {
+            <form method="post" action="/auth/sessions/end">
+                <button type="submit" class="button-danger">{t(Key::SessionsEndOthers)}</button>
+            </form>
+        })}
     }
 }
 

@@ -22,6 +22,8 @@ pub enum AuditEvent<'a> {
     Enrolled { account_id: &'a str, role: &'a str, patient_id: Option<&'a str> },
     SignedIn { account_id: &'a str, role: &'a str },
     SignedOut { account_id: &'a str, role: &'a str },
+    /// The person ended one or more of their other sessions ("sign out other devices").
+    SessionsEnded { account_id: &'a str, role: &'a str },
     PasskeyAdded { account_id: &'a str, role: &'a str },
     PasskeyRemoved { account_id: &'a str, role: &'a str },
     GrantCreated { actor: &'a Actor, patient_id: &'a str, grant_id: &'a str },
@@ -102,6 +104,7 @@ impl AuditEvent<'_> {
             },
             AuditEvent::SignedIn { account_id, role } => by_account(account_id, role, "sign_in", request_id, now),
             AuditEvent::SignedOut { account_id, role } => by_account(account_id, role, "sign_out", request_id, now),
+            AuditEvent::SessionsEnded { account_id, role } => by_account(account_id, role, "sessions_end", request_id, now),
             AuditEvent::PasskeyAdded { account_id, role } => by_account(account_id, role, "passkey_add", request_id, now),
             AuditEvent::PasskeyRemoved { account_id, role } => by_account(account_id, role, "passkey_remove", request_id, now),
             AuditEvent::GrantCreated { actor, patient_id, grant_id } => AuditRow {

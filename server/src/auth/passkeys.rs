@@ -417,6 +417,53 @@ impl Portal {
     }
 
     /// Ends the request's session (if any).
+    /// The caller's live sessions, the current one marked.
+    pub async fn my_sessions(&self, meta: &RequestMeta) -> Result<Vec<app::dto::SessionInfo>, AuthError> {
+        let session = self.session(meta).await?.ok_or(AuthError::NotSignedIn)?;
+        let idle_ms = i64::try_from(self.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+        let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
+        let rows = store::session::for_account(&mut conn, &session.principal.account.account_id).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|row| meta.now_ms - row.last_seen_at < idle_ms || row.token_hash == session.token_hash)
+            .map(|row| app::dto::SessionInfo {
+                current: row.token_hash == session.token_hash,
+                signed_in_at: crate::service::consent::iso(row.created_at),
+                last_active_at: crate::service::consent::iso(row.last_seen_at),
+                session_id: row.token_hash,
+            })
+            .collect())
+    }
+
+    /// Ends one of the caller's sessions (`Some(id)`) or every one but the current (`None`).
+    /// Returns how many ended; an id that is not one of the caller's sessions is a bad request.
+    pub async fn end_sessions(&self, meta: &RequestMeta, session_id: Option<&str>) -> Result<u64, AuthError> {
+        let session = self.session(meta).await?.ok_or(AuthError::NotSignedIn)?;
+        let account = &session.principal.account;
+        let mut tx = self.store.begin().await?;
+        let ended = match session_id {
+            Some(id) if id == session.token_hash => return Err(AuthError::BadRequest("use sign-out for this session")),
+            Some(id) => {
+                if !store::session::delete_of_account(&mut tx, &account.account_id, id).await? {
+                    return Err(AuthError::BadRequest("no such session"));
+                }
+                1
+            }
+            None => store::session::delete_others(&mut tx, &account.account_id, &session.token_hash).await?,
+        };
+        if ended > 0 {
+            audit::record(
+                &mut tx,
+                AuditEvent::SessionsEnded { account_id: &account.account_id, role: &account.role },
+                &meta.request_id,
+                meta.now_ms,
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(ended)
+    }
+
     pub async fn sign_out(&self, meta: &RequestMeta) -> Result<(), AuthError> {
         let now = meta.now_ms;
         let session = match self.session(meta).await {

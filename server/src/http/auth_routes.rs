@@ -117,6 +117,27 @@ pub async fn remove_passkey(
     }
 }
 
+#[derive(Deserialize)]
+pub struct EndSessionForm {
+    /// One session to end; without it, every session but this one ends.
+    session_id: Option<String>,
+}
+
+/// HTML form: ends one of the person's other sessions, or all of them ("sign out other devices").
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Form(form): Form<EndSessionForm>,
+) -> Response {
+    let id = form.session_id.filter(|id| !id.is_empty());
+    match state.portal.end_sessions(&meta, id.as_deref()).await {
+        Ok(_) => Redirect::to("/account/passkeys?status=sessions_ended").into_response(),
+        Err(AuthError::NotSignedIn) => Redirect::to("/").into_response(),
+        Err(AuthError::BadRequest(_)) => Redirect::to("/account/passkeys?error=bad_request").into_response(),
+        Err(other) => other.into_response(),
+    }
+}
+
 /// HTML form: signs out and clears the cookie.
 pub async fn sign_out(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>) -> Response {
     let outcome = state.portal.sign_out(&meta).await;

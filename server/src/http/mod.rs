@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/passkeys/finish", post(auth_routes::add_passkey_finish))
         .route("/auth/passkeys/remove", post(auth_routes::remove_passkey))
         .route("/auth/logout", post(auth_routes::sign_out))
+        .route("/auth/sessions/end", post(auth_routes::end_sessions))
         .route(security::JWKS_PATH, get(card_routes::jwks))
         .route("/record/vaccinations/card/download", get(card_routes::download))
         .leptos_routes_with_context(

@@ -53,6 +53,10 @@ impl PortalPort for Portal {
         Ok(self.list_passkeys(request).await.map_err(ServiceError::from)?)
     }
 
+    async fn my_sessions(&self, request: &RequestMeta) -> Result<Vec<app::dto::SessionInfo>, AppError> {
+        Ok(Portal::my_sessions(self, request).await.map_err(ServiceError::from)?)
+    }
+
     async fn find_patient(&self, request: &RequestMeta, identifier: String) -> Result<Option<PatientMatch>, AppError> {
         Ok(Portal::find_patient(self, request, &identifier).await?)
     }

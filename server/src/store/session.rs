@@ -67,3 +67,50 @@ pub async fn delete_expired(conn: &mut Conn, now: i64, idle_ms: i64) -> Result<u
         .await?;
     Ok(result.rows_affected())
 }
+
+/// One of an account's live sessions, as its owner sees it.
+#[derive(Clone, Debug)]
+pub struct AccountSession {
+    pub token_hash: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// An account's sessions, most recently used first.
+pub async fn for_account(conn: &mut Conn, account_id: &str) -> Result<Vec<AccountSession>, StoreError> {
+    let rows = sqlx::query(
+        "select session_id_hash, created_at, last_seen_at from session where account_id = $1 order by last_seen_at desc, created_at desc",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(AccountSession {
+                token_hash: row.try_get("session_id_hash")?,
+                created_at: row.try_get("created_at")?,
+                last_seen_at: row.try_get("last_seen_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Ends one session of this account; `false` if the account has no such session.
+pub async fn delete_of_account(conn: &mut Conn, account_id: &str, token_hash: &str) -> Result<bool, StoreError> {
+    let result = sqlx::query("delete from session where account_id = $1 and session_id_hash = $2")
+        .bind(account_id)
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected() > 0)
+}
+
+/// Ends every session of this account but `keep`; returns how many ended.
+pub async fn delete_others(conn: &mut Conn, account_id: &str, keep: &str) -> Result<u64, StoreError> {
+    let result = sqlx::query("delete from session where account_id = $1 and session_id_hash <> $2")
+        .bind(account_id)
+        .bind(keep)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected())
+}

@@ -182,3 +182,52 @@ fn adding_a_passkey_needs_a_session() {
         assert_eq!(app.count("webauthn_ceremony").await, 0);
     });
 }
+
+#[test]
+fn a_person_sees_their_sessions_and_signs_out_other_devices() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        let mut user = app.enrol(&app.patients[1].clone()).await;
+        let laptop = user.cookie.clone();
+        let phone = sign_in(&app, &mut user).await.session_cookie().expect("second session");
+        let tablet = sign_in(&app, &mut user).await.session_cookie().expect("third session");
+        // Someone else's session, which no one else may end.
+        let stranger = app.enrol(&app.patients[2].clone()).await;
+
+        let listed = app.get("/api/my_sessions", Some(&laptop)).await;
+        assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+        let sessions = listed.json();
+        let sessions = sessions.as_array().unwrap();
+        assert_eq!(sessions.len(), 3);
+        assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+        let stranger_id = app.get("/api/my_sessions", Some(&stranger.cookie)).await.json()[0]["session_id"].clone();
+        assert!(!sessions.iter().any(|s| s["session_id"] == stranger_id), "only one's own sessions are listed");
+
+        // Ending a session that is not one's own is refused and ends nothing.
+        let forged = app.post_form("/auth/sessions/end", &format!("session_id={}", stranger_id.as_str().unwrap()), Some(&laptop)).await;
+        assert_eq!(forged.headers["location"], "/account/passkeys?error=bad_request");
+        assert_eq!(app.get("/api/visits", Some(&stranger.cookie)).await.status, StatusCode::OK);
+
+        // End one other device, then all the others.
+        let phone_id = app.get("/api/my_sessions", Some(&phone)).await.json().as_array().unwrap().iter()
+            .find(|s| s["current"] == true).unwrap()["session_id"].clone();
+        let one = app.post_form("/auth/sessions/end", &format!("session_id={}", phone_id.as_str().unwrap()), Some(&laptop)).await;
+        assert_eq!(one.headers["location"], "/account/passkeys?status=sessions_ended");
+        assert_eq!(app.get("/api/visits", Some(&phone)).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.get("/api/visits", Some(&tablet)).await.status, StatusCode::OK);
+
+        let others = app.post_form("/auth/sessions/end", "", Some(&laptop)).await;
+        assert_eq!(others.headers["location"], "/account/passkeys?status=sessions_ended");
+        assert_eq!(app.get("/api/visits", Some(&tablet)).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.get("/api/visits", Some(&laptop)).await.status, StatusCode::OK, "this device stays signed in");
+        assert_eq!(app.get("/api/visits", Some(&stranger.cookie)).await.status, StatusCode::OK, "other people are untouched");
+        assert_eq!(app.get("/api/my_sessions", Some(&laptop)).await.json().as_array().unwrap().len(), 1);
+
+        let ended: Vec<_> = app.audit().await.into_iter().filter(|row| row.action == "sessions_end").collect();
+        assert_eq!(ended.len(), 2, "each ending is audited");
+
+        // Without a session there is nothing to list or end.
+        assert_eq!(app.get("/api/my_sessions", None).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.post_form("/auth/sessions/end", "", None).await.headers["location"], "/");
+    });
+}
