@@ -137,6 +137,11 @@ impl Config {
         }
     }
 
+    /// The session idle limit in milliseconds.
+    pub fn session_idle_ms(&self) -> i64 {
+        i64::try_from(self.session_idle.as_millis()).unwrap_or(i64::MAX)
+    }
+
     /// The WebAuthn relying-party id: the public URL's host.
     pub fn rp_id(&self) -> &str {
         self.public_url.host_str().unwrap_or("localhost")

@@ -420,7 +420,7 @@ impl Portal {
     /// The caller's live sessions, the current one marked.
     pub async fn my_sessions(&self, meta: &RequestMeta) -> Result<Vec<app::dto::SessionInfo>, AuthError> {
         let session = self.session(meta).await?.ok_or(AuthError::NotSignedIn)?;
-        let idle_ms = i64::try_from(self.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+        let idle_ms = self.config.session_idle_ms();
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
         let rows = store::session::for_account(&mut conn, &session.principal.account.account_id).await?;
         Ok(rows

@@ -113,9 +113,7 @@ impl Portal {
                     .doses
                     .into_iter()
                     .map(|dose| {
-                        let (vi, en) = shc::cvx::name(&dose.cvx)
-                            .map(|(vi, en)| (vi.to_string(), en.to_string()))
-                            .unwrap_or_else(|| (format!("CVX {}", dose.cvx), format!("CVX {}", dose.cvx)));
+                        let (vi, en) = shc::cvx::names(&dose.cvx);
                         CardDose {
                             cvx: dose.cvx,
                             name_vi: vi,

@@ -32,6 +32,16 @@ fn or_dash(value: String) -> String {
     }
 }
 
+/// Where a dose was given: the location, else the performing organisation.
+fn dose_facility(immunization: &Value) -> String {
+    let location = text(immunization, "/location/display");
+    if location.is_empty() {
+        text(immunization, "/performer/0/actor/display")
+    } else {
+        location
+    }
+}
+
 /// A CodeableConcept's text, else its first coding's display.
 fn concept(value: &Value, pointer: &str) -> String {
     let text_value = text(value, &format!("{pointer}/text"));
@@ -182,14 +192,7 @@ pub fn vaccinations(patient: &PatientRow, rows: &[ClinicalRow]) -> Vaccinations 
         }
         let name = or_dash(concept(&resource, "/vaccineCode"));
         let code = text(&resource, "/vaccineCode/coding/0/code");
-        let facility = {
-            let location = text(&resource, "/location/display");
-            if location.is_empty() {
-                text(&resource, "/performer/0/actor/display")
-            } else {
-                location
-            }
-        };
+        let facility = dose_facility(&resource);
         let dose = Dose {
             dose_number: resource
                 .pointer("/protocolApplied/0/doseNumberPositiveInt")
@@ -326,15 +329,14 @@ pub fn card_candidates(rows: &[ClinicalRow]) -> Vec<CardCandidate> {
                 .to_string();
             let date = row.effective_date.clone().filter(|date| date.len() >= 10)?;
             let lot = text(&resource, "/lotNumber");
-            let performer = {
-                let location = text(&resource, "/location/display");
-                if location.is_empty() { text(&resource, "/performer/0/actor/display") } else { location }
-            };
+            let performer = dose_facility(&resource);
             let record_name = concept(&resource, "/vaccineCode");
-            let (name_vi, name_en) = match crate::shc::cvx::name(&cvx) {
-                Some((vi, en)) => (if record_name.is_empty() { vi.to_string() } else { record_name.clone() }, en.to_string()),
-                None if !record_name.is_empty() => (record_name.clone(), record_name.clone()),
-                None => (format!("CVX {cvx}"), format!("CVX {cvx}")),
+            // The record's own (Vietnamese) name first; English from the CVX table.
+            let (name_vi, name_en) = match (crate::shc::cvx::name(&cvx), record_name.is_empty()) {
+                (Some((vi, en)), true) => (vi.to_string(), en.to_string()),
+                (Some((_, en)), false) => (record_name, en.to_string()),
+                (None, false) => (record_name.clone(), record_name),
+                (None, true) => crate::shc::cvx::names(&cvx),
             };
             let targets_covid = resource
                 .pointer("/protocolApplied/0/targetDisease")

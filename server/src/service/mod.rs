@@ -89,7 +89,7 @@ impl Portal {
         let Some(row) = store::session::find(&mut conn, &token_hash).await? else {
             return Err(ServiceError::Unauthenticated);
         };
-        let idle_ms = i64::try_from(self.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+        let idle_ms = self.config.session_idle_ms();
         if now >= row.absolute_expires_at || now - row.last_seen_at >= idle_ms {
             drop(conn);
             let mut tx = self.store.begin().await?;

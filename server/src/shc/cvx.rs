@@ -46,3 +46,11 @@ const NAMES: &[(&str, &str, &str)] = &[
 pub fn name(code: &str) -> Option<(&'static str, &'static str)> {
     NAMES.iter().find(|(cvx, _, _)| *cvx == code).map(|(_, en, vi)| (*vi, *en))
 }
+
+/// The names to show for a code: the known names, else "CVX <code>" in both languages.
+pub fn names(code: &str) -> (String, String) {
+    match name(code) {
+        Some((vi, en)) => (vi.to_string(), en.to_string()),
+        None => (format!("CVX {code}"), format!("CVX {code}")),
+    }
+}
