@@ -160,3 +160,128 @@ pub async fn check_card(code: String) -> Result<dto::CardCheck, AppError> {
     let (port, meta) = entry::context()?;
     port.0.check_card(&meta, code).await.map_err(entry::fail)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Administrators. Every path here starts with `/api/admin_`: the server's gate refuses anyone but
+// an active administrator before the function runs (and the service checks again).
+
+#[server(prefix = "/api", endpoint = "admin_home", input = GetUrl)]
+pub async fn admin_home() -> Result<dto::AdminHome, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_home(&meta).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_people", input = GetUrl)]
+pub async fn admin_people(term: Option<String>, role: Option<String>) -> Result<Vec<dto::AdminPerson>, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_people(&meta, term.unwrap_or_default(), role.unwrap_or_default()).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_person", input = GetUrl)]
+pub async fn admin_person(account_id: String) -> Result<dto::AdminPersonDetail, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_person(&meta, account_id).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_facilities", input = GetUrl)]
+pub async fn admin_facilities() -> Result<Vec<dto::AdminFacility>, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_facilities(&meta).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_facility", input = GetUrl)]
+pub async fn admin_facility(facility_id: String) -> Result<dto::AdminFacilityDetail, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_facility(&meta, facility_id).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_create_facility")]
+pub async fn admin_create_facility(name: String, #[server(default)] province_code: String) -> Result<String, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_create_facility(&meta, name, province_code).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_create_clinician")]
+pub async fn admin_create_clinician(facility_id: String, full_name: String, cccd: String) -> Result<dto::IssuedCode, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_create_clinician(&meta, facility_id, full_name, cccd).await.map_err(entry::fail)
+}
+
+/// Without `account_id`, a code for the citizen whose record has this CCCD; with it, a code for that staff account.
+#[server(prefix = "/api", endpoint = "admin_issue_code")]
+pub async fn admin_issue_code(cccd: String, #[server(default)] account_id: Option<String>) -> Result<dto::IssuedCode, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_issue_code(&meta, cccd, account_id).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_open_codes", input = GetUrl)]
+pub async fn admin_open_codes() -> Result<Vec<dto::OpenCode>, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_open_codes(&meta).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_cancel_code")]
+pub async fn admin_cancel_code(code_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_cancel_code(&meta, code_id).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_suspend")]
+pub async fn admin_suspend(account_id: String, #[server(default)] reason: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_set_suspended(&meta, account_id, true, reason).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_reinstate")]
+pub async fn admin_reinstate(account_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_set_suspended(&meta, account_id, false, String::new()).await.map_err(entry::fail)
+}
+
+/// Ends one session of the account (`session_id`), or all of them.
+#[server(prefix = "/api", endpoint = "admin_end_sessions")]
+pub async fn admin_end_sessions(account_id: String, #[server(default)] session_id: Option<String>) -> Result<u64, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_end_sessions(&meta, account_id, session_id).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_revoke_grant")]
+pub async fn admin_revoke_grant(grant_id: String, #[server(default)] reason: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_revoke_grant(&meta, grant_id, reason).await.map_err(entry::fail)
+}
+
+/// Revokes every live grant held by a clinician (`holder_kind = clinician`, their account id) or a facility.
+#[server(prefix = "/api", endpoint = "admin_revoke_held")]
+pub async fn admin_revoke_held(holder_kind: String, holder_id: String, #[server(default)] reason: String) -> Result<u32, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_revoke_held(&meta, holder_kind, holder_id, reason).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_reviews", input = GetUrl)]
+pub async fn admin_reviews() -> Result<dto::ReviewQueue, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_reviews(&meta).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_review")]
+pub async fn admin_review(break_glass_id: String, #[server(default)] outcome: String, #[server(default)] note: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_review(&meta, break_glass_id, outcome, note).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_audit", input = GetUrl)]
+pub async fn admin_audit(
+    patient: Option<String>,
+    actor: Option<String>,
+    facility: Option<String>,
+    basis: Option<String>,
+    outcome: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<u32>,
+) -> Result<dto::AuditPage, AppError> {
+    let (port, meta) = entry::context()?;
+    let query = dto::AuditQuery { patient, actor, facility, basis, outcome, from, to, page };
+    port.0.admin_audit(&meta, query).await.map_err(entry::fail)
+}

@@ -86,6 +86,13 @@ pub async fn add_passkey() -> Result<(), CeremonyError> {
     finish("/auth/passkeys/finish", started.ceremony_id, credential).await.map(|_| ())
 }
 
+/// Confirms the signed-in person with one of their passkeys (before destructive administrator actions).
+pub async fn reauth() -> Result<(), CeremonyError> {
+    let started: CeremonyStarted = post_json("/auth/reauth/start", &serde_json::json!({})).await?;
+    let credential = get_passkey(options_text(&started)?).await;
+    finish("/auth/reauth/finish", started.ceremony_id, credential).await.map(|_| ())
+}
+
 /// Full navigation, so the new session cookie is used for a server-rendered page.
 pub fn go_to(path: &str) {
     if let Some(window) = web_sys::window() {

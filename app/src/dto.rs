@@ -324,6 +324,8 @@ pub struct AccessLogEntry {
     pub basis: String,
     pub outcome: String,
     pub reason: Option<String>,
+    /// The administrator's reason for a revocation, or the note of a break-glass review.
+    pub note: Option<String>,
 }
 
 /// A break-glass on the citizen's record, shown prominently.
@@ -335,6 +337,8 @@ pub struct EmergencyAccess {
     pub facility: Option<String>,
     pub reason: String,
     pub review_status: String,
+    /// The reviewing administrator's note, once reviewed.
+    pub review_note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -413,4 +417,178 @@ pub struct CardCheck {
     pub birth_date: String,
     pub issued_at: String,
     pub doses: Vec<CardDose>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Administrators' console
+
+/// The console's front page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminHome {
+    pub pending_reviews: u32,
+    pub open_codes: u32,
+    pub suspended: u32,
+    pub accounts: u32,
+    /// Until when destructive actions are allowed without another passkey confirmation (RFC 3339);
+    /// `None` when a confirmation is needed now.
+    pub confirmed_until: Option<String>,
+    pub chain: ChainCheck,
+}
+
+/// The result of walking the audit hash chain and its signed checkpoints (`verify-audit`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainCheck {
+    pub intact: bool,
+    pub entries: u64,
+    pub checkpoints: u64,
+    /// What is wrong, in the verifier's words (English, technical), when not intact.
+    pub problem: Option<String>,
+}
+
+/// An account as the console lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminPerson {
+    pub account_id: String,
+    /// `citizen`, `clinician` or `administrator`.
+    pub role: String,
+    pub name: String,
+    /// `active` or `suspended`.
+    pub status: String,
+    pub facility: Option<String>,
+    pub facility_id: Option<String>,
+    pub clinician_id: Option<String>,
+    pub sessions: u32,
+}
+
+/// One person with their sessions and (for clinicians) the grants they hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminPersonDetail {
+    pub person: AdminPerson,
+    pub suspended_at: Option<String>,
+    pub suspension_reason: Option<String>,
+    pub sessions: Vec<SessionInfo>,
+    pub grants: Vec<HeldGrant>,
+    /// Whether this is the administrator looking at themselves (no suspend, no ending sessions here).
+    pub is_self: bool,
+}
+
+/// A live grant held by a clinician or facility, as an administrator sees it (no record data).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldGrant {
+    pub grant_id: String,
+    pub patient_id: String,
+    pub categories: Vec<String>,
+    pub purpose: String,
+    pub starts_at: String,
+    pub expires_at: String,
+}
+
+/// A facility with its clinicians and live grants.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminFacility {
+    pub facility_id: String,
+    pub name: String,
+    pub province_code: String,
+    pub clinicians: u32,
+    pub live_grants: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminFacilityDetail {
+    pub facility: AdminFacility,
+    pub people: Vec<AdminPerson>,
+    pub grants: Vec<HeldGrant>,
+}
+
+/// An enrolment code not yet used, cancelled or expired (the code itself is never shown again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenCode {
+    pub code_id: String,
+    /// `citizen` or `staff`.
+    pub kind: String,
+    pub name: String,
+    /// The CCCD the code is bound to, masked but for the last three digits.
+    pub cccd_hint: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+/// A freshly issued code: shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCode {
+    pub code: String,
+    pub name: String,
+    pub expires_at: String,
+}
+
+/// A break-glass declaration in the review queue, with the reads made under it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub break_glass_id: String,
+    pub clinician: String,
+    pub facility: Option<String>,
+    pub patient_id: String,
+    pub reason: String,
+    pub starts_at: String,
+    pub expires_at: String,
+    /// `pending`, `justified` or `unjustified`.
+    pub status: String,
+    pub note: Option<String>,
+    pub reviewed_at: Option<String>,
+    pub reads: Vec<ReviewRead>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRead {
+    pub at: String,
+    pub category: String,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewQueue {
+    pub pending: Vec<ReviewItem>,
+    pub reviewed: Vec<ReviewItem>,
+}
+
+/// Filters of the audit search (all optional; dates ISO `YYYY-MM-DD`, local days).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// A patient id, or a CCCD (resolved to the patient).
+    pub patient: Option<String>,
+    pub actor: Option<String>,
+    pub facility: Option<String>,
+    pub basis: Option<String>,
+    pub outcome: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: Option<u32>,
+}
+
+/// One audit row as the search shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub id: i64,
+    pub at: String,
+    pub actor_account_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub role: Option<String>,
+    pub facility: Option<String>,
+    pub patient_id: Option<String>,
+    pub action: String,
+    pub category: Option<String>,
+    pub resource_id: Option<String>,
+    pub basis: Option<String>,
+    pub basis_ref: Option<String>,
+    pub purpose: Option<String>,
+    pub outcome: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub lines: Vec<AuditLine>,
+    pub page: u32,
+    pub pages: u32,
+    pub total: u32,
 }

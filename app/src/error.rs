@@ -12,6 +12,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// A destructive administrator action needs a passkey confirmation first (sudo mode).
+    #[error("re-authentication required")]
+    ReauthRequired,
     #[error("not found")]
     NotFound,
     #[error("bad request")]
@@ -30,7 +33,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::ReauthRequired => 403,
             AppError::NotFound => 404,
             AppError::BadRequest => 400,
             AppError::Invalid(_) => 422,
@@ -81,4 +84,14 @@ pub enum InvalidInput {
     UnknownCardSelection,
     /// More doses than one QR code can carry.
     CardTooLarge,
+    /// A required text (a reason, a note, a name) that is empty or too short.
+    TextTooShort,
+    /// A text longer than the field allows.
+    TextTooLong,
+    /// No person, clinician, facility, code or event with this id.
+    UnknownTarget,
+    /// A CCCD that matches no record, or a record that already has an account.
+    NoEnrolableRecord,
+    /// An action that does not apply to this account in its present state (e.g. suspending oneself).
+    NotApplicable,
 }

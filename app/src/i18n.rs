@@ -397,7 +397,102 @@ keys! {
     SessionEnd => "Đăng xuất thiết bị này", "Sign out this device";
     SessionsEndOthers => "Đăng xuất mọi thiết bị khác", "Sign out all other devices";
     SessionsEnded => "Đã đăng xuất các thiết bị đã chọn.", "The chosen devices have been signed out.";
+    AdminTitle => "Quản trị", "Administration";
+    AdminNavLabel => "Mục quản trị", "Administration sections";
+    AdminNavHome => "Tổng quan", "Overview";
+    AdminNavPeople => "Người dùng", "People";
+    AdminNavFacilities => "Cơ sở y tế", "Facilities";
+    AdminNavCodes => "Mã đăng ký", "Enrolment codes";
+    AdminNavReviews => "Xem xét truy cập khẩn cấp", "Break-glass reviews";
+    AdminNavAudit => "Nhật ký truy cập", "Audit log";
+    ConfirmIntro => "Các thao tác làm thay đổi quyền truy cập (tạm khóa, thu hồi, đăng xuất người khác, cấp hoặc hủy mã) cần bạn xác nhận lại bằng khóa truy cập trong vòng 5 phút.", "Actions that change access (suspending, revoking, signing others out, issuing or cancelling codes) need you to confirm with your passkey within the last 5 minutes.";
+    ConfirmButton => "Xác nhận bằng khóa truy cập", "Confirm with your passkey";
+    ConfirmDone => "Đã xác nhận. Bạn có 5 phút để thực hiện các thao tác này.", "Confirmed. You have 5 minutes for these actions.";
+    ErrReauthRequired => "Hãy xác nhận lại bằng khóa truy cập (nút phía trên) rồi thử lại.", "Please confirm with your passkey (button above), then try again.";
+    ErrNotAdministrator => "Trang này chỉ dành cho quản trị viên. Lượt truy cập này đã được ghi lại.", "This page is for administrators only. This attempt has been logged.";
+    ErrTextTooShort => "Hãy ghi rõ hơn (ít nhất 5 ký tự).", "Please say a little more (at least 5 characters).";
+    ErrTextTooLong => "Nội dung quá dài.", "That text is too long.";
+    ErrUnknownTarget => "Không tìm thấy mục này, hoặc nó đã được xử lý.", "That item was not found, or has already been dealt with.";
+    ErrNoEnrolableRecord => "Không có hồ sơ nào với số CCCD này chưa được đăng ký.", "No record with this citizen ID is waiting to be enrolled.";
+    ErrNotApplicable => "Thao tác này không áp dụng cho tài khoản này lúc này.", "That action does not apply to this account right now.";
+    AdminAttention => "Cần xử lý", "Needs attention";
+    AdminPendingReviews => "Truy cập khẩn cấp chờ xem xét", "Break-glass accesses awaiting review";
+    AdminOpenCodes => "Mã đăng ký chưa dùng", "Unused enrolment codes";
+    AdminSuspendedAccounts => "Tài khoản đang bị tạm khóa", "Suspended accounts";
+    AdminConfirmedUntil => "Đã xác nhận bằng khóa truy cập, hiệu lực đến", "Confirmed with your passkey until";
+    AdminNotConfirmed => "Chưa xác nhận bằng khóa truy cập trong 5 phút qua.", "Not confirmed with a passkey in the last 5 minutes.";
+    AdminChainTitle => "Tính toàn vẹn của nhật ký", "Integrity of the audit log";
+    AdminChainIntact => "Chuỗi nhật ký nguyên vẹn:", "The audit chain is intact:";
+    AdminChainEntries => "mục", "entries";
+    AdminChainCheckpoints => "điểm kiểm tra có chữ ký số", "signed checkpoints";
+    AdminChainBroken => "Chuỗi nhật ký bị hỏng:", "The audit chain is broken:";
+    AdminSearchName => "Tên", "Name";
+    AdminRole => "Vai trò", "Role";
+    AdminFacility => "Cơ sở y tế", "Facility";
+    AdminFullName => "Họ và tên", "Full name";
+    AdminSessionsCount => "Phiên đăng nhập", "Sessions";
+    AdminNobodyFound => "Không tìm thấy ai.", "Nobody found.";
+    AdminNewClinician => "Thêm bác sĩ", "Add a clinician";
+    AdminCreate => "Tạo", "Create";
+    AdminCodeIssued => "Mã đăng ký cho", "Enrolment code for";
+    AdminCodeValidUntil => "Hiệu lực đến", "Valid until";
+    AdminCodeShownOnce => "Mã chỉ hiện một lần: hãy trao tận tay người đó.", "The code is shown only once: hand it to the person directly.";
+    AdminPersonTitle => "Người dùng", "Person";
+    AdminSuspendedAt => "Tạm khóa lúc", "Suspended at";
+    AdminReason => "Lý do", "Reason";
+    AdminSuspendReason => "Lý do tạm khóa", "Reason for suspension";
+    AdminSuspendNote => "Mọi phiên đăng nhập của người này kết thúc ngay; mọi quyền được chia sẻ cho họ ngừng hiệu lực trong thời gian bị khóa.", "Every session of this person ends at once; every grant to them stops working while suspended.";
+    AdminSuspend => "Tạm khóa tài khoản", "Suspend account";
+    AdminSuspended => "Đã tạm khóa tài khoản.", "The account is suspended.";
+    AdminReinstateNote => "Khôi phục chỉ làm các quyền còn hạn có hiệu lực trở lại; quyền đã hết hạn vẫn hết hạn.", "Reinstating restores only grants still valid; expired grants stay expired.";
+    AdminReinstate => "Khôi phục tài khoản", "Reinstate account";
+    AdminReinstated => "Đã khôi phục tài khoản.", "The account is reinstated.";
+    AdminSessionsTitle => "Phiên đăng nhập đang hoạt động", "Active sessions";
+    AdminNoSessions => "Không có phiên nào đang hoạt động.", "No active sessions.";
+    AdminEndAllSessions => "Đăng xuất mọi thiết bị của người này", "Sign this person out everywhere";
+    AdminHeldGrants => "Quyền đang được chia sẻ", "Grants held";
+    AdminNoHeldGrants => "Không có quyền nào đang hiệu lực.", "No grant is in effect.";
+    AdminPatientId => "Mã hồ sơ", "Record id";
+    AdminRevokeAllReason => "Lý do thu hồi tất cả (người bệnh sẽ đọc được)", "Reason for revoking all (patients will read it)";
+    AdminRevokeAll => "Thu hồi tất cả", "Revoke all";
+    AdminRevoked => "Đã thu hồi. Người bệnh sẽ thấy lý do trong nhật ký truy cập của họ.", "Revoked. Patients will see the reason in their access log.";
+    AdminStaffCode => "Mã đăng ký khóa truy cập", "Passkey enrolment code";
+    AdminStaffCodeNote => "Cấp một mã mới, gắn với số CCCD người này sẽ nhập, khi họ cần đăng ký khóa truy cập (ví dụ mất thiết bị).", "Issue a new code, bound to the citizen ID this person will type, when they need to register a passkey (e.g. a lost device).";
+    AdminIssueCode => "Cấp mã", "Issue code";
+    AdminNewFacility => "Thêm cơ sở y tế", "Add a facility";
+    AdminFacilityName => "Tên cơ sở", "Facility name";
+    AdminProvinceCode => "Mã tỉnh (3 số)", "Province code (3 digits)";
+    AdminFacilityCreated => "Đã thêm cơ sở y tế.", "The facility is added.";
+    AdminClinicianCount => "Số bác sĩ", "Clinicians";
+    AdminClinicians => "Bác sĩ", "Clinicians";
+    AdminCitizenCode => "Mã đăng ký cho người dân", "Enrolment code for a citizen";
+    AdminCitizenCodeNote => "Nhập số CCCD của một hồ sơ chưa được đăng ký. Người dân dùng mã cùng số CCCD để tạo khóa truy cập.", "Enter the citizen ID of a record not yet enrolled. The citizen uses the code with their citizen ID to create a passkey.";
+    AdminCodeCancelled => "Đã hủy mã.", "The code is cancelled.";
+    AdminNoOpenCodes => "Không có mã nào chưa dùng.", "No unused codes.";
+    AdminStaff => "Nhân viên", "Staff";
+    AdminIssuedAt => "Cấp lúc", "Issued";
+    AdminExpiresAt => "Hết hạn", "Expires";
+    AdminCancelCode => "Hủy mã", "Cancel code";
+    AdminReviewsIntro => "Mỗi lần bác sĩ mở hồ sơ khẩn cấp cần được xem xét: lý do, các lượt xem đã thực hiện, và kết luận. Người bệnh sẽ thấy kết luận và ghi chú.", "Every emergency opening of a record is reviewed: the reason, the reads made, and a conclusion. The patient sees the conclusion and the note.";
+    AdminReviewSaved => "Đã lưu kết luận. Người bệnh sẽ thấy trong nhật ký của họ.", "The review is saved. The patient will see it in their log.";
+    AdminQueueEmpty => "Không có truy cập khẩn cấp nào chờ xem xét.", "No break-glass access is waiting for review.";
+    AdminRecentlyReviewed => "Đã xem xét gần đây", "Recently reviewed";
+    AdminReviewNote => "Ghi chú xem xét", "Review note";
+    AdminReadsUnder => "Các lượt xem trong lần truy cập này", "Reads made under it";
+    AdminReviewOutcome => "Kết luận", "Conclusion";
+    AdminSaveReview => "Lưu kết luận", "Save review";
+    AdminPatientFilter => "Hồ sơ (mã hồ sơ hoặc CCCD)", "Record (record id or citizen ID)";
+    AdminActorFilter => "Người thực hiện (mã tài khoản)", "Actor (account id)";
+    AdminFacilityFilter => "Cơ sở (mã cơ sở)", "Facility (facility id)";
+    AdminAnyOutcome => "Mọi kết quả", "Any outcome";
+    AdminAllowed => "Được phép", "Allowed";
+    AdminDenied => "Bị từ chối", "Refused";
+    AdminExportCsv => "Tải xuống CSV", "Download CSV";
+    StateSuspended => "Tạm khóa", "Suspended";
+    NavAdmin => "Quản trị", "Administration";
+    ActionReview => "Xem xét truy cập khẩn cấp", "Emergency access reviewed";
 }
+
 
 
 
@@ -471,6 +566,7 @@ impl Key {
             "grant_revoke" => Key::ActionGrantRevoke,
             "break_glass_declare" => Key::ActionBreakGlass,
             "enrol" => Key::ActionEnrol,
+            "break_glass_review" => Key::ActionReview,
             _ => Key::ActionRead,
         }
     }
@@ -526,6 +622,18 @@ impl Key {
             I::InvalidIdentifier => Key::ErrInvalidIdentifier,
             I::UnknownCardSelection => Key::ErrUnknownCardSelection,
             I::CardTooLarge => Key::ErrCardTooLarge,
+            I::TextTooShort => Key::ErrTextTooShort,
+            I::TextTooLong => Key::ErrTextTooLong,
+            I::UnknownTarget => Key::ErrUnknownTarget,
+            I::NoEnrolableRecord => Key::ErrNoEnrolableRecord,
+            I::NotApplicable => Key::ErrNotApplicable,
+        }
+    }
+
+    pub fn for_account_status(code: &str) -> Key {
+        match code {
+            "suspended" => Key::StateSuspended,
+            _ => Key::StateActive,
         }
     }
 

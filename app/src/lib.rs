@@ -96,6 +96,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clinician") view=pages::clinician::FindPatientPage ssr=SsrMode::Async/>
                     <Route path=path!("/clinician/patients/:patient_id") view=pages::clinician_patient::ClinicianPatientPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/passkeys") view=pages::passkeys::PasskeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=pages::admin::home::AdminHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/people") view=pages::admin::people::PeoplePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/people/:account_id") view=pages::admin::people::PersonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/facilities") view=pages::admin::facilities::FacilitiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/facilities/:facility_id") view=pages::admin::facilities::FacilityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/codes") view=pages::admin::codes::CodesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/reviews") view=pages::admin::reviews::ReviewsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=pages::admin::audit::AuditPageView ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

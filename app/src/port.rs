@@ -64,6 +64,31 @@ pub trait PortalPort: Send + Sync + 'static {
     async fn health_card(&self, request: &RequestMeta, selection: Option<String>) -> Result<CardPage, AppError>;
     /// Checks a `shc:/` code. Needs no session.
     async fn check_card(&self, request: &RequestMeta, code: String) -> Result<CardCheck, AppError>;
+
+    // Administrators (every call refuses anyone else; destructive ones need a fresh passkey confirmation)
+    async fn admin_home(&self, request: &RequestMeta) -> Result<crate::dto::AdminHome, AppError>;
+    async fn admin_people(&self, request: &RequestMeta, term: String, role: String) -> Result<Vec<crate::dto::AdminPerson>, AppError>;
+    async fn admin_person(&self, request: &RequestMeta, account_id: String) -> Result<crate::dto::AdminPersonDetail, AppError>;
+    async fn admin_facilities(&self, request: &RequestMeta) -> Result<Vec<crate::dto::AdminFacility>, AppError>;
+    async fn admin_facility(&self, request: &RequestMeta, facility_id: String) -> Result<crate::dto::AdminFacilityDetail, AppError>;
+    async fn admin_create_facility(&self, request: &RequestMeta, name: String, province_code: String) -> Result<String, AppError>;
+    async fn admin_create_clinician(
+        &self,
+        request: &RequestMeta,
+        facility_id: String,
+        full_name: String,
+        cccd: String,
+    ) -> Result<crate::dto::IssuedCode, AppError>;
+    async fn admin_issue_code(&self, request: &RequestMeta, cccd: String, account_id: Option<String>) -> Result<crate::dto::IssuedCode, AppError>;
+    async fn admin_open_codes(&self, request: &RequestMeta) -> Result<Vec<crate::dto::OpenCode>, AppError>;
+    async fn admin_cancel_code(&self, request: &RequestMeta, code_id: String) -> Result<(), AppError>;
+    async fn admin_set_suspended(&self, request: &RequestMeta, account_id: String, suspend: bool, reason: String) -> Result<(), AppError>;
+    async fn admin_end_sessions(&self, request: &RequestMeta, account_id: String, session_id: Option<String>) -> Result<u64, AppError>;
+    async fn admin_revoke_grant(&self, request: &RequestMeta, grant_id: String, reason: String) -> Result<(), AppError>;
+    async fn admin_revoke_held(&self, request: &RequestMeta, holder_kind: String, holder_id: String, reason: String) -> Result<u32, AppError>;
+    async fn admin_reviews(&self, request: &RequestMeta) -> Result<crate::dto::ReviewQueue, AppError>;
+    async fn admin_review(&self, request: &RequestMeta, break_glass_id: String, outcome: String, note: String) -> Result<(), AppError>;
+    async fn admin_audit(&self, request: &RequestMeta, query: crate::dto::AuditQuery) -> Result<crate::dto::AuditPage, AppError>;
 }
 
 /// A new grant as the form submits it.

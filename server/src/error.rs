@@ -27,6 +27,7 @@ impl From<ServiceError> for AppError {
         match error {
             ServiceError::Unauthenticated => AppError::Unauthenticated,
             ServiceError::Forbidden(DenyReason::NotAuthenticated) => AppError::Unauthenticated,
+            ServiceError::Forbidden(DenyReason::ReauthRequired) => AppError::ReauthRequired,
             ServiceError::Forbidden(_) => AppError::Forbidden,
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::BadRequest(_) => AppError::BadRequest,

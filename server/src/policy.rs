@@ -271,6 +271,10 @@ pub enum DenyReason {
     BreakGlassExpired,
     /// Nothing said yes: no other rule applies (e.g. administrators reading records).
     NoRuleAllows,
+    /// An administrator route or function reached by someone who is not an active administrator.
+    NotAdministrator,
+    /// A destructive administrator action without a passkey confirmation in the last five minutes.
+    ReauthRequired,
 }
 
 impl DenyReason {
@@ -289,6 +293,8 @@ impl DenyReason {
             DenyReason::GrantRevoked => "grant_revoked",
             DenyReason::BreakGlassExpired => "break_glass_expired",
             DenyReason::NoRuleAllows => "no_rule_allows",
+            DenyReason::NotAdministrator => "not_administrator",
+            DenyReason::ReauthRequired => "reauth_required",
         }
     }
 

@@ -18,7 +18,8 @@ pub fn EmergencyNotice(emergencies: Vec<EmergencyAccess>) -> impl IntoView {
                         {access.facility.map(|f| format!(" · {f}"))}
                         " · "{lang.date(&access.at)}" "{access.at.get(11..16).unwrap_or_default().to_string()}" UTC"
                         <br/><span>{t(Key::ReasonColumn)}": "{access.reason}</span>
-                        <br/><span class="muted">{t(Key::ReviewColumn)}": "{t(Key::for_review(&access.review_status))}</span>
+                        <br/><span class="muted" data-testid="emergency-review">{t(Key::ReviewColumn)}": "{t(Key::for_review(&access.review_status))}
+                            {access.review_note.map(|note| format!(" · {note}"))}</span>
                     </li>
                 }).collect_view()}
             </ul>

@@ -10,6 +10,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let (message, sign_in) = match error {
         AppError::Unauthenticated => (Key::ErrUnauthenticated, true),
         AppError::Forbidden => (Key::ErrForbidden, false),
+        AppError::ReauthRequired => (Key::ErrReauthRequired, false),
         AppError::NotFound => (Key::ErrNotFound, false),
         AppError::BadRequest => (Key::ErrBadRequest, false),
         AppError::Invalid(input) => (Key::for_invalid(input), false),

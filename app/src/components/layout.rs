@@ -31,7 +31,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     ("/account/passkeys", Key::NavPasskeys),
                                 ],
                                 Role::Clinician => vec![("/clinician", Key::NavFindPatient), ("/account/passkeys", Key::NavPasskeys)],
-                                Role::Administrator => vec![("/account/passkeys", Key::NavPasskeys)],
+                                Role::Administrator => vec![("/admin", Key::NavAdmin), ("/account/passkeys", Key::NavPasskeys)],
                             };
                             view! {
                                 <nav aria-label=t(Key::MainNav)>

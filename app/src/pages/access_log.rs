@@ -109,12 +109,26 @@ fn LogBody(data: AccessLog, filters: AccessLogQuery) -> impl IntoView {
                                 Some(facility) => format!("{} · {} · {facility}", entry.actor_name, t(Key::for_role(&entry.role))),
                                 None => format!("{} · {}", entry.actor_name, t(Key::for_role(&entry.role))),
                             };
-                            let what = format!("{}: {}", t(Key::for_action(&entry.action)), t(Key::for_category(&entry.what)));
+                            let what = match entry.action.as_str() {
+                                // Revocations and reviews name no category; they carry the administrator's words.
+                                "grant_revoke" | "break_glass_review" => {
+                                    let conclusion = entry.reason.as_deref().filter(|_| entry.action == "break_glass_review").map(|code| t(Key::for_review(code)));
+                                    let mut text = t(Key::for_action(&entry.action)).to_string();
+                                    if let Some(conclusion) = conclusion {
+                                        text.push_str(&format!(": {conclusion}"));
+                                    }
+                                    if let Some(note) = &entry.note {
+                                        text.push_str(&format!(" · {}: {note}", t(Key::ReasonColumn)));
+                                    }
+                                    text
+                                }
+                                _ => format!("{}: {}", t(Key::for_action(&entry.action)), t(Key::for_category(&entry.what))),
+                            };
                             view! {
                                 <tr class:out-of-range=denied>
                                     <td data-label=t(Key::WhenColumn)>{lang.date(&entry.at)}" "{entry.at.get(11..16).unwrap_or_default().to_string()}" UTC"</td>
                                     <td data-label=t(Key::WhoColumn)>{who}</td>
-                                    <td data-label=t(Key::WhatColumn)>{what}</td>
+                                    <td data-label=t(Key::WhatColumn) data-testid="log-what">{what}</td>
                                     <td data-label=t(Key::PurposeLabel)>{entry.purpose.as_deref().map(|p| t(Key::for_purpose(p))).unwrap_or("—")}</td>
                                     <td data-label=t(Key::BasisColumn)>{Key::for_basis(&entry.basis).map(t).unwrap_or("—")}</td>
                                     <td data-label=t(Key::OutcomeColumn)>

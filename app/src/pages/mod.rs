@@ -1,4 +1,5 @@
 pub mod access_log;
+pub mod admin;
 pub mod card;
 pub mod clinician;
 pub mod clinician_patient;

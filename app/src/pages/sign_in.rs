@@ -41,7 +41,7 @@ pub fn SignIn() -> impl IntoView {
                         Ok(Some(me)) => {
                             let (home, label) = match me.role {
                                 crate::dto::Role::Clinician => ("/clinician", Key::NavFindPatient),
-                                crate::dto::Role::Administrator => ("/account/passkeys", Key::NavPasskeys),
+                                crate::dto::Role::Administrator => ("/admin", Key::NavAdmin),
                                 crate::dto::Role::Citizen => ("/record", Key::GoToRecord),
                             };
                             view! {

@@ -29,6 +29,23 @@ pub enum AuditEvent<'a> {
     GrantCreated { actor: &'a Actor, patient_id: &'a str, grant_id: &'a str },
     GrantRevoked { actor: &'a Actor, patient_id: &'a str, grant_id: &'a str },
     BreakGlassDeclared { actor: &'a Actor, patient_id: &'a str, break_glass_id: &'a str },
+    /// Someone who is not an active administrator reached an administrator route or function
+    /// (`what` is its path), or an administrator tried a destructive action without a fresh
+    /// passkey confirmation.
+    AdminDenied { actor: &'a Actor, what: &'a str, reason: DenyReason },
+    /// The person confirmed it is them with a passkey while signed in (sudo mode).
+    Reauthenticated { account_id: &'a str, role: &'a str },
+    /// An administrator's action. `action` is a code (`account_suspend`, `break_glass_review`, ...);
+    /// `target` the account, code, facility or audit query it acted on; `code` a short outcome code
+    /// (e.g. `justified`). Free text (reasons, notes) stays in its own table, never in the chain.
+    AdminAction {
+        actor: &'a Actor,
+        action: &'static str,
+        patient_id: Option<&'a str>,
+        target: Option<&'a str>,
+        basis_ref: Option<&'a str>,
+        code: Option<&'a str>,
+    },
 }
 
 fn base(request_id: &str, now: i64) -> AuditRow {
@@ -122,6 +139,20 @@ impl AuditEvent<'_> {
                 basis: Some("break_glass".into()),
                 basis_ref: Some(break_glass_id.to_string()),
                 ..by_actor(actor, "break_glass_declare", request_id, now)
+            },
+            AuditEvent::AdminDenied { actor, what, reason } => AuditRow {
+                resource_id: Some(what.to_string()),
+                outcome: "denied".into(),
+                reason: Some(reason.as_str().into()),
+                ..by_actor(actor, "admin_access", request_id, now)
+            },
+            AuditEvent::Reauthenticated { account_id, role } => by_account(account_id, role, "reauth", request_id, now),
+            AuditEvent::AdminAction { actor, action, patient_id, target, basis_ref, code } => AuditRow {
+                patient_id: patient_id.map(str::to_string),
+                resource_id: target.map(str::to_string),
+                basis_ref: basis_ref.map(str::to_string),
+                reason: code.map(str::to_string),
+                ..by_actor(actor, action, request_id, now)
             },
         }
     }

@@ -7,7 +7,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use webauthn_rs::prelude::{
-    CreationChallengeResponse, DiscoverableAuthentication, Passkey, PasskeyRegistration, PublicKeyCredential,
+    CreationChallengeResponse, DiscoverableAuthentication, Passkey, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential,
     RegisterPublicKeyCredential, Uuid,
 };
 
@@ -113,6 +113,9 @@ impl Portal {
             .ok_or(AuthError::EnrolmentRefused("unknown code"))?;
         if enrolment.used_at.is_some() {
             return Err(AuthError::EnrolmentRefused("code already used"));
+        }
+        if enrolment.cancelled_at.is_some() {
+            return Err(AuthError::EnrolmentRefused("code cancelled"));
         }
         if enrolment.expires_at <= now {
             return Err(AuthError::EnrolmentRefused("code expired"));
@@ -271,6 +274,10 @@ impl Portal {
     pub async fn sign_in_finish(&self, meta: &RequestMeta, finish: CeremonyFinish) -> Result<IssuedSession, AuthError> {
         let now = meta.now_ms;
         let ceremony = self.take_ceremony(&finish.ceremony_id, "sign_in", now).await.map_err(|_| AuthError::SignInFailed("ceremony"))?;
+        if ceremony.account_id.is_some() {
+            // A confirmation ceremony of a signed-in person, not a sign-in.
+            return Err(AuthError::SignInFailed("ceremony"));
+        }
         let state: DiscoverableAuthentication =
             serde_json::from_str(&ceremony.state_json).map_err(|_| AuthError::SignInFailed("state"))?;
         let credential: PublicKeyCredential =
@@ -312,6 +319,70 @@ impl Portal {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(session)
+    }
+
+    /// Confirms that the signed-in person is still the one at the keyboard ("sudo mode" before a
+    /// destructive action), step 1: an assertion with one of the account's own passkeys. The
+    /// ceremony is bound to the account (a sign-in ceremony with an account id, which sign-in
+    /// refuses).
+    pub async fn reauth_start(&self, meta: &RequestMeta) -> Result<CeremonyStarted, AuthError> {
+        let now = meta.now_ms;
+        let session = self.session(meta).await?.ok_or(AuthError::NotSignedIn)?;
+        let account_id = session.principal.account.account_id.clone();
+        let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
+        let passkeys: Vec<Passkey> =
+            store::account::passkeys_of(&mut conn, &account_id).await?.iter().filter_map(|p| decode_passkey(p).ok()).collect();
+        drop(conn);
+        if passkeys.is_empty() {
+            return Err(AuthError::BadRequest("no passkey to confirm with"));
+        }
+        let (options, state) = self.webauthn.start_passkey_authentication(&passkeys)?;
+        let ceremony_id = self
+            .store_ceremony(
+                CeremonyRow {
+                    purpose: "sign_in".into(),
+                    account_id: Some(account_id),
+                    enrolment_code_id: None,
+                    state_json: to_json(&state)?,
+                    expires_at: now + CEREMONY_TTL_MS,
+                },
+                now,
+            )
+            .await?;
+        Ok(CeremonyStarted { ceremony_id, options: options_json(&options)? })
+    }
+
+    /// Confirmation, step 2: the assertion must come from a passkey of the same signed-in account.
+    /// Records the time in the session and audits it (`reauth`).
+    pub async fn reauth_finish(&self, meta: &RequestMeta, finish: CeremonyFinish) -> Result<(), AuthError> {
+        let now = meta.now_ms;
+        let session = self.session(meta).await?.ok_or(AuthError::NotSignedIn)?;
+        let account = &session.principal.account;
+        let ceremony = self.take_ceremony(&finish.ceremony_id, "sign_in", now).await?;
+        if ceremony.account_id.as_deref() != Some(account.account_id.as_str()) {
+            return Err(AuthError::CeremonyExpired);
+        }
+        let state: PasskeyAuthentication =
+            serde_json::from_str(&ceremony.state_json).map_err(|_| AuthError::SignInFailed("state"))?;
+        let credential: PublicKeyCredential =
+            serde_json::from_value(finish.credential).map_err(|_| AuthError::SignInFailed("malformed credential"))?;
+        let result = self
+            .webauthn
+            .finish_passkey_authentication(&credential, &state)
+            .map_err(|_| AuthError::SignInFailed("assertion rejected"))?;
+        let mut tx = self.store.begin().await?;
+        let stored = store::account::passkey_by_credential_id(&mut tx, &b64(result.cred_id()))
+            .await?
+            .filter(|passkey| passkey.account_id == account.account_id)
+            .ok_or(AuthError::SignInFailed("unknown credential"))?;
+        let mut passkey = decode_passkey(&stored).map_err(|_| AuthError::SignInFailed("stored passkey"))?;
+        passkey.update_credential(&result);
+        store::account::update_passkey_use(&mut tx, &stored.passkey_id, &to_json(&passkey)?, now).await?;
+        store::session::set_reauth(&mut tx, &session.token_hash, now).await?;
+        audit::record(&mut tx, AuditEvent::Reauthenticated { account_id: &account.account_id, role: &account.role }, &meta.request_id, now)
+            .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
     }
 
     /// Adds a passkey to the signed-in account, step 1.
@@ -416,7 +487,6 @@ impl Portal {
         Ok(())
     }
 
-    /// Ends the request's session (if any).
     /// The caller's live sessions, the current one marked.
     pub async fn my_sessions(&self, meta: &RequestMeta) -> Result<Vec<app::dto::SessionInfo>, AuthError> {
         let session = self.session(meta).await?.ok_or(AuthError::NotSignedIn)?;
@@ -464,6 +534,7 @@ impl Portal {
         Ok(ended)
     }
 
+    /// Ends the request's session (if any).
     pub async fn sign_out(&self, meta: &RequestMeta) -> Result<(), AuthError> {
         let now = meta.now_ms;
         let session = match self.session(meta).await {

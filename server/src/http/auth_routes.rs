@@ -33,7 +33,7 @@ fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, AuthError> {
 fn with_session(session: IssuedSession) -> Response {
     let home = match session.role.as_str() {
         "clinician" => "/clinician",
-        "administrator" => "/account/passkeys",
+        "administrator" => "/admin",
         _ => "/record",
     };
     let mut response = Json(serde_json::json!({ "ok": true, "home": home })).into_response();
@@ -94,6 +94,24 @@ pub async fn add_passkey_finish(
 ) -> Result<Json<serde_json::Value>, AuthError> {
     let finish = body(payload)?;
     state.portal.add_passkey_finish(&meta, finish).await?;
+    Ok(Json(serde_json::json!({ "ok": true })))
+}
+
+/// Confirms the signed-in person with a passkey (before destructive administrator actions), step 1.
+pub async fn reauth_start(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+) -> Result<Json<CeremonyStarted>, AuthError> {
+    Ok(Json(state.portal.reauth_start(&meta).await?))
+}
+
+pub async fn reauth_finish(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    payload: Result<Json<CeremonyFinish>, JsonRejection>,
+) -> Result<Json<serde_json::Value>, AuthError> {
+    let finish = body(payload)?;
+    state.portal.reauth_finish(&meta, finish).await?;
     Ok(Json(serde_json::json!({ "ok": true })))
 }
 

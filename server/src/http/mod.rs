@@ -2,6 +2,7 @@
 //! server functions, and the middleware every request passes (request id, security headers,
 //! host and origin checks, body limit, request metadata).
 
+pub mod admin_routes;
 pub mod auth_routes;
 pub mod card_routes;
 pub mod security;
@@ -47,6 +48,9 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/passkeys/remove", post(auth_routes::remove_passkey))
         .route("/auth/logout", post(auth_routes::sign_out))
         .route("/auth/sessions/end", post(auth_routes::end_sessions))
+        .route("/auth/reauth/start", post(auth_routes::reauth_start))
+        .route("/auth/reauth/finish", post(auth_routes::reauth_finish))
+        .route(admin_routes::AUDIT_CSV_PATH, get(admin_routes::audit_csv))
         .route(security::JWKS_PATH, get(card_routes::jwks))
         .route("/record/vaccinations/card/download", get(card_routes::download))
         .leptos_routes_with_context(
@@ -56,6 +60,8 @@ pub fn router(state: AppState) -> Router {
             move || app::shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        // Inside `request_meta`: the gate reads the request's session from its metadata.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), admin_routes::gate))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::request_meta))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::guard))
         .layer(DefaultBodyLimit::max(max_body))

@@ -42,6 +42,18 @@ pub async fn issue_enrolment_code(
     now: i64,
     valid_ms: i64,
 ) -> Result<String, StoreError> {
+    issue_enrolment_code_by(conn, enrols, cccd, now, valid_ms, None).await
+}
+
+/// [`issue_enrolment_code`], recording which administrator issued it.
+pub async fn issue_enrolment_code_by(
+    conn: &mut store::Conn,
+    enrols: Enrols,
+    cccd: &str,
+    now: i64,
+    valid_ms: i64,
+    issued_by: Option<&str>,
+) -> Result<String, StoreError> {
     let code = new_enrolment_code();
     let (patient_id, account_id) = match enrols {
         Enrols::Patient(id) => (Some(id), None),
@@ -57,6 +69,8 @@ pub async fn issue_enrolment_code(
             account_id,
             expires_at: now + valid_ms,
             used_at: None,
+            cancelled_at: None,
+            created_by_account_id: issued_by.map(str::to_string),
         },
         now,
     )
@@ -171,9 +185,25 @@ pub async fn seed_demo_if_empty(store: &Store, now: i64, valid_ms: i64) -> anyho
             code,
         });
     }
+    // Records the portal holds for people who have not enrolled yet: an administrator issues their
+    // code at the counter (console → enrolment codes). Listed with their CCCD and no code.
+    for patient in generate::synthetic_patients(WAITING_SEED, WAITING_PEOPLE, 20, today) {
+        insert_patient(&mut tx, &patient, now).await?;
+        codes.push(DemoCode {
+            who: format!("{} {}", patient.family_name, patient.given_names),
+            role: "waiting",
+            cccd: patient.cccd.clone(),
+            code: "-".into(),
+        });
+    }
     tx.commit().await.map_err(StoreError::from)?;
     Ok(codes)
 }
+
+/// How many demo records wait for an administrator to issue their enrolment code, and the seed
+/// that generates them.
+const WAITING_PEOPLE: usize = 3;
+const WAITING_SEED: u64 = 20_261_122;
 
 /// Writes the demo codes where `make run` shows them, readable only by the owner.
 pub fn write_codes_file(data_dir: &Path, codes: &[DemoCode], expires: &str) -> anyhow::Result<()> {
@@ -189,6 +219,7 @@ pub fn write_codes_file(data_dir: &Path, codes: &[DemoCode], expires: &str) -> a
     }
     let mut file = options.open(&path).with_context(|| format!("cannot write {}", path.display()))?;
     writeln!(file, "# Demo enrolment codes (single-use, valid until {expires}). Enrol at /enrol with the CCCD and the code.")?;
+    writeln!(file, "# 'waiting' records have no code yet: an administrator issues one at /admin/codes.")?;
     for code in codes {
         writeln!(file, "{:<14} {:<13} CCCD {}  code {}", code.role, code.who, code.cccd, code.code)?;
     }

@@ -23,7 +23,7 @@ pub fn local_date(ms: i64) -> NaiveDate {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().with_timezone(&vietnam()).date_naive()
 }
 
-fn start_of_day_ms(date: NaiveDate) -> Option<i64> {
+pub(crate) fn start_of_day_ms(date: NaiveDate) -> Option<i64> {
     vietnam().from_local_datetime(&date.and_hms_opt(0, 0, 0)?).single().map(|t| t.timestamp_millis())
 }
 
@@ -229,6 +229,7 @@ impl Portal {
             to_ms: day(&query.to, 1)?,
             actor_account_id: query.person.clone().filter(|p| !p.is_empty()),
             basis: query.basis.clone().filter(|b| ["self", "grant", "break_glass"].contains(&b.as_str())),
+            ..Default::default()
         };
         let page = query.page.unwrap_or(1).max(1);
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
@@ -252,6 +253,7 @@ impl Portal {
                     basis: row.row.basis.unwrap_or_default(),
                     outcome: row.row.outcome,
                     reason: row.row.reason,
+                    note: row.note,
                 })
                 .collect(),
             emergencies,
@@ -275,6 +277,7 @@ pub async fn emergencies_on(conn: &mut store::Conn, patient_id: &str) -> Result<
             facility: row.facility_name,
             reason: row.break_glass.reason,
             review_status: row.break_glass.review_status,
+            review_note: row.review_note,
         })
         .collect())
 }

@@ -4,6 +4,7 @@
 //! row, the audit row written in the same transaction as the read (a refusal is audited too, and
 //! committed). Entry points receive [`Authorized`] values and translate them; they hold no rules.
 
+pub mod admin;
 pub mod clinician;
 pub mod consent;
 pub mod mapping;
@@ -66,6 +67,8 @@ pub struct Session {
     pub actor: Actor,
     pub principal: Principal,
     pub token_hash: String,
+    /// When the person last confirmed it was them with a passkey in this session.
+    pub reauth_at: Option<i64>,
 }
 
 impl Portal {
@@ -107,7 +110,7 @@ impl Portal {
             tx.commit().await.map_err(StoreError::from)?;
         }
         let actor = actor_of(&principal);
-        Ok(Some(Session { actor, principal, token_hash }))
+        Ok(Some(Session { actor, principal, token_hash, reauth_at: row.reauth_at }))
     }
 
     /// The actor a read is decided for, acting under `purpose`. An unknown or expired session reads

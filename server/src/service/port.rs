@@ -107,4 +107,78 @@ impl PortalPort for Portal {
     async fn check_card(&self, request: &RequestMeta, code: String) -> Result<CardCheck, AppError> {
         Ok(Portal::check_card(self, request, &code))
     }
+
+    async fn admin_home(&self, request: &RequestMeta) -> Result<app::dto::AdminHome, AppError> {
+        Ok(Portal::admin_home(self, request).await?)
+    }
+
+    async fn admin_people(&self, request: &RequestMeta, term: String, role: String) -> Result<Vec<app::dto::AdminPerson>, AppError> {
+        Ok(Portal::admin_people(self, request, &term, &role).await?)
+    }
+
+    async fn admin_person(&self, request: &RequestMeta, account_id: String) -> Result<app::dto::AdminPersonDetail, AppError> {
+        Ok(Portal::admin_person(self, request, &account_id).await?)
+    }
+
+    async fn admin_facilities(&self, request: &RequestMeta) -> Result<Vec<app::dto::AdminFacility>, AppError> {
+        Ok(Portal::admin_facilities(self, request).await?)
+    }
+
+    async fn admin_facility(&self, request: &RequestMeta, facility_id: String) -> Result<app::dto::AdminFacilityDetail, AppError> {
+        Ok(Portal::admin_facility(self, request, &facility_id).await?)
+    }
+
+    async fn admin_create_facility(&self, request: &RequestMeta, name: String, province_code: String) -> Result<String, AppError> {
+        Ok(Portal::admin_create_facility(self, request, &name, &province_code).await?)
+    }
+
+    async fn admin_create_clinician(
+        &self,
+        request: &RequestMeta,
+        facility_id: String,
+        full_name: String,
+        cccd: String,
+    ) -> Result<app::dto::IssuedCode, AppError> {
+        Ok(Portal::admin_create_clinician(self, request, &facility_id, &full_name, &cccd).await?)
+    }
+
+    async fn admin_issue_code(&self, request: &RequestMeta, cccd: String, account_id: Option<String>) -> Result<app::dto::IssuedCode, AppError> {
+        Ok(Portal::admin_issue_code(self, request, &cccd, account_id.as_deref().filter(|id| !id.is_empty())).await?)
+    }
+
+    async fn admin_open_codes(&self, request: &RequestMeta) -> Result<Vec<app::dto::OpenCode>, AppError> {
+        Ok(Portal::admin_open_codes(self, request).await?)
+    }
+
+    async fn admin_cancel_code(&self, request: &RequestMeta, code_id: String) -> Result<(), AppError> {
+        Ok(Portal::admin_cancel_code(self, request, &code_id).await?)
+    }
+
+    async fn admin_set_suspended(&self, request: &RequestMeta, account_id: String, suspend: bool, reason: String) -> Result<(), AppError> {
+        Ok(Portal::admin_set_suspended(self, request, &account_id, suspend, &reason).await?)
+    }
+
+    async fn admin_end_sessions(&self, request: &RequestMeta, account_id: String, session_id: Option<String>) -> Result<u64, AppError> {
+        Ok(Portal::admin_end_sessions(self, request, &account_id, session_id.as_deref().filter(|id| !id.is_empty())).await?)
+    }
+
+    async fn admin_revoke_grant(&self, request: &RequestMeta, grant_id: String, reason: String) -> Result<(), AppError> {
+        Ok(Portal::admin_revoke_grant(self, request, &grant_id, &reason).await?)
+    }
+
+    async fn admin_revoke_held(&self, request: &RequestMeta, holder_kind: String, holder_id: String, reason: String) -> Result<u32, AppError> {
+        Ok(Portal::admin_revoke_held(self, request, &holder_kind, &holder_id, &reason).await?)
+    }
+
+    async fn admin_reviews(&self, request: &RequestMeta) -> Result<app::dto::ReviewQueue, AppError> {
+        Ok(Portal::admin_reviews(self, request).await?)
+    }
+
+    async fn admin_review(&self, request: &RequestMeta, break_glass_id: String, outcome: String, note: String) -> Result<(), AppError> {
+        Ok(Portal::admin_review(self, request, &break_glass_id, &outcome, &note).await?)
+    }
+
+    async fn admin_audit(&self, request: &RequestMeta, query: app::dto::AuditQuery) -> Result<app::dto::AuditPage, AppError> {
+        Ok(Portal::admin_audit(self, request, query).await?)
+    }
 }

@@ -93,24 +93,30 @@ pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("select count(*) from audit_event").fetch_one(conn).await?)
 }
 
-/// One line of a patient's access log, with the names resolved at read time (not stored in the chain).
+/// One line of an access log, with the names resolved at read time (not stored in the chain).
 #[derive(Clone, Debug)]
 pub struct AccessLogRow {
     pub row: AuditRow,
     pub actor_name: Option<String>,
     pub facility_name: Option<String>,
+    /// Free text kept outside the chain that explains the line: an administrator's reason for a
+    /// revocation, or the note of a break-glass review.
+    pub note: Option<String>,
 }
 
-/// Filters of the access log.
+/// Filters of an access log (a patient's own, or the administrators' audit search).
 #[derive(Clone, Debug, Default)]
 pub struct AccessLogFilter {
+    pub patient_id: Option<String>,
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
     pub actor_account_id: Option<String>,
+    pub facility_id: Option<String>,
     pub basis: Option<String>,
+    pub outcome: Option<String>,
 }
 
-/// A page of the patient's log, newest first, and the total matching.
+/// A page of a patient's log, newest first, and the total matching.
 pub async fn for_patient(
     conn: &mut Conn,
     patient_id: &str,
@@ -118,66 +124,100 @@ pub async fn for_patient(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AccessLogRow>, i64), StoreError> {
-    let mut conditions = vec!["e.patient_id = $1".to_string()];
-    let mut next = 2;
-    let mut placeholder = || {
-        let text = format!("${next}");
-        next += 1;
-        text
+    let filter = AccessLogFilter { patient_id: Some(patient_id.to_string()), ..filter.clone() };
+    search(conn, &filter, limit, offset).await
+}
+
+/// A page of the log matching every filter given, newest first, and the total matching.
+pub async fn search(conn: &mut Conn, filter: &AccessLogFilter, limit: i64, offset: i64) -> Result<(Vec<AccessLogRow>, i64), StoreError> {
+    let mut conditions = vec!["1 = 1".to_string()];
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut add = |column: &str, op: &str, value: Bind| {
+        binds.push(value);
+        conditions.push(format!("e.{column} {op} ${}", binds.len()));
     };
-    if filter.from_ms.is_some() {
-        conditions.push(format!("e.occurred_at >= {}", placeholder()));
+    if let Some(value) = &filter.patient_id {
+        add("patient_id", "=", Bind::Text(value.clone()));
     }
-    if filter.to_ms.is_some() {
-        conditions.push(format!("e.occurred_at < {}", placeholder()));
+    if let Some(value) = filter.from_ms {
+        add("occurred_at", ">=", Bind::Int(value));
     }
-    if filter.actor_account_id.is_some() {
-        conditions.push(format!("e.actor_account_id = {}", placeholder()));
+    if let Some(value) = filter.to_ms {
+        add("occurred_at", "<", Bind::Int(value));
     }
-    if filter.basis.is_some() {
-        conditions.push(format!("e.basis = {}", placeholder()));
+    if let Some(value) = &filter.actor_account_id {
+        add("actor_account_id", "=", Bind::Text(value.clone()));
     }
-    let limit_at = placeholder();
-    let offset_at = placeholder();
+    if let Some(value) = &filter.facility_id {
+        add("actor_facility_id", "=", Bind::Text(value.clone()));
+    }
+    if let Some(value) = &filter.basis {
+        add("basis", "=", Bind::Text(value.clone()));
+    }
+    if let Some(value) = &filter.outcome {
+        add("outcome", "=", Bind::Text(value.clone()));
+    }
     let clause = conditions.join(" and ");
-    macro_rules! bind_filters {
-        ($query:expr) => {{
-            let mut query = $query.bind(patient_id);
-            if let Some(value) = filter.from_ms {
-                query = query.bind(value);
-            }
-            if let Some(value) = filter.to_ms {
-                query = query.bind(value);
-            }
-            if let Some(value) = &filter.actor_account_id {
-                query = query.bind(value.clone());
-            }
-            if let Some(value) = &filter.basis {
-                query = query.bind(value.clone());
-            }
-            query
-        }};
-    }
     let count_sql = format!("select count(*) from audit_event e where {clause}");
-    let total: i64 = bind_filters!(sqlx::query_scalar(&count_sql))
-        .fetch_one(&mut *conn)
-        .await?;
+    let mut count = sqlx::query_scalar(&count_sql);
+    for bind in &binds {
+        count = match bind {
+            Bind::Text(text) => count.bind(text.clone()),
+            Bind::Int(number) => count.bind(*number),
+        };
+    }
+    let total: i64 = count.fetch_one(&mut *conn).await?;
     let sql = format!(
-        "select {}, a.display_name as actor_name, f.name as facility_name
+        "select {}, a.display_name as actor_name, f.name as facility_name,
+                coalesce(g.revocation_reason, b.review_note) as note
          from audit_event e
          left join account a on a.account_id = e.actor_account_id
          left join facility f on f.facility_id = e.actor_facility_id
-         where {clause} order by e.audit_event_id desc limit {limit_at} offset {offset_at}",
-        COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
+         left join consent_grant g on e.action = 'grant_revoke' and g.consent_grant_id = e.basis_ref
+         left join break_glass b on e.action = 'break_glass_review' and b.break_glass_id = e.basis_ref
+         where {clause} order by e.audit_event_id desc limit ${} offset ${}",
+        COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", "),
+        binds.len() + 1,
+        binds.len() + 2,
     );
-    let rows = bind_filters!(sqlx::query(&sql)).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    let mut query = sqlx::query(&sql);
+    for bind in &binds {
+        query = match bind {
+            Bind::Text(text) => query.bind(text.clone()),
+            Bind::Int(number) => query.bind(*number),
+        };
+    }
+    let rows = query.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
     let rows = rows
         .iter()
         .map(|row| -> Result<AccessLogRow, StoreError> {
-            Ok(AccessLogRow { row: from_row(row)?, actor_name: row.try_get("actor_name")?, facility_name: row.try_get("facility_name")? })
+            Ok(AccessLogRow {
+                row: from_row(row)?,
+                actor_name: row.try_get("actor_name")?,
+                facility_name: row.try_get("facility_name")?,
+                note: row.try_get("note")?,
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((rows, total))
+}
+
+/// A value bound to a search placeholder.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// The reads made under one break-glass declaration (or any basis id), oldest first.
+pub async fn by_basis_ref(conn: &mut Conn, basis_ref: &str, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from audit_event where basis_ref = $1 and action = 'read' order by audit_event_id limit $2"
+    ))
+    .bind(basis_ref)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
 }
 
 /// Everyone who appears in a patient's log (account id, name), for the log's person filter.

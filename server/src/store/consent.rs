@@ -150,6 +150,8 @@ pub struct BreakGlassListRow {
     pub break_glass: BreakGlassRow,
     pub clinician_name: String,
     pub facility_name: Option<String>,
+    pub review_note: Option<String>,
+    pub reviewed_at: Option<i64>,
 }
 
 const BREAK_GLASS_COLUMNS: &str =
@@ -174,11 +176,14 @@ fn break_glass_list_row(row: &sqlx::any::AnyRow) -> Result<BreakGlassListRow, St
         break_glass: break_glass_from_row(row)?,
         clinician_name: row.try_get("clinician_name")?,
         facility_name: row.try_get("facility_name")?,
+        review_note: row.try_get("review_note")?,
+        reviewed_at: row.try_get("reviewed_at")?,
     })
 }
 
-/// The select both break-glass listings share: the row with the clinician's and facility's names.
-const BREAK_GLASS_LIST_FROM: &str = "from break_glass b join account a on a.account_id = b.clinician_account_id
+/// The tail every break-glass listing shares: the review columns, and the joins for the clinician's
+/// and facility's names (follows `select {BREAK_GLASS_COLUMNS}, <names>`).
+const BREAK_GLASS_LIST_FROM: &str = ", b.review_note, b.reviewed_at from break_glass b join account a on a.account_id = b.clinician_account_id
          left join facility f on f.facility_id = b.facility_id";
 
 pub async fn insert_break_glass(conn: &mut Conn, row: &BreakGlassRow) -> Result<(), StoreError> {
@@ -291,4 +296,96 @@ pub async fn facility_exists(conn: &mut Conn, facility_id: &str) -> Result<bool,
         .fetch_optional(conn)
         .await?;
     Ok(found.is_some())
+}
+
+/// One grant by id (any patient, any state).
+pub async fn grant_by_id(conn: &mut Conn, grant_id: &str) -> Result<Option<GrantRow>, StoreError> {
+    let row = sqlx::query(&format!("select {GRANT_COLUMNS} from consent_grant g where g.consent_grant_id = $1"))
+        .bind(grant_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(grant_from_row).transpose()
+}
+
+/// Who holds a grant: one clinician, or a whole facility.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holder<'a> {
+    Clinician(&'a str),
+    Facility(&'a str),
+}
+
+impl Holder<'_> {
+    fn condition(&self) -> &'static str {
+        match self {
+            Holder::Clinician(_) => "g.grantee_clinician_id = $1",
+            Holder::Facility(_) => "g.grantee_facility_id = $1",
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Holder::Clinician(id) | Holder::Facility(id) => id,
+        }
+    }
+}
+
+/// Grants a clinician or facility holds that are not revoked and not yet expired, newest first.
+pub async fn live_grants_held(conn: &mut Conn, holder: Holder<'_>, now: i64) -> Result<Vec<GrantRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "select {GRANT_COLUMNS} from consent_grant g where {} and g.revoked_at is null and g.expires_at > $2
+         order by g.created_at desc, g.consent_grant_id",
+        holder.condition()
+    ))
+    .bind(holder.id())
+    .bind(now)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(grant_from_row).collect()
+}
+
+/// One break-glass declaration with names.
+pub async fn break_glass_by_id(conn: &mut Conn, break_glass_id: &str) -> Result<Option<BreakGlassListRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "select {BREAK_GLASS_COLUMNS}, a.display_name as clinician_name, f.name as facility_name {BREAK_GLASS_LIST_FROM}
+         where b.break_glass_id = $1"
+    ))
+    .bind(break_glass_id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(break_glass_list_row).transpose()
+}
+
+/// Records the review of a pending break-glass. Returns false if it was already reviewed.
+pub async fn mark_reviewed(
+    conn: &mut Conn,
+    break_glass_id: &str,
+    status: &str,
+    by_account_id: &str,
+    note: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let result = sqlx::query(
+        "update break_glass set review_status = $1, reviewed_by_account_id = $2, reviewed_at = $3, review_note = $4
+         where break_glass_id = $5 and review_status = 'pending'",
+    )
+    .bind(status)
+    .bind(by_account_id)
+    .bind(now)
+    .bind(note)
+    .bind(break_glass_id)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The most recently reviewed break-glass declarations, newest review first.
+pub async fn recently_reviewed(conn: &mut Conn, limit: i64) -> Result<Vec<BreakGlassListRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "select {BREAK_GLASS_COLUMNS}, a.display_name as clinician_name, f.name as facility_name {BREAK_GLASS_LIST_FROM}
+         where b.review_status <> 'pending' order by b.reviewed_at desc, b.break_glass_id limit $1"
+    ))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(break_glass_list_row).collect()
 }

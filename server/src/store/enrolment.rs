@@ -12,12 +12,15 @@ pub struct EnrolmentCodeRow {
     pub account_id: Option<String>,
     pub expires_at: i64,
     pub used_at: Option<i64>,
+    /// Set when an administrator cancelled the code before use.
+    pub cancelled_at: Option<i64>,
+    pub created_by_account_id: Option<String>,
 }
 
 pub async fn insert(conn: &mut Conn, code_hash: &str, code: &EnrolmentCodeRow, now: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "insert into enrolment_code (enrolment_code_id, code_hash, cccd, patient_id, account_id, expires_at, used_at, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "insert into enrolment_code (enrolment_code_id, code_hash, cccd, patient_id, account_id, expires_at, used_at, created_at, cancelled_at, created_by_account_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&code.enrolment_code_id)
     .bind(code_hash)
@@ -27,6 +30,8 @@ pub async fn insert(conn: &mut Conn, code_hash: &str, code: &EnrolmentCodeRow, n
     .bind(code.expires_at)
     .bind(code.used_at)
     .bind(now)
+    .bind(code.cancelled_at)
+    .bind(&code.created_by_account_id)
     .execute(conn)
     .await?;
     Ok(())
@@ -40,10 +45,12 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<EnrolmentCodeRow, StoreError> {
         account_id: row.try_get("account_id")?,
         expires_at: row.try_get("expires_at")?,
         used_at: row.try_get("used_at")?,
+        cancelled_at: row.try_get("cancelled_at")?,
+        created_by_account_id: row.try_get("created_by_account_id")?,
     })
 }
 
-const COLUMNS: &str = "enrolment_code_id, cccd, patient_id, account_id, expires_at, used_at";
+const COLUMNS: &str = "enrolment_code_id, cccd, patient_id, account_id, expires_at, used_at, cancelled_at, created_by_account_id";
 
 pub async fn by_hash(conn: &mut Conn, code_hash: &str) -> Result<Option<EnrolmentCodeRow>, StoreError> {
     let row = sqlx::query(&format!("select {COLUMNS} from enrolment_code where code_hash = $1"))
@@ -61,14 +68,54 @@ pub async fn by_id(conn: &mut Conn, enrolment_code_id: &str) -> Result<Option<En
     row.as_ref().map(from_row).transpose()
 }
 
-/// Marks the code used if it still is unused and unexpired. Returns false if someone was first.
+/// Marks the code used if it still is unused, uncancelled and unexpired. Returns false if someone was first.
 pub async fn consume(conn: &mut Conn, enrolment_code_id: &str, now: i64) -> Result<bool, StoreError> {
     let result = sqlx::query(
-        "update enrolment_code set used_at = $1 where enrolment_code_id = $2 and used_at is null and expires_at > $1",
+        "update enrolment_code set used_at = $1 where enrolment_code_id = $2 and used_at is null and cancelled_at is null and expires_at > $1",
     )
     .bind(now)
     .bind(enrolment_code_id)
     .execute(conn)
     .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// An unused code as the administrators' list shows it, with whom it enrols.
+#[derive(Clone, Debug)]
+pub struct OpenCodeRow {
+    pub code: EnrolmentCodeRow,
+    pub name: String,
+    pub created_at: i64,
+}
+
+/// Codes neither used, cancelled nor expired, newest first.
+pub async fn open_codes(conn: &mut Conn, now: i64, limit: i64) -> Result<Vec<OpenCodeRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "select {}, e.created_at, coalesce(p.family_name || ' ' || p.given_names, a.display_name, '') as name
+         from enrolment_code e
+         left join patient p on p.patient_id = e.patient_id
+         left join account a on a.account_id = e.account_id
+         where e.used_at is null and e.cancelled_at is null and e.expires_at > $1
+         order by e.created_at desc, e.enrolment_code_id limit $2",
+        COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| -> Result<OpenCodeRow, StoreError> {
+            Ok(OpenCodeRow { code: from_row(row)?, name: row.try_get("name")?, created_at: row.try_get("created_at")? })
+        })
+        .collect()
+}
+
+/// Cancels an unused code. Returns false if it was used, cancelled or unknown.
+pub async fn cancel(conn: &mut Conn, enrolment_code_id: &str, now: i64) -> Result<bool, StoreError> {
+    let result = sqlx::query("update enrolment_code set cancelled_at = $1 where enrolment_code_id = $2 and used_at is null and cancelled_at is null")
+        .bind(now)
+        .bind(enrolment_code_id)
+        .execute(conn)
+        .await?;
     Ok(result.rows_affected() == 1)
 }

@@ -6,6 +6,7 @@
 //! exactly one connection; reads use the read pool. On PostgreSQL both handles are the same pool.
 
 pub mod account;
+pub mod admin;
 pub mod audit;
 pub mod ceremony;
 pub mod clinical;

@@ -10,11 +10,13 @@ pub struct SessionRow {
     pub created_at: i64,
     pub last_seen_at: i64,
     pub absolute_expires_at: i64,
+    /// When the person last proved it was them with a passkey in this session (sign-in counts).
+    pub reauth_at: Option<i64>,
 }
 
 pub async fn insert(conn: &mut Conn, token_hash: &str, account_id: &str, now: i64, absolute_expires_at: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "insert into session (session_id_hash, account_id, created_at, last_seen_at, absolute_expires_at) values ($1, $2, $3, $3, $4)",
+        "insert into session (session_id_hash, account_id, created_at, last_seen_at, absolute_expires_at, reauth_at) values ($1, $2, $3, $3, $4, $3)",
     )
     .bind(token_hash)
     .bind(account_id)
@@ -26,7 +28,7 @@ pub async fn insert(conn: &mut Conn, token_hash: &str, account_id: &str, now: i6
 }
 
 pub async fn find(conn: &mut Conn, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-    let row = sqlx::query("select account_id, created_at, last_seen_at, absolute_expires_at from session where session_id_hash = $1")
+    let row = sqlx::query("select account_id, created_at, last_seen_at, absolute_expires_at, reauth_at from session where session_id_hash = $1")
         .bind(token_hash)
         .fetch_optional(conn)
         .await?;
@@ -36,6 +38,7 @@ pub async fn find(conn: &mut Conn, token_hash: &str) -> Result<Option<SessionRow
             created_at: row.try_get("created_at")?,
             last_seen_at: row.try_get("last_seen_at")?,
             absolute_expires_at: row.try_get("absolute_expires_at")?,
+            reauth_at: row.try_get("reauth_at")?,
         })
     })
     .transpose()
@@ -112,5 +115,21 @@ pub async fn delete_others(conn: &mut Conn, account_id: &str, keep: &str) -> Res
         .bind(keep)
         .execute(conn)
         .await?;
+    Ok(result.rows_affected())
+}
+
+/// Records a passkey confirmation in this session (sudo mode for destructive actions).
+pub async fn set_reauth(conn: &mut Conn, token_hash: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query("update session set reauth_at = $1 where session_id_hash = $2")
+        .bind(now)
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account (suspension, or an administrator ending them all).
+pub async fn delete_all_of_account(conn: &mut Conn, account_id: &str) -> Result<u64, StoreError> {
+    let result = sqlx::query("delete from session where account_id = $1").bind(account_id).execute(conn).await?;
     Ok(result.rows_affected())
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly where they fail")]
 #![allow(clippy::await_holding_lock, reason = "page-rendering tests deliberately hold one process-wide lock for their whole run (see support.rs)")]
 
+mod admin;
 mod audit_chain;
 mod bad_input;
 mod cards;

@@ -264,6 +264,44 @@ impl TestApp {
         self.enrol_with(&clinician.cccd, &clinician.code).await
     }
 
+    /// Creates an administrator account with an enrolment code and enrols it (signed in, so
+    /// freshly confirmed for five minutes).
+    pub async fn enrol_admin(&self) -> User {
+        self.enrol_admin_named("001190007777").await
+    }
+
+    /// [`TestApp::enrol_admin`] for an administrator with this CCCD.
+    pub async fn enrol_admin_named(&self, cccd: &str) -> User {
+        let mut tx = self.store().begin().await.expect("begin");
+        let account = store::account::AccountRow {
+            account_id: store::new_id(),
+            role: "administrator".into(),
+            display_name: "Quản trị viên Thử".into(),
+            user_handle: uuid::Uuid::new_v4().to_string(),
+            status: "active".into(),
+        };
+        store::account::insert(&mut tx, &account, START_MS).await.expect("admin account");
+        let code = issue_enrolment_code(&mut tx, Enrols::Account(account.account_id.clone()), cccd, START_MS, 14 * 86_400_000)
+            .await
+            .expect("code");
+        tx.commit().await.expect("commit");
+        self.enrol_with(cccd, &code).await
+    }
+
+    /// Confirms a signed-in person with their passkey ("sudo mode"); returns the finish response.
+    pub async fn reauth(&self, user: &mut User) -> Response {
+        let started = self.post_json("/auth/reauth/start", &serde_json::json!({}), Some(&user.cookie)).await;
+        assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+        let started = started.json();
+        let credential = user.assert(&started["options"]);
+        self.post_json(
+            "/auth/reauth/finish",
+            &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }),
+            Some(&user.cookie),
+        )
+        .await
+    }
+
     pub async fn enrol_with(&self, cccd: &str, code: &str) -> User {
         let mut authenticator = SoftPasskey::new(true);
         let started = self

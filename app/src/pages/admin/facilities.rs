@@ -1,0 +1,110 @@
+//! Facilities: list and create; one facility's clinicians and the grants it holds.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{outcome, AdminFrame, HeldGrants};
+use crate::api::{AdminCreateFacility, AdminRevokeGrant, AdminRevokeHeld};
+use crate::components::error_notice::ErrorNotice;
+use crate::dto::{AdminFacility, AdminFacilityDetail};
+use crate::i18n::{use_t, Key};
+
+#[component]
+pub fn FacilitiesPage() -> impl IntoView {
+    let t = use_t();
+    let create = ServerAction::<AdminCreateFacility>::new();
+    let list = Resource::new(move || create.version().get(), |_| crate::api::admin_facilities());
+    view! {
+        <AdminFrame title=Key::AdminNavFacilities/>
+        <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(list) => view! { <FacilityTable list/> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="card" aria-labelledby="new-facility">
+            <h2 id="new-facility">{t(Key::AdminNewFacility)}</h2>
+            <ActionForm action=create>
+                <div class="field">
+                    <label for="facility-name">{t(Key::AdminFacilityName)}</label>
+                    <input type="text" id="facility-name" name="name" required minlength="2" maxlength="200"/>
+                </div>
+                <div class="field">
+                    <label for="province">{t(Key::AdminProvinceCode)}</label>
+                    <input type="text" id="province" name="province_code" inputmode="numeric" pattern="[0-9]{3}" maxlength="3"/>
+                </div>
+                <button type="submit" class="button-primary">{t(Key::AdminCreate)}</button>
+            </ActionForm>
+            {move || outcome(create.value().get(), Key::AdminFacilityCreated)}
+        </section>
+    }
+}
+
+#[component]
+fn FacilityTable(list: Vec<AdminFacility>) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <div class="table-wrap"><table>
+            <thead><tr>
+                <th scope="col">{t(Key::AdminFacilityName)}</th>
+                <th scope="col">{t(Key::AdminProvinceCode)}</th>
+                <th scope="col">{t(Key::AdminClinicianCount)}</th>
+                <th scope="col">{t(Key::AdminHeldGrants)}</th>
+            </tr></thead>
+            <tbody>
+                {list.into_iter().map(|facility| view! {
+                    <tr data-testid="facility-row">
+                        <td><a href=format!("/admin/facilities/{}", facility.facility_id)>{facility.name}</a></td>
+                        <td>{facility.province_code}</td>
+                        <td>{facility.clinicians}</td>
+                        <td>{facility.live_grants}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    }
+}
+
+#[component]
+pub fn FacilityPage() -> impl IntoView {
+    let t = use_t();
+    let params = use_params_map();
+    let revoke_one = ServerAction::<AdminRevokeGrant>::new();
+    let revoke_all = ServerAction::<AdminRevokeHeld>::new();
+    let facility_id = move || params.read().get("facility_id").unwrap_or_default();
+    let detail = Resource::new(
+        move || (facility_id(), revoke_one.version().get() + revoke_all.version().get()),
+        |(facility_id, _)| crate::api::admin_facility(facility_id),
+    );
+    view! {
+        <AdminFrame title=Key::AdminFacility/>
+        <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(data) => view! { <FacilityBody data revoke_one revoke_all/> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FacilityBody(data: AdminFacilityDetail, revoke_one: ServerAction<AdminRevokeGrant>, revoke_all: ServerAction<AdminRevokeHeld>) -> impl IntoView {
+    let t = use_t();
+    let AdminFacilityDetail { facility, people, grants } = data;
+    view! {
+        <section class="card" aria-labelledby="facility">
+            <h2 id="facility">{facility.name}</h2>
+            <h3>{t(Key::AdminClinicians)}</h3>
+            <ul class="plain-list">
+                {people.into_iter().map(|person| view! {
+                    <li><a href=format!("/admin/people/{}", person.account_id)>{person.name}</a>" · "{t(Key::for_account_status(&person.status))}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <HeldGrants grants holder_kind="facility" holder_id=facility.facility_id revoke_one revoke_all/>
+    }
+}

@@ -1,0 +1,110 @@
+//! The administrators' part of the HTTP surface: the gate every administrator path passes, and
+//! the audit export. Everything an administrator can reach lives under [`is_admin_path`]: the
+//! console pages (`/admin…`), their server functions (`/api/admin_…`) and [`ADMIN_HTTP_ROUTES`].
+
+use app::dto::AuditQuery;
+use app::error::AppError;
+use app::i18n::{Key, Lang};
+use app::port::RequestMeta;
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::{Extension, Json};
+
+use super::AppState;
+use crate::error::ServiceError;
+
+/// The audit export (CSV), a plain download rather than a server function.
+pub const AUDIT_CSV_PATH: &str = "/admin/audit.csv";
+
+/// Administrator routes that are neither console pages nor server functions (for the tests that
+/// enumerate every administrator route).
+pub const ADMIN_HTTP_ROUTES: &[&str] = &[AUDIT_CSV_PATH];
+
+/// Whether a path belongs to the administrators' console.
+pub fn is_admin_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin_")
+}
+
+/// The one gate in front of every administrator path: anyone but an active administrator is
+/// refused here, before any page renders or server function decodes its arguments, and the
+/// refusal is audited with the path. (The service checks again on every call.)
+pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    if !is_admin_path(&path) {
+        return next.run(request).await;
+    }
+    let Some(meta) = request.extensions().get::<RequestMeta>().cloned() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    match state.portal.administrator(&meta, &path).await {
+        Ok(_) => next.run(request).await,
+        Err(error) => {
+            let lang = request
+                .headers()
+                .get(header::COOKIE)
+                .and_then(|value| value.to_str().ok())
+                .map(Lang::from_cookie_header)
+                .unwrap_or_default();
+            refusal(&path, AppError::from(error), lang)
+        }
+    }
+}
+
+/// A refusal in the shape the caller expects: the server-function error JSON under `/api`, a
+/// small page otherwise.
+fn refusal(path: &str, error: AppError, lang: Lang) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
+    if path.starts_with("/api/") {
+        return (status, Json(error)).into_response();
+    }
+    let message = match error {
+        AppError::Unauthenticated => Key::ErrUnauthenticated,
+        AppError::Forbidden => Key::ErrNotAdministrator,
+        _ => Key::ErrUnavailable,
+    };
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><link rel=\"stylesheet\" href=\"/pkg/hoso.css\"></head><body><main id=\"main\">\
+         <h1>{}</h1><p class=\"notice notice-error\" role=\"alert\">{}</p><p><a href=\"/\">{}</a></p></main></body></html>",
+        lang.code(),
+        Key::Brand.text(lang),
+        Key::Brand.text(lang),
+        message.text(lang),
+        Key::BackHome.text(lang),
+    );
+    (status, Html(page)).into_response()
+}
+
+/// `GET /admin/audit.csv?…`: the audit search as a CSV file (UTF-8 with a byte-order mark, so
+/// spreadsheet programs read Vietnamese names correctly).
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(query)) = query else {
+        return (StatusCode::BAD_REQUEST, Json(AppError::BadRequest)).into_response();
+    };
+    match state.portal.admin_audit_csv(&meta, query).await {
+        Ok(csv) => {
+            let day = crate::service::consent::local_date(meta.now_ms).format("%Y%m%d");
+            let mut response = format!("\u{feff}{csv}").into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+            if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"hoso-audit-{day}.csv\"")) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(error) => {
+            let error: AppError = match error {
+                ServiceError::Invalid(what) => AppError::Invalid(what),
+                other => other.into(),
+            };
+            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
+            (status, Json(error)).into_response()
+        }
+    }
+}
