@@ -485,8 +485,6 @@ keys! {
     AdminActorFilter => "Người thực hiện (mã tài khoản)", "Actor (account id)";
     AdminFacilityFilter => "Cơ sở (mã cơ sở)", "Facility (facility id)";
     AdminAnyOutcome => "Mọi kết quả", "Any outcome";
-    AdminAllowed => "Được phép", "Allowed";
-    AdminDenied => "Bị từ chối", "Refused";
     AdminExportCsv => "Tải xuống CSV", "Download CSV";
     StateSuspended => "Tạm khóa", "Suspended";
     NavAdmin => "Quản trị", "Administration";

@@ -94,8 +94,8 @@ fn SearchForm(filters: AuditQuery) -> impl IntoView {
                 <label for="outcome">{t(Key::OutcomeColumn)}</label>
                 <select id="outcome" name="outcome">
                     <option value="">{t(Key::AdminAnyOutcome)}</option>
-                    <option value="allowed" selected=outcome == "allowed">{t(Key::AdminAllowed)}</option>
-                    <option value="denied" selected=outcome == "denied">{t(Key::AdminDenied)}</option>
+                    <option value="allowed" selected=outcome == "allowed">{t(Key::OutcomeAllowed)}</option>
+                    <option value="denied" selected=outcome == "denied">{t(Key::OutcomeDenied)}</option>
                 </select>
             </div>
             <div class="field">
@@ -146,7 +146,7 @@ fn AuditBody(data: AuditPage, filters: AuditQuery) -> impl IntoView {
                         <td><code>{line.patient_id.unwrap_or_default()}</code></td>
                         <td>{line.action}{line.category.map(|c| format!(" · {c}"))}{line.resource_id.map(|r| format!(" · {r}"))}</td>
                         <td>{line.basis.unwrap_or_default()}</td>
-                        <td>{line.outcome}{line.reason.map(|r| format!(" ({r})"))}</td>
+                        <td>{if line.outcome == "denied" { t(Key::OutcomeDenied) } else { t(Key::OutcomeAllowed) }}{line.reason.map(|r| format!(" ({r})"))}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

@@ -68,7 +68,8 @@ fn ReviewCard(item: ReviewItem, review: Option<ServerAction<AdminReview>>) -> im
                 <summary>{t(Key::AdminReadsUnder)}" ("{item.reads.len()}")"</summary>
                 <ul class="plain-list">
                     {item.reads.into_iter().map(|read| view! {
-                        <li data-testid="review-read">{when(lang, &read.at)}" · "{t(Key::for_category(&read.category))}" · "{read.outcome}</li>
+                        <li data-testid="review-read">{when(lang, &read.at)}" · "{t(Key::for_category(&read.category))}" · "
+                            {if read.outcome == "denied" { t(Key::OutcomeDenied) } else { t(Key::OutcomeAllowed) }}</li>
                     }).collect_view()}
                 </ul>
             </details>
