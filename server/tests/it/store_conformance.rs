@@ -154,6 +154,158 @@ async fn conformance(store: &Store) {
         server::audit::chain::verify(&mut conn, None).await.unwrap(),
         server::audit::chain::Verdict::Ok { entries: 4, checkpoints: 0 }
     );
+    drop(conn);
+    administration(store, &patients).await;
+}
+
+/// What the administrators' console reads and writes, on both databases.
+async fn administration(store: &Store, patients: &[server::seed::generate::SeedPatient]) {
+    use server::store::consent::{BreakGlassRow, GrantRow, Holder};
+    let now = START_MS;
+    let patient = &patients[1];
+    let mut tx = store.begin().await.unwrap();
+    store::account::insert_facility(&mut tx, "fac-a", "Bệnh viện A", "001", now).await.unwrap();
+    let doctor = AccountRow {
+        account_id: store::new_id(),
+        role: "clinician".into(),
+        display_name: "BS. Conformance".into(),
+        user_handle: uuid::Uuid::new_v4().to_string(),
+        status: "active".into(),
+    };
+    store::account::insert(&mut tx, &doctor, now).await.unwrap();
+    store::account::insert_clinician(&mut tx, "cli-a", &doctor.account_id, "fac-a", "BS. Conformance", now).await.unwrap();
+    // Sessions remember the last passkey confirmation (sign-in counts) and end all at once.
+    store::session::insert(&mut tx, "hash-a", &doctor.account_id, now, now + 1_000_000).await.unwrap();
+    store::session::insert(&mut tx, "hash-b", &doctor.account_id, now, now + 1_000_000).await.unwrap();
+    assert_eq!(store::session::find(&mut tx, "hash-a").await.unwrap().unwrap().reauth_at, Some(now));
+    store::session::set_reauth(&mut tx, "hash-a", now + 5).await.unwrap();
+    assert_eq!(store::session::find(&mut tx, "hash-a").await.unwrap().unwrap().reauth_at, Some(now + 5));
+    let found = store::admin::people(&mut tx, "conform", Some("clinician"), 10).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].sessions, found[0].facility_name.as_deref()), (2, Some("Bệnh viện A")));
+    assert!(store::admin::people(&mut tx, "conform", Some("citizen"), 10).await.unwrap().is_empty());
+    assert_eq!(store::session::delete_all_of_account(&mut tx, &doctor.account_id).await.unwrap(), 2);
+    // Suspension and reinstatement are state changes that happen once.
+    assert!(store::admin::set_suspended(&mut tx, &doctor.account_id, Some("lý do"), now).await.unwrap());
+    assert!(!store::admin::set_suspended(&mut tx, &doctor.account_id, Some("lý do"), now).await.unwrap());
+    let person = store::admin::person(&mut tx, &doctor.account_id).await.unwrap().unwrap();
+    assert_eq!((person.status.as_str(), person.suspension_reason.as_deref()), ("suspended", Some("lý do")));
+    assert_eq!(store::admin::counts(&mut tx, now).await.unwrap().suspended, 1);
+    assert!(store::admin::set_suspended(&mut tx, &doctor.account_id, None, now).await.unwrap());
+    assert!(!store::admin::set_suspended(&mut tx, &doctor.account_id, None, now).await.unwrap());
+
+    // Codes: listed while open, cancelled once, and a cancelled code is never consumed.
+    let code = server::seed::issue_enrolment_code_by(&mut tx, Enrols::Patient(patient.patient_id.clone()), &patient.cccd, now, 60_000, Some(&doctor.account_id))
+        .await
+        .unwrap();
+    let row = store::enrolment::by_hash(&mut tx, &server::auth::passkeys::hash_code(&code)).await.unwrap().unwrap();
+    let open = store::enrolment::open_codes(&mut tx, now, 100).await.unwrap();
+    assert!(open.iter().any(|c| c.code.enrolment_code_id == row.enrolment_code_id && c.name.contains(&patient.given_names)));
+    assert!(store::enrolment::cancel(&mut tx, &row.enrolment_code_id, now).await.unwrap());
+    assert!(!store::enrolment::cancel(&mut tx, &row.enrolment_code_id, now).await.unwrap());
+    assert!(!store::enrolment::consume(&mut tx, &row.enrolment_code_id, now).await.unwrap());
+    assert!(store::enrolment::open_codes(&mut tx, now, 100).await.unwrap().iter().all(|c| c.code.enrolment_code_id != row.enrolment_code_id));
+
+    // Grants held by a clinician and by a facility; live means neither revoked nor expired.
+    for (id, clinician, facility, expires_at) in
+        [("g-1", Some("cli-a"), None, now + 10_000), ("g-2", None, Some("fac-a"), now + 10_000), ("g-3", Some("cli-a"), None, now + 1)]
+    {
+        store::consent::insert_grant(
+            &mut tx,
+            &GrantRow {
+                consent_grant_id: id.into(),
+                patient_id: patient.patient_id.clone(),
+                granted_by_account_id: doctor.account_id.clone(),
+                grantee_clinician_id: clinician.map(str::to_string),
+                grantee_facility_id: facility.map(str::to_string),
+                categories: "immunizations".into(),
+                purpose: "treatment".into(),
+                written_request: false,
+                starts_at: now,
+                expires_at,
+                revoked_at: None,
+                revocation_reason: None,
+                created_at: now,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let held = store::consent::live_grants_held(&mut tx, Holder::Clinician("cli-a"), now + 5).await.unwrap();
+    assert_eq!(held.iter().map(|g| g.consent_grant_id.as_str()).collect::<Vec<_>>(), vec!["g-1"]);
+    assert_eq!(store::consent::live_grants_held(&mut tx, Holder::Facility("fac-a"), now + 5).await.unwrap().len(), 1);
+    let facilities = store::admin::facilities(&mut tx, now + 5).await.unwrap();
+    let facility = facilities.iter().find(|f| f.facility_id == "fac-a").unwrap();
+    assert_eq!((facility.clinicians, facility.live_grants), (1, 1));
+    assert!(store::consent::revoke_grant(&mut tx, &patient.patient_id, "g-1", &doctor.account_id, Some("chuyển công tác"), now).await.unwrap());
+    assert_eq!(store::consent::grant_by_id(&mut tx, "g-1").await.unwrap().unwrap().revocation_reason.as_deref(), Some("chuyển công tác"));
+    assert!(store::consent::live_grants_held(&mut tx, Holder::Clinician("cli-a"), now + 5).await.unwrap().is_empty());
+
+    // Break-glass review: pending, then reviewed exactly once, with the note kept.
+    store::consent::insert_break_glass(
+        &mut tx,
+        &BreakGlassRow {
+            break_glass_id: "bg-1".into(),
+            clinician_account_id: doctor.account_id.clone(),
+            facility_id: Some("fac-a".into()),
+            patient_id: patient.patient_id.clone(),
+            reason: "cấp cứu".into(),
+            starts_at: now,
+            expires_at: now + 100,
+            review_status: "pending".into(),
+            created_at: now,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(store::consent::review_queue(&mut tx, 10).await.unwrap().len(), 1);
+    assert!(store::consent::mark_reviewed(&mut tx, "bg-1", "justified", &doctor.account_id, "đã xác minh", now).await.unwrap());
+    assert!(!store::consent::mark_reviewed(&mut tx, "bg-1", "unjustified", &doctor.account_id, "x", now).await.unwrap());
+    let reviewed = store::consent::recently_reviewed(&mut tx, 10).await.unwrap();
+    assert_eq!(reviewed[0].review_note.as_deref(), Some("đã xác minh"));
+    assert!(store::consent::review_queue(&mut tx, 10).await.unwrap().is_empty());
+    assert_eq!(store::consent::break_glass_by_id(&mut tx, "bg-1").await.unwrap().unwrap().break_glass.review_status, "justified");
+
+    // Audit search: every filter, the notes joined from outside the chain, reads under a basis.
+    let actor = server::policy::Actor::Clinician {
+        account_id: doctor.account_id.clone(),
+        clinician_id: Some("cli-a".into()),
+        facility_id: Some("fac-a".into()),
+        active: true,
+        purpose: server::policy::Purpose::Treatment,
+    };
+    let events = [
+        server::audit::AuditEvent::GrantRevoked { actor: &actor, patient_id: &patient.patient_id, grant_id: "g-1" },
+        server::audit::AuditEvent::AdminAction {
+            actor: &actor,
+            action: "break_glass_review",
+            patient_id: Some(&patient.patient_id),
+            target: None,
+            basis_ref: Some("bg-1"),
+            code: Some("justified"),
+        },
+    ];
+    server::audit::record_all(&mut tx, &events, "req-admin", now + 10).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = store.reader().acquire().await.unwrap();
+    let filter = store::audit::AccessLogFilter {
+        patient_id: Some(patient.patient_id.clone()),
+        facility_id: Some("fac-a".into()),
+        outcome: Some("allowed".into()),
+        from_ms: Some(now + 10),
+        to_ms: Some(now + 11),
+        ..Default::default()
+    };
+    let (rows, total) = store::audit::search(&mut conn, &filter, 10, 0).await.unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(rows[0].note.as_deref(), Some("đã xác minh"), "newest first, the review note joined");
+    assert_eq!(rows[1].note.as_deref(), Some("chuyển công tác"), "the revocation reason joined");
+    assert_eq!(rows[0].facility_name.as_deref(), Some("Bệnh viện A"));
+    let (page, total) = store::audit::search(&mut conn, &filter, 1, 1).await.unwrap();
+    assert_eq!((page.len(), total, page[0].row.action.as_str()), (1, 2, "grant_revoke"));
+    let denied = store::audit::AccessLogFilter { outcome: Some("denied".into()), ..filter };
+    assert_eq!(store::audit::search(&mut conn, &denied, 10, 0).await.unwrap().1, 0);
+    assert!(store::audit::by_basis_ref(&mut conn, "bg-1", 10).await.unwrap().is_empty(), "a review is not a read");
 }
 
 #[test]
