@@ -255,19 +255,27 @@ impl Portal {
         let (mut options, state) = self.webauthn.start_discoverable_authentication()?;
         // A button press asks the browser for a passkey right away (modal), not only via autofill.
         options.mediation = None;
-        let ceremony_id = self
-            .store_ceremony(
-                CeremonyRow {
-                    purpose: "sign_in".into(),
-                    account_id: None,
-                    enrolment_code_id: None,
-                    state_json: to_json(&state)?,
-                    expires_at: now + CEREMONY_TTL_MS,
-                },
-                now,
-            )
-            .await?;
-        Ok(CeremonyStarted { ceremony_id, options: options_json(&options)? })
+        self.assertion_ceremony(None, &options, &state, now).await
+    }
+
+    /// Stores an assertion ceremony and answers its options. `account_id` set: the confirmation of
+    /// that signed-in account ([`Portal::reauth_start`]), which sign-in refuses.
+    async fn assertion_ceremony<O: Serialize, S: Serialize>(
+        &self,
+        account_id: Option<String>,
+        options: &O,
+        state: &S,
+        now: i64,
+    ) -> Result<CeremonyStarted, AuthError> {
+        let ceremony = CeremonyRow {
+            purpose: "sign_in".into(),
+            account_id,
+            enrolment_code_id: None,
+            state_json: to_json(state)?,
+            expires_at: now + CEREMONY_TTL_MS,
+        };
+        let ceremony_id = self.store_ceremony(ceremony, now).await?;
+        Ok(CeremonyStarted { ceremony_id, options: options_json(options)? })
     }
 
     /// Discoverable sign-in, step 2. Every failure is the same `SignInFailed` outside.
@@ -337,19 +345,7 @@ impl Portal {
             return Err(AuthError::BadRequest("no passkey to confirm with"));
         }
         let (options, state) = self.webauthn.start_passkey_authentication(&passkeys)?;
-        let ceremony_id = self
-            .store_ceremony(
-                CeremonyRow {
-                    purpose: "sign_in".into(),
-                    account_id: Some(account_id),
-                    enrolment_code_id: None,
-                    state_json: to_json(&state)?,
-                    expires_at: now + CEREMONY_TTL_MS,
-                },
-                now,
-            )
-            .await?;
-        Ok(CeremonyStarted { ceremony_id, options: options_json(&options)? })
+        self.assertion_ceremony(Some(account_id), &options, &state, now).await
     }
 
     /// Confirmation, step 2: the assertion must come from a passkey of the same signed-in account.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::people::issued;
+use super::people::{issued, CccdField};
 use super::{outcome, when, AdminFrame};
 use crate::api::{AdminCancelCode, AdminIssueCode};
 use crate::components::error_notice::ErrorNotice;
@@ -21,10 +21,7 @@ pub fn CodesPage() -> impl IntoView {
             <h2 id="citizen-code">{t(Key::AdminCitizenCode)}</h2>
             <p class="hint">{t(Key::AdminCitizenCodeNote)}</p>
             <ActionForm action=issue>
-                <div class="field">
-                    <label for="citizen-cccd">{t(Key::CccdLabel)}</label>
-                    <input type="text" id="citizen-cccd" name="cccd" required inputmode="numeric" pattern="[0-9]{12}" maxlength="12"/>
-                </div>
+                <CccdField id="citizen-cccd"/>
                 <button type="submit" class="button-primary">{t(Key::AdminIssueCode)}</button>
             </ActionForm>
             {move || issued(issue.value().get())}

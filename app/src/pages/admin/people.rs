@@ -65,10 +65,7 @@ pub fn PeoplePage() -> impl IntoView {
                                 <label for="full_name">{t(Key::AdminFullName)}</label>
                                 <input type="text" id="full_name" name="full_name" required minlength="2" maxlength="200"/>
                             </div>
-                            <div class="field">
-                                <label for="new-cccd">{t(Key::CccdLabel)}</label>
-                                <input type="text" id="new-cccd" name="cccd" required inputmode="numeric" pattern="[0-9]{12}" maxlength="12"/>
-                            </div>
+                            <CccdField id="new-cccd"/>
                             <button type="submit" class="button-primary">{t(Key::AdminCreate)}</button>
                         </ActionForm>
                     }
@@ -76,6 +73,18 @@ pub fn PeoplePage() -> impl IntoView {
             </Suspense>
             {move || issued(create.value().get())}
         </section>
+    }
+}
+
+/// The CCCD a code is bound to (12 digits), as every code form asks for it.
+#[component]
+pub fn CccdField(id: &'static str) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <div class="field">
+            <label for=id>{t(Key::CccdLabel)}</label>
+            <input type="text" id=id name="cccd" required inputmode="numeric" pattern="[0-9]{12}" maxlength="12"/>
+        </div>
     }
 }
 
@@ -266,10 +275,7 @@ fn PersonBody(
                 <p class="hint">{t(Key::AdminStaffCodeNote)}</p>
                 <ActionForm action=issue>
                     <input type="hidden" name="account_id" value=code_id/>
-                    <div class="field">
-                        <label for="staff-cccd">{t(Key::CccdLabel)}</label>
-                        <input type="text" id="staff-cccd" name="cccd" required inputmode="numeric" pattern="[0-9]{12}" maxlength="12"/>
-                    </div>
+                    <CccdField id="staff-cccd"/>
                     <button type="submit" class="button-primary">{t(Key::AdminIssueCode)}</button>
                 </ActionForm>
                 {move || issued(issue.value().get())}
