@@ -503,3 +503,23 @@ fn administrators_see_and_end_another_persons_sessions() {
         assert_eq!(own.status, StatusCode::OK);
     });
 }
+
+#[test]
+fn encoded_cased_or_padded_paths_do_not_slip_past_the_gate() {
+    let _turn = crate::support::one_page_test_at_a_time();
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        let citizen = app.enrol(&app.patients[0].clone()).await;
+        // Spellings the router does not route to the console: nothing of it answers.
+        for path in ["/%61dmin", "/Admin", "/api/%61dmin_home", "/admin%2Fpeople", "/API/admin_home"] {
+            let response = app.get(path, Some(&citizen.cookie)).await;
+            assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}: {}", response.body);
+            assert!(!response.body.contains("Chuỗi nhật ký") && !response.body.contains("pending_reviews"), "{path} leaked the console");
+        }
+        // Spellings that do reach the console's routes are refused by the gate.
+        for path in ["/admin/", "/admin//people", "/api/admin_home/", "/admin/../admin", "/admin/audit.csv?patient=x"] {
+            let response = app.get(path, Some(&citizen.cookie)).await;
+            assert_eq!(response.status, StatusCode::FORBIDDEN, "{path}: {}", response.body);
+        }
+    });
+}
