@@ -257,6 +257,19 @@ keys! {
     ActionGrantRevoke => "Thu hồi quyền chia sẻ", "Revoked sharing";
     ActionBreakGlass => "Mở hồ sơ khẩn cấp", "Declared an emergency";
     ActionEnrol => "Đăng ký", "Enrolled";
+    ActionAuditSearch => "Quản trị viên tra cứu nhật ký truy cập", "An administrator searched the access log";
+    ActionAuditExport => "Quản trị viên xuất nhật ký truy cập", "An administrator exported the access log";
+    ActionCodeIssue => "Cấp mã đăng ký", "Enrolment code issued";
+    ActionAdminAccess => "Truy cập trang quản trị", "Reached the administration console";
+    ActionReauth => "Xác nhận lại bằng khóa truy cập", "Confirmed again with a passkey";
+    ActionSuspend => "Tạm khóa tài khoản", "Account suspended";
+    ActionReinstate => "Khôi phục tài khoản", "Account reinstated";
+    ActionSessionsEnd => "Đăng xuất thiết bị", "Sessions ended";
+    ActionCodeCancel => "Hủy mã đăng ký", "Enrolment code cancelled";
+    ActionFacilityCreate => "Thêm cơ sở y tế", "Facility added";
+    ActionClinicianCreate => "Thêm bác sĩ", "Clinician added";
+    ActionSignIn => "Đăng nhập", "Signed in";
+    ActionSignOut => "Đăng xuất", "Signed out";
 
     FindPatientTitle => "Tìm bệnh nhân", "Find a patient";
     IdentifierLabel => "Số CCCD hoặc số BHYT", "Citizen ID or health-insurance number";
@@ -565,6 +578,19 @@ impl Key {
             "break_glass_declare" => Key::ActionBreakGlass,
             "enrol" => Key::ActionEnrol,
             "break_glass_review" => Key::ActionReview,
+            "audit_search" => Key::ActionAuditSearch,
+            "audit_export" => Key::ActionAuditExport,
+            "enrolment_code_issue" => Key::ActionCodeIssue,
+            "enrolment_code_cancel" => Key::ActionCodeCancel,
+            "admin_access" => Key::ActionAdminAccess,
+            "reauth" => Key::ActionReauth,
+            "account_suspend" => Key::ActionSuspend,
+            "account_reinstate" => Key::ActionReinstate,
+            "sessions_end" => Key::ActionSessionsEnd,
+            "facility_create" => Key::ActionFacilityCreate,
+            "clinician_create" => Key::ActionClinicianCreate,
+            "sign_in" => Key::ActionSignIn,
+            "sign_out" => Key::ActionSignOut,
             _ => Key::ActionRead,
         }
     }

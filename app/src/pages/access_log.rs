@@ -122,7 +122,10 @@ fn LogBody(data: AccessLog, filters: AccessLogQuery) -> impl IntoView {
                                     }
                                     text
                                 }
-                                _ => format!("{}: {}", t(Key::for_action(&entry.action)), t(Key::for_category(&entry.what))),
+                                // Reads and searches name the part of the record; other actions (sharing,
+                                // an administrator searching the log, codes) stand on their own.
+                                "read" | "search" => format!("{}: {}", t(Key::for_action(&entry.action)), t(Key::for_category(&entry.what))),
+                                _ => t(Key::for_action(&entry.action)).to_string(),
                             };
                             view! {
                                 <tr class:out-of-range=denied>

@@ -144,7 +144,8 @@ fn AuditBody(data: AuditPage, filters: AuditQuery) -> impl IntoView {
                         <td>{line.actor_name.unwrap_or_else(|| "—".into())}{line.role.map(|role| format!(" ({})", t(Key::for_role(&role))))}
                             {line.facility.map(|f| format!(" · {f}"))}</td>
                         <td><code>{line.patient_id.unwrap_or_default()}</code></td>
-                        <td>{line.action}{line.category.map(|c| format!(" · {c}"))}{line.resource_id.map(|r| format!(" · {r}"))}</td>
+                        <td>{t(Key::for_action(&line.action))}{line.category.map(|c| format!(" · {}", t(Key::for_category(&c))))}
+                            {line.resource_id.map(|r| format!(" · {r}"))}</td>
                         <td>{line.basis.unwrap_or_default()}</td>
                         <td>{if line.outcome == "denied" { t(Key::OutcomeDenied) } else { t(Key::OutcomeAllowed) }}{line.reason.map(|r| format!(" ({r})"))}</td>
                     </tr>
