@@ -486,14 +486,26 @@ impl Portal {
     /// The caller's live sessions, the current one marked.
     pub async fn my_sessions(&self, meta: &RequestMeta) -> Result<Vec<app::dto::SessionInfo>, AuthError> {
         let session = self.session(meta).await?.ok_or(AuthError::NotSignedIn)?;
-        let idle_ms = self.config.session_idle_ms();
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
-        let rows = store::session::for_account(&mut conn, &session.principal.account.account_id).await?;
-        Ok(rows
+        Ok(self.live_sessions(&mut conn, &session.principal.account.account_id, &session.token_hash, meta.now_ms).await?)
+    }
+
+    /// An account's sessions that have not idled out, most recent first; `current` (the asking
+    /// session's hash) is marked, and always listed.
+    pub async fn live_sessions(
+        &self,
+        conn: &mut store::Conn,
+        account_id: &str,
+        current: &str,
+        now: i64,
+    ) -> Result<Vec<app::dto::SessionInfo>, StoreError> {
+        let idle_ms = self.config.session_idle_ms();
+        Ok(store::session::for_account(conn, account_id)
+            .await?
             .into_iter()
-            .filter(|row| meta.now_ms - row.last_seen_at < idle_ms || row.token_hash == session.token_hash)
+            .filter(|row| now - row.last_seen_at < idle_ms || row.token_hash == current)
             .map(|row| app::dto::SessionInfo {
-                current: row.token_hash == session.token_hash,
+                current: row.token_hash == current,
                 signed_in_at: crate::service::consent::iso(row.created_at),
                 last_active_at: crate::service::consent::iso(row.last_seen_at),
                 session_id: row.token_hash,

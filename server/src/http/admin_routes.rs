@@ -10,10 +10,9 @@ use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Extension;
 
 use super::AppState;
-use crate::error::ServiceError;
 
 /// The audit export (CSV), a plain download rather than a server function.
 pub const AUDIT_CSV_PATH: &str = "/admin/audit.csv";
@@ -55,10 +54,10 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
 /// A refusal in the shape the caller expects: the server-function error JSON under `/api`, a
 /// small page otherwise.
 fn refusal(path: &str, error: AppError, lang: Lang) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
     if path.starts_with("/api/") {
-        return (status, Json(error)).into_response();
+        return super::error_response(error);
     }
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
     let message = match error {
         AppError::Unauthenticated => Key::ErrUnauthenticated,
         AppError::Forbidden => Key::ErrNotAdministrator,
@@ -85,7 +84,7 @@ pub async fn audit_csv(
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(query)) = query else {
-        return (StatusCode::BAD_REQUEST, Json(AppError::BadRequest)).into_response();
+        return super::error_response(AppError::BadRequest);
     };
     match state.portal.admin_audit_csv(&meta, query).await {
         Ok(csv) => {
@@ -98,13 +97,6 @@ pub async fn audit_csv(
             }
             response
         }
-        Err(error) => {
-            let error: AppError = match error {
-                ServiceError::Invalid(what) => AppError::Invalid(what),
-                other => other.into(),
-            };
-            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
-            (status, Json(error)).into_response()
-        }
+        Err(error) => super::error_response(error),
     }
 }

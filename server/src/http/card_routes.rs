@@ -1,7 +1,6 @@
 //! Health-card routes outside the Leptos app: the issuer's public keys, and the card as a
 //! `.smart-health-card` file.
 
-use app::error::AppError;
 use app::port::RequestMeta;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -51,10 +50,6 @@ pub async fn download(
             }
             None => (StatusCode::BAD_REQUEST, "selection is required").into_response(),
         },
-        Err(error) => {
-            let error = AppError::from(error);
-            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, Json(error)).into_response()
-        }
+        Err(error) => super::error_response(error),
     }
 }

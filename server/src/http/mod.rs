@@ -30,6 +30,15 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// A service error as the JSON body and status a server function would answer with (for the
+/// plain routes beside them: downloads, the administrators' gate).
+pub fn error_response(error: impl Into<app::error::AppError>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let error = error.into();
+    let status = axum::http::StatusCode::from_u16(error.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    (status, axum::Json(error)).into_response()
+}
+
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);

@@ -10,7 +10,7 @@
 
 use app::dto::{
     AdminFacility, AdminFacilityDetail, AdminHome, AdminPerson, AdminPersonDetail, AuditLine, AuditPage, AuditQuery, ChainCheck, HeldGrant,
-    IssuedCode, OpenCode, ReviewItem, ReviewQueue, ReviewRead, SessionInfo,
+    IssuedCode, OpenCode, ReviewItem, ReviewQueue, ReviewRead,
 };
 use app::error::InvalidInput;
 use app::port::RequestMeta;
@@ -22,7 +22,7 @@ use crate::audit::{self, AuditEvent};
 use crate::error::ServiceError;
 use crate::policy::{Actor, DenyReason};
 use crate::seed::{issue_enrolment_code_by, Enrols};
-use crate::store::admin::PersonRow;
+use crate::store::admin::{FacilityRow, PersonRow};
 use crate::store::consent::{BreakGlassListRow, GrantRow, Holder};
 use crate::store::{self, StoreError};
 
@@ -81,6 +81,16 @@ fn person(row: PersonRow) -> AdminPerson {
         facility_id: row.facility_id,
         clinician_id: row.clinician_id,
         sessions: count(row.sessions),
+    }
+}
+
+fn facility(row: FacilityRow) -> AdminFacility {
+    AdminFacility {
+        facility_id: row.facility_id,
+        name: row.name,
+        province_code: row.province_code,
+        clinicians: count(row.clinicians),
+        live_grants: count(row.live_grants),
     }
 }
 
@@ -193,25 +203,14 @@ impl Portal {
         self.administrator(meta, "admin_people").await?;
         let role = ["citizen", "clinician", "administrator"].into_iter().find(|known| *known == role);
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
-        Ok(store::admin::people(&mut conn, term.trim(), role, 100).await?.into_iter().map(person).collect())
+        Ok(store::admin::people(&mut conn, term.trim(), role, None, 100).await?.into_iter().map(person).collect())
     }
 
     pub async fn admin_person(&self, meta: &RequestMeta, account_id: &str) -> Result<AdminPersonDetail, ServiceError> {
         let session = self.administrator(meta, "admin_person").await?;
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
         let row = store::admin::person(&mut conn, account_id).await?.ok_or(ServiceError::NotFound)?;
-        let idle_ms = self.config.session_idle_ms();
-        let sessions = store::session::for_account(&mut conn, account_id)
-            .await?
-            .into_iter()
-            .filter(|s| meta.now_ms - s.last_seen_at < idle_ms)
-            .map(|s| SessionInfo {
-                current: s.token_hash == session.token_hash,
-                signed_in_at: iso(s.created_at),
-                last_active_at: iso(s.last_seen_at),
-                session_id: s.token_hash,
-            })
-            .collect();
+        let sessions = self.live_sessions(&mut conn, account_id, &session.token_hash, meta.now_ms).await?;
         let grants = match &row.clinician_id {
             Some(clinician_id) => store::consent::live_grants_held(&mut conn, Holder::Clinician(clinician_id), meta.now_ms)
                 .await?
@@ -233,49 +232,20 @@ impl Portal {
     pub async fn admin_facilities(&self, meta: &RequestMeta) -> Result<Vec<AdminFacility>, ServiceError> {
         self.administrator(meta, "admin_facilities").await?;
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
-        Ok(store::admin::facilities(&mut conn, meta.now_ms)
-            .await?
-            .into_iter()
-            .map(|row| AdminFacility {
-                facility_id: row.facility_id,
-                name: row.name,
-                province_code: row.province_code,
-                clinicians: count(row.clinicians),
-                live_grants: count(row.live_grants),
-            })
-            .collect())
+        Ok(store::admin::facilities(&mut conn, meta.now_ms).await?.into_iter().map(facility).collect())
     }
 
     pub async fn admin_facility(&self, meta: &RequestMeta, facility_id: &str) -> Result<AdminFacilityDetail, ServiceError> {
         self.administrator(meta, "admin_facility").await?;
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
-        let facility = store::admin::facilities(&mut conn, meta.now_ms)
-            .await?
-            .into_iter()
-            .find(|row| row.facility_id == facility_id)
-            .ok_or(ServiceError::NotFound)?;
-        let people = store::admin::people(&mut conn, "", Some("clinician"), 500)
-            .await?
-            .into_iter()
-            .filter(|row| row.facility_id.as_deref() == Some(facility_id))
-            .map(person)
-            .collect();
+        let row = store::admin::facility(&mut conn, facility_id, meta.now_ms).await?.ok_or(ServiceError::NotFound)?;
+        let people = store::admin::people(&mut conn, "", Some("clinician"), Some(facility_id), 500).await?.into_iter().map(person).collect();
         let grants = store::consent::live_grants_held(&mut conn, Holder::Facility(facility_id), meta.now_ms)
             .await?
             .into_iter()
             .map(held)
             .collect();
-        Ok(AdminFacilityDetail {
-            facility: AdminFacility {
-                facility_id: facility.facility_id,
-                name: facility.name,
-                province_code: facility.province_code,
-                clinicians: count(facility.clinicians),
-                live_grants: count(facility.live_grants),
-            },
-            people,
-            grants,
-        })
+        Ok(AdminFacilityDetail { facility: facility(row), people, grants })
     }
 
     /// Creates a facility. Returns its id.
@@ -556,11 +526,15 @@ impl Portal {
     }
 
     async fn audit_filter(&self, conn: &mut store::Conn, query: &AuditQuery) -> Result<store::audit::AccessLogFilter, ServiceError> {
+        // A CCCD names the patient it belongs to (or no one); anything else is a patient id.
         let patient_id = match some(&query.patient) {
-            Some(value) if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) => Some(
-                store::patient::by_cccd(conn, &value).await?.map(|p| p.patient_id).unwrap_or_else(|| format!("no-patient:{value}")),
-            ),
-            other => other,
+            Some(value) => match crate::cccd::parse(&value) {
+                Ok(cccd) => Some(
+                    store::patient::by_cccd(conn, &cccd).await?.map(|p| p.patient_id).unwrap_or_else(|| format!("no-patient:{cccd}")),
+                ),
+                Err(_) => Some(value),
+            },
+            None => None,
         };
         Ok(store::audit::AccessLogFilter {
             patient_id,

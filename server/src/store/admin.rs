@@ -45,17 +45,24 @@ fn person_from_row(row: &sqlx::any::AnyRow) -> Result<PersonRow, StoreError> {
     })
 }
 
-/// Accounts whose name contains `term` (ASCII case-insensitive), optionally of one role and one
-/// facility; staff first, then by name.
-pub async fn people(conn: &mut Conn, term: &str, role: Option<&str>, limit: i64) -> Result<Vec<PersonRow>, StoreError> {
+/// Accounts whose name contains `term` (ASCII case-insensitive), optionally of one role and of
+/// one facility (its clinicians); staff first, then by name.
+pub async fn people(
+    conn: &mut Conn,
+    term: &str,
+    role: Option<&str>,
+    facility_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<PersonRow>, StoreError> {
     let pattern = format!("%{}%", term.to_lowercase().replace(['%', '_'], ""));
     let rows = sqlx::query(&format!(
-        "{PERSON_SELECT} where lower(a.display_name) like $1 and ($2 = '' or a.role = $2)
+        "{PERSON_SELECT} where lower(a.display_name) like $1 and ($2 = '' or a.role = $2) and ($3 = '' or c.facility_id = $3)
          order by case a.role when 'clinician' then 0 when 'administrator' then 1 else 2 end, a.display_name, a.account_id
-         limit $3"
+         limit $4"
     ))
     .bind(pattern)
     .bind(role.unwrap_or_default().to_string())
+    .bind(facility_id.unwrap_or_default().to_string())
     .bind(limit)
     .fetch_all(conn)
     .await?;
@@ -68,14 +75,6 @@ pub async fn person(conn: &mut Conn, account_id: &str) -> Result<Option<PersonRo
         .fetch_optional(conn)
         .await?;
     row.as_ref().map(person_from_row).transpose()
-}
-
-/// The person's account by the id of their clinician record.
-pub async fn account_of_clinician(conn: &mut Conn, clinician_id: &str) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar("select account_id from clinician where clinician_id = $1")
-        .bind(clinician_id)
-        .fetch_optional(conn)
-        .await?)
 }
 
 /// Suspends (`reason = Some`) or reinstates (`None`) an account. Returns false if the account was
@@ -116,28 +115,30 @@ pub struct FacilityRow {
     pub live_grants: i64,
 }
 
+const FACILITY_SELECT: &str = "select f.facility_id, f.name, f.province_code,
+        (select count(*) from clinician c where c.facility_id = f.facility_id) as clinicians,
+        (select count(*) from consent_grant g where g.grantee_facility_id = f.facility_id
+            and g.revoked_at is null and g.expires_at > $1) as live_grants
+     from facility f";
+
+fn facility_from_row(row: &sqlx::any::AnyRow) -> Result<FacilityRow, StoreError> {
+    Ok(FacilityRow {
+        facility_id: row.try_get("facility_id")?,
+        name: row.try_get("name")?,
+        province_code: row.try_get("province_code")?,
+        clinicians: row.try_get("clinicians")?,
+        live_grants: row.try_get("live_grants")?,
+    })
+}
+
 pub async fn facilities(conn: &mut Conn, now: i64) -> Result<Vec<FacilityRow>, StoreError> {
-    let rows = sqlx::query(
-        "select f.facility_id, f.name, f.province_code,
-            (select count(*) from clinician c where c.facility_id = f.facility_id) as clinicians,
-            (select count(*) from consent_grant g where g.grantee_facility_id = f.facility_id
-                and g.revoked_at is null and g.expires_at > $1) as live_grants
-         from facility f order by f.name, f.facility_id",
-    )
-    .bind(now)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|row| -> Result<FacilityRow, StoreError> {
-            Ok(FacilityRow {
-                facility_id: row.try_get("facility_id")?,
-                name: row.try_get("name")?,
-                province_code: row.try_get("province_code")?,
-                clinicians: row.try_get("clinicians")?,
-                live_grants: row.try_get("live_grants")?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("{FACILITY_SELECT} order by f.name, f.facility_id")).bind(now).fetch_all(conn).await?;
+    rows.iter().map(facility_from_row).collect()
+}
+
+pub async fn facility(conn: &mut Conn, facility_id: &str, now: i64) -> Result<Option<FacilityRow>, StoreError> {
+    let row = sqlx::query(&format!("{FACILITY_SELECT} where f.facility_id = $2")).bind(now).bind(facility_id).fetch_optional(conn).await?;
+    row.as_ref().map(facility_from_row).transpose()
 }
 
 /// The console's headline counts.

@@ -180,10 +180,12 @@ async fn administration(store: &Store, patients: &[server::seed::generate::SeedP
     assert_eq!(store::session::find(&mut tx, "hash-a").await.unwrap().unwrap().reauth_at, Some(now));
     store::session::set_reauth(&mut tx, "hash-a", now + 5).await.unwrap();
     assert_eq!(store::session::find(&mut tx, "hash-a").await.unwrap().unwrap().reauth_at, Some(now + 5));
-    let found = store::admin::people(&mut tx, "conform", Some("clinician"), 10).await.unwrap();
+    let found = store::admin::people(&mut tx, "conform", Some("clinician"), None, 10).await.unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].sessions, found[0].facility_name.as_deref()), (2, Some("Bệnh viện A")));
-    assert!(store::admin::people(&mut tx, "conform", Some("citizen"), 10).await.unwrap().is_empty());
+    assert!(store::admin::people(&mut tx, "conform", Some("citizen"), None, 10).await.unwrap().is_empty());
+    assert_eq!(store::admin::people(&mut tx, "", None, Some("fac-a"), 10).await.unwrap().len(), 1);
+    assert!(store::admin::people(&mut tx, "", None, Some("no-such-facility"), 10).await.unwrap().is_empty());
     assert_eq!(store::session::delete_all_of_account(&mut tx, &doctor.account_id).await.unwrap(), 2);
     // Suspension and reinstatement are state changes that happen once.
     assert!(store::admin::set_suspended(&mut tx, &doctor.account_id, Some("lý do"), now).await.unwrap());
@@ -237,6 +239,9 @@ async fn administration(store: &Store, patients: &[server::seed::generate::SeedP
     let facilities = store::admin::facilities(&mut tx, now + 5).await.unwrap();
     let facility = facilities.iter().find(|f| f.facility_id == "fac-a").unwrap();
     assert_eq!((facility.clinicians, facility.live_grants), (1, 1));
+    let one = store::admin::facility(&mut tx, "fac-a", now + 5).await.unwrap().unwrap();
+    assert_eq!((one.name.as_str(), one.clinicians, one.live_grants), ("Bệnh viện A", 1, 1));
+    assert!(store::admin::facility(&mut tx, "no-such-facility", now + 5).await.unwrap().is_none());
     assert!(store::consent::revoke_grant(&mut tx, &patient.patient_id, "g-1", &doctor.account_id, Some("chuyển công tác"), now).await.unwrap());
     assert_eq!(store::consent::grant_by_id(&mut tx, "g-1").await.unwrap().unwrap().revocation_reason.as_deref(), Some("chuyển công tác"));
     assert!(store::consent::live_grants_held(&mut tx, Holder::Clinician("cli-a"), now + 5).await.unwrap().is_empty());
