@@ -161,6 +161,12 @@ pub async fn check_card(code: String) -> Result<dto::CardCheck, AppError> {
     port.0.check_card(&meta, code).await.map_err(entry::fail)
 }
 
+#[server(prefix = "/api", endpoint = "sign_in_options", input = GetUrl)]
+pub async fn sign_in_options() -> Result<dto::SignInOptions, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.sign_in_options(&meta).await.map_err(entry::fail)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Administrators. Every path here starts with `/api/admin_`: the server's gate refuses anyone but
 // an active administrator before the function runs (and the service checks again).
@@ -285,4 +291,28 @@ pub async fn admin_audit(
     let (port, meta) = entry::context()?;
     let query = dto::AuditQuery { patient, actor, facility, basis, outcome, from, to, page };
     port.0.admin_audit(&meta, query).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_set_provider")]
+pub async fn admin_set_provider(facility_id: String, issuer: String, client_id: String, client_secret: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_set_provider(&meta, facility_id, issuer, client_id, client_secret).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_remove_provider")]
+pub async fn admin_remove_provider(facility_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_remove_provider(&meta, facility_id).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_link_subject")]
+pub async fn admin_link_subject(account_id: String, subject: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_link_subject(&meta, account_id, subject).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_unlink")]
+pub async fn admin_unlink(link_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_unlink(&meta, link_id).await.map_err(entry::fail)
 }

@@ -72,6 +72,14 @@ pub async fn enrol(cccd: String, code: String) -> Result<String, CeremonyError> 
     finish("/auth/enrol/finish", started.ceremony_id, credential).await
 }
 
+/// Enrolment after identity proofing: the server reads the proofed code from its HttpOnly
+/// cookie; a new passkey follows. Returns the home page to go to.
+pub async fn enrol_proofed() -> Result<String, CeremonyError> {
+    let started: CeremonyStarted = post_json("/auth/enrol/proofed/start", &serde_json::json!({})).await?;
+    let credential = create_passkey(options_text(&started)?).await;
+    finish("/auth/enrol/finish", started.ceremony_id, credential).await
+}
+
 /// Sign-in with a discoverable passkey. Returns the home page to go to.
 pub async fn sign_in() -> Result<String, CeremonyError> {
     let started: CeremonyStarted = post_json("/auth/signin/start", &serde_json::json!({})).await?;

@@ -470,6 +470,35 @@ pub struct AdminPersonDetail {
     pub grants: Vec<HeldGrant>,
     /// Whether this is the administrator looking at themselves (no suspend, no ending sessions here).
     pub is_self: bool,
+    /// For a clinician: the facility provider's subjects linked to this account.
+    pub links: Vec<FederatedLink>,
+    /// For a clinician: whether their facility has an identity provider (links need one).
+    pub facility_has_provider: bool,
+}
+
+/// "This provider's subject is this clinician", as the console shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FederatedLink {
+    pub link_id: String,
+    pub issuer: String,
+    pub subject: String,
+    pub created_at: String,
+}
+
+/// A facility's identity provider as the console shows it (never the secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderInfo {
+    pub issuer: String,
+    pub client_id: String,
+}
+
+/// What the sign-in and enrolment pages offer besides passkeys.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInOptions {
+    /// Facilities whose clinicians can sign in at their own identity provider: (facility id, name).
+    pub facilities: Vec<(String, String)>,
+    /// The national identity provider's name, if identity proofing is configured.
+    pub national: Option<String>,
 }
 
 /// A live grant held by a clinician or facility, as an administrator sees it (no record data).
@@ -498,6 +527,10 @@ pub struct AdminFacilityDetail {
     pub facility: AdminFacility,
     pub people: Vec<AdminPerson>,
     pub grants: Vec<HeldGrant>,
+    /// The facility's identity provider, if any.
+    pub provider: Option<ProviderInfo>,
+    /// The redirect URI to register at the provider.
+    pub redirect_uri: String,
 }
 
 /// An enrolment code not yet used, cancelled or expired (the code itself is never shown again).

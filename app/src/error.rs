@@ -94,4 +94,8 @@ pub enum InvalidInput {
     NoEnrolableRecord,
     /// An action that does not apply to this account in its present state (e.g. suspending oneself).
     NotApplicable,
+    /// An identity provider's issuer that is not an https URL (http only on localhost).
+    BadIssuer,
+    /// A provider subject that is already linked to an account.
+    AlreadyLinked,
 }

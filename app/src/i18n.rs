@@ -421,6 +421,50 @@ keys! {
     ConfirmIntro => "Các thao tác làm thay đổi quyền truy cập (tạm khóa, thu hồi, đăng xuất người khác, cấp hoặc hủy mã) cần bạn xác nhận lại bằng khóa truy cập trong vòng 5 phút.", "Actions that change access (suspending, revoking, signing others out, issuing or cancelling codes) need you to confirm with your passkey within the last 5 minutes.";
     ConfirmButton => "Xác nhận bằng khóa truy cập", "Confirm with your passkey";
     ConfirmDone => "Đã xác nhận. Bạn có 5 phút để thực hiện các thao tác này.", "Confirmed. You have 5 minutes for these actions.";
+    ErrBadIssuer => "Địa chỉ nhà cung cấp phải là URL https (chỉ dùng http với localhost) và phải trả lời được yêu cầu khám phá OpenID (/.well-known/openid-configuration).", "The provider's address must be an https URL (http only on localhost) that answers OpenID discovery (/.well-known/openid-configuration).";
+    ErrAlreadyLinked => "Mã định danh này đã được liên kết với một tài khoản.", "This identifier is already linked to an account.";
+    ActionFederatedSignIn => "Đăng nhập qua nhà cung cấp định danh của cơ sở", "Sign-in through the facility's identity provider";
+    ActionIdentityProof => "Xác minh danh tính qua nhà cung cấp định danh quốc gia", "Identity proofing through the national identity provider";
+    ActionProviderSet => "Cấu hình nhà cung cấp định danh", "Identity provider configured";
+    ActionProviderRemove => "Gỡ nhà cung cấp định danh", "Identity provider removed";
+    ActionLinkCreate => "Liên kết tài khoản tại nhà cung cấp", "Provider account linked";
+    ActionLinkRemove => "Gỡ liên kết tài khoản tại nhà cung cấp", "Provider account unlinked";
+
+    FedTitle => "Đăng nhập qua nhà cung cấp định danh", "Sign in through an identity provider";
+    FedStateInvalid => "Liên kết đăng nhập này không hợp lệ, đã hết hạn hoặc đã được dùng. Vui lòng bắt đầu lại từ trang đăng nhập. Chưa có gì được tạo.", "This sign-in link is not valid, has expired or was already used. Please start again from the sign-in page. Nothing was created.";
+    FedProviderDenied => "Nhà cung cấp định danh không hoàn tất đăng nhập (bạn đã hủy hoặc không được phép).", "The identity provider did not complete the sign-in (you cancelled, or were not allowed).";
+    FedUnknownProvider => "Chưa cấu hình nhà cung cấp định danh này.", "This identity provider is not configured.";
+    FedProviderUnavailable => "Không liên lạc được với nhà cung cấp định danh. Vui lòng thử lại sau.", "The identity provider cannot be reached. Please try again later.";
+    FedTokenInvalid => "Thông tin đăng nhập từ nhà cung cấp định danh không vượt qua kiểm tra, nên đăng nhập bị từ chối. Chưa có gì được tạo.", "The sign-in credentials from the identity provider failed verification, so the sign-in was refused. Nothing was created.";
+    FedUnknownSubject => "Tài khoản của bạn tại nhà cung cấp định danh của cơ sở chưa được liên kết với tài khoản bác sĩ nào trên hoso, nên chưa có gì được tạo. Hãy gửi mã định danh dưới đây cho quản trị viên để được liên kết.", "Your account at your facility's identity provider is not linked to any clinician account in hoso, so nothing was created. Give your administrator the identifier below to be linked.";
+    FedSubjectLabel => "Mã định danh tại nhà cung cấp", "Identifier at the provider";
+    FedSuspended => "Tài khoản của bạn đang bị tạm khóa.", "Your account is suspended.";
+    FedClaimMissing => "Nhà cung cấp định danh không gửi số định danh cá nhân hợp lệ (12 chữ số).", "The identity provider did not send a valid personal identification number (12 digits).";
+    FedNoRecord => "Không có hồ sơ sức khỏe nào mang số định danh của bạn. Hãy liên hệ cơ sở y tế nơi bạn khám.", "No health record carries your identification number. Please contact the facility where you are treated.";
+    FedAlreadyEnrolled => "Hồ sơ mang số định danh của bạn đã được đăng ký. Nếu không phải bạn đăng ký, hãy báo ngay cho quản trị viên.", "The record with your identification number is already enrolled. If you did not enrol it, tell an administrator at once.";
+    FedContinue => "Tiếp tục", "Continue";
+    FedBackToSignIn => "Quay lại trang đăng nhập", "Back to sign-in";
+    FedHeading => "Bác sĩ: đăng nhập qua cơ sở", "Clinicians: sign in through your facility";
+    FedSignInWith => "Đăng nhập qua", "Sign in with";
+    ProofHeading => "Hoặc xác minh danh tính", "Or verify your identity";
+    ProofIntro => "Không có mã đăng ký? Xác minh danh tính qua ứng dụng định danh quốc gia, rồi tạo khóa truy cập.", "No enrolment code? Verify your identity with the national identity app, then create a passkey.";
+    ProofButton => "Xác minh qua", "Verify with";
+    ProofedNotice => "Danh tính của bạn đã được xác minh. Tạo khóa truy cập để hoàn tất đăng ký (trong vòng 10 phút).", "Your identity is verified. Create a passkey to finish enrolling (within 10 minutes).";
+    ProviderHeading => "Đăng nhập qua nhà cung cấp định danh (OpenID Connect)", "Sign-in through an identity provider (OpenID Connect)";
+    ProviderIssuer => "Địa chỉ nhà cung cấp (issuer)", "Provider address (issuer)";
+    ProviderClientId => "Mã ứng dụng (client ID)", "Client ID";
+    ProviderClientSecret => "Khóa bí mật ứng dụng (client secret)", "Client secret";
+    ProviderRedirect => "Địa chỉ chuyển hướng cần đăng ký tại nhà cung cấp", "Redirect URI to register at the provider";
+    ProviderSave => "Lưu nhà cung cấp", "Save provider";
+    ProviderRemove => "Gỡ nhà cung cấp", "Remove provider";
+    ProviderNone => "Chưa cấu hình: bác sĩ của cơ sở này đăng nhập bằng khóa truy cập.", "Not configured: this facility's clinicians sign in with passkeys.";
+    ProviderSaved => "Đã lưu nhà cung cấp định danh.", "Identity provider saved.";
+    LinksHeading => "Liên kết đăng nhập qua cơ sở", "Facility sign-in links";
+    LinkSubject => "Mã định danh tại nhà cung cấp (subject)", "Identifier at the provider (subject)";
+    LinkAdd => "Liên kết", "Link";
+    LinkRemove => "Gỡ liên kết", "Unlink";
+    LinksNone => "Chưa có liên kết.", "No links.";
+    LinkNoProvider => "Cơ sở của bác sĩ này chưa cấu hình nhà cung cấp định danh.", "This clinician's facility has no identity provider.";
     ErrReauthRequired => "Hãy xác nhận lại bằng khóa truy cập (nút phía trên) rồi thử lại.", "Please confirm with your passkey (button above), then try again.";
     ErrNotAdministrator => "Trang này chỉ dành cho quản trị viên. Lượt truy cập này đã được ghi lại.", "This page is for administrators only. This attempt has been logged.";
     ErrTextTooShort => "Hãy ghi rõ hơn (ít nhất 5 ký tự).", "Please say a little more (at least 5 characters).";
@@ -591,6 +635,12 @@ impl Key {
             "clinician_create" => Key::ActionClinicianCreate,
             "sign_in" => Key::ActionSignIn,
             "sign_out" => Key::ActionSignOut,
+            "oidc_sign_in" => Key::ActionFederatedSignIn,
+            "identity_proof" => Key::ActionIdentityProof,
+            "provider_set" => Key::ActionProviderSet,
+            "provider_remove" => Key::ActionProviderRemove,
+            "link_create" => Key::ActionLinkCreate,
+            "link_remove" => Key::ActionLinkRemove,
             _ => Key::ActionRead,
         }
     }
@@ -651,6 +701,8 @@ impl Key {
             I::UnknownTarget => Key::ErrUnknownTarget,
             I::NoEnrolableRecord => Key::ErrNoEnrolableRecord,
             I::NotApplicable => Key::ErrNotApplicable,
+            I::BadIssuer => Key::ErrBadIssuer,
+            I::AlreadyLinked => Key::ErrAlreadyLinked,
         }
     }
 

@@ -89,6 +89,22 @@ pub trait PortalPort: Send + Sync + 'static {
     async fn admin_reviews(&self, request: &RequestMeta) -> Result<crate::dto::ReviewQueue, AppError>;
     async fn admin_review(&self, request: &RequestMeta, break_glass_id: String, outcome: String, note: String) -> Result<(), AppError>;
     async fn admin_audit(&self, request: &RequestMeta, query: crate::dto::AuditQuery) -> Result<crate::dto::AuditPage, AppError>;
+    async fn admin_set_provider(
+        &self,
+        request: &RequestMeta,
+        facility_id: String,
+        issuer: String,
+        client_id: String,
+        client_secret: String,
+    ) -> Result<(), AppError>;
+    async fn admin_remove_provider(&self, request: &RequestMeta, facility_id: String) -> Result<(), AppError>;
+    async fn admin_link_subject(&self, request: &RequestMeta, account_id: String, subject: String) -> Result<(), AppError>;
+    async fn admin_unlink(&self, request: &RequestMeta, link_id: String) -> Result<(), AppError>;
+
+    // Sign-in
+    /// The facilities whose clinicians can sign in at their own identity provider, and the
+    /// national identity provider if configured. Needs no session.
+    async fn sign_in_options(&self, request: &RequestMeta) -> Result<crate::dto::SignInOptions, AppError>;
 }
 
 /// A new grant as the form submits it.

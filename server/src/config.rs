@@ -50,6 +50,54 @@ pub struct Config {
     /// `{"issuers":[{"iss":"https://…","name":"…","keys":[<public JWK>…]}]}`. The portal itself is
     /// always trusted. Default: none.
     pub card_trusted_issuers: Option<PathBuf>,
+    /// The national identity provider (the role VNeID plays) for identity proofing at enrolment,
+    /// if the deployment configures one: `HOSO_NATIONAL_IDP_ISSUER`, `HOSO_NATIONAL_IDP_CLIENT_ID`,
+    /// `HOSO_NATIONAL_IDP_CLIENT_SECRET` (all three, or none), `HOSO_NATIONAL_IDP_ID_CLAIM` (the
+    /// claim carrying the 12-digit personal identification number; default `pid`) and
+    /// `HOSO_NATIONAL_IDP_NAME` (shown on the button; default `VNeID`).
+    pub national_idp: Option<NationalIdp>,
+}
+
+/// The national identity provider, as configured.
+#[derive(Clone)]
+pub struct NationalIdp {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub id_claim: String,
+    pub name: String,
+}
+
+impl std::fmt::Debug for NationalIdp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NationalIdp")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("id_claim", &self.id_claim)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+fn national_idp() -> anyhow::Result<Option<NationalIdp>> {
+    let (issuer, client_id, client_secret) =
+        (var("HOSO_NATIONAL_IDP_ISSUER"), var("HOSO_NATIONAL_IDP_CLIENT_ID"), var("HOSO_NATIONAL_IDP_CLIENT_SECRET"));
+    match (issuer, client_id, client_secret) {
+        (None, None, None) => Ok(None),
+        (Some(issuer), Some(client_id), Some(client_secret)) => {
+            if !crate::auth::federation::acceptable_issuer(&issuer) {
+                bail!("HOSO_NATIONAL_IDP_ISSUER must be an https URL (http only on localhost), got {issuer:?}");
+            }
+            Ok(Some(NationalIdp {
+                issuer,
+                client_id,
+                client_secret,
+                id_claim: var("HOSO_NATIONAL_IDP_ID_CLAIM").unwrap_or_else(|| "pid".into()),
+                name: var("HOSO_NATIONAL_IDP_NAME").unwrap_or_else(|| "VNeID".into()),
+            }))
+        }
+        _ => bail!("set all of HOSO_NATIONAL_IDP_ISSUER, HOSO_NATIONAL_IDP_CLIENT_ID and HOSO_NATIONAL_IDP_CLIENT_SECRET, or none"),
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -110,6 +158,7 @@ impl Config {
             audit_checkpoint_interval: Duration::from_secs(number("HOSO_AUDIT_CHECKPOINT_SECONDS", 300u64)?),
             card_key_dir,
             card_trusted_issuers,
+            national_idp: national_idp()?,
         })
     }
 
@@ -121,6 +170,7 @@ impl Config {
             audit_key_file: data_dir.join("audit-signing.key"),
             card_key_dir: data_dir.join("card-keys"),
             card_trusted_issuers: None,
+            national_idp: None,
             data_dir,
             database_url: database_url.to_string(),
             session_idle: Duration::from_secs(30 * 60),

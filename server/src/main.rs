@@ -52,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
             issue_code(config, &cccd).await
         }
         Some("verify-audit") => verify_audit(config).await,
+        Some("counts") => counts(config).await,
         Some("rotate-card-key") => {
             let kid = server::shc::keys::rotate(&config.card_key_dir).context("key rotation failed")?;
             println!("new health-card signing key {kid} in {}", config.card_key_dir.display());
@@ -186,15 +187,41 @@ async fn issue_code(config: Config, cccd: &str) -> anyhow::Result<()> {
     let now = SystemClock.now_ms();
     let valid_ms = i64::try_from(config.enrolment_code_validity.as_millis()).unwrap_or(i64::MAX);
     let mut tx = store.begin().await?;
-    let patient = store::patient::by_cccd(&mut tx, &cccd).await?.context("no patient has this CCCD")?;
-    if patient.account_id.is_some() {
-        bail!("this patient has already enrolled");
-    }
-    let code =
-        server::seed::issue_enrolment_code(&mut tx, server::seed::Enrols::Patient(patient.patient_id), &cccd, now, valid_ms)
-            .await?;
+    // A record not yet enrolled; or a staff account bound to this CCCD (a new code adds a passkey:
+    // the way back in for an administrator who lost every device).
+    let enrols = match store::patient::by_cccd(&mut tx, &cccd).await? {
+        Some(patient) if patient.account_id.is_some() => bail!("this patient has already enrolled"),
+        Some(patient) => server::seed::Enrols::Patient(patient.patient_id),
+        None => match store::enrolment::staff_account_by_cccd(&mut tx, &cccd).await? {
+            Some(account_id) => server::seed::Enrols::Account(account_id),
+            None => bail!("no record or staff account has this CCCD"),
+        },
+    };
+    let code = server::seed::issue_enrolment_code(&mut tx, enrols, &cccd, now, valid_ms).await?;
     tx.commit().await?;
     println!("{code}");
+    Ok(())
+}
+
+/// Prints how many accounts, sessions, passkeys, enrolled records, provider links and sign-ins in
+/// flight the database holds, as JSON (operators' check; the browser tests use it to prove a
+/// refused sign-in created nothing).
+async fn counts(config: Config) -> anyhow::Result<()> {
+    use server::store::federation::{count, CountedTable as T};
+    let store = Store::connect(&config.database_url, 1).await?;
+    let mut conn = store.reader().acquire().await?;
+    let mut out = serde_json::Map::new();
+    for (name, table) in [
+        ("accounts", T::Accounts),
+        ("sessions", T::Sessions),
+        ("passkeys", T::Passkeys),
+        ("enrolled_patients", T::EnrolledPatients),
+        ("links", T::Links),
+        ("pending_logins", T::PendingLogins),
+    ] {
+        out.insert(name.into(), count(&mut conn, table).await?.into());
+    }
+    println!("{}", serde_json::Value::Object(out));
     Ok(())
 }
 

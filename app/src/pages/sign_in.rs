@@ -7,6 +7,7 @@ use crate::i18n::{use_t, Key};
 pub fn SignIn() -> impl IntoView {
     let t = use_t();
     let me = Resource::new(|| (), |_| crate::api::me());
+    let options = Resource::new(|| (), |_| crate::api::sign_in_options());
     let query = use_query_map();
     let signed_out = move || query.read().get("signed_out").is_some();
     let (message, set_message) = signal(None::<Key>);
@@ -61,8 +62,32 @@ pub fn SignIn() -> impl IntoView {
             <div class="message" role="alert" aria-live="assertive">
                 {move || message.get().map(|key| view! { <p class="notice notice-error">{t(key)}</p> })}
             </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let facilities = options.await.map(|options| options.facilities).unwrap_or_default();
+                    (!facilities.is_empty()).then(|| view! { <FacilitySignIn facilities/> })
+                })}
+            </Suspense>
             <p class="aside">{t(Key::FirstTime)}" "<a href="/enrol">{t(Key::EnrolLink)}</a></p>
             <p class="aside"><a href="/verify">{t(Key::NavVerify)}</a></p>
+        </section>
+    }
+}
+
+/// Clinicians of facilities with their own identity provider sign in there: one link per
+/// facility (plain links, so they work before the page has hydrated).
+#[component]
+fn FacilitySignIn(facilities: Vec<(String, String)>) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <section class="federated" aria-labelledby="federated-title">
+            <h2 id="federated-title">{t(Key::FedHeading)}</h2>
+            <ul class="plain-list">
+                {facilities.into_iter().map(|(id, name)| {
+                    let href = format!("/auth/oidc/start?facility={id}");
+                    view! { <li><a class="button-secondary" href=href>{t(Key::FedSignInWith)}" "{name}</a></li> }
+                }).collect_view()}
+            </ul>
         </section>
     }
 }

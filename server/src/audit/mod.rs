@@ -35,6 +35,13 @@ pub enum AuditEvent<'a> {
     AdminDenied { actor: &'a Actor, what: &'a str, reason: DenyReason },
     /// The person confirmed it is them with a passkey while signed in (sudo mode).
     Reauthenticated { account_id: &'a str, role: &'a str },
+    /// A clinician signed in through their facility's identity provider.
+    FederatedSignIn { account_id: &'a str, role: &'a str, facility_id: &'a str },
+    /// A citizen proved who they are at the national identity provider; their record waits for a passkey.
+    IdentityProofed { patient_id: &'a str },
+    /// A federated sign-in or identity proofing was refused. `action` is `oidc_sign_in` or
+    /// `identity_proof`; `reason` a [`crate::auth::federation::Refusal`] code.
+    FederationRefused { action: &'static str, facility_id: Option<&'a str>, patient_id: Option<&'a str>, reason: &'static str },
     /// An administrator's action. `action` is a code (`account_suspend`, `break_glass_review`, ...);
     /// `target` the account, code, facility or audit query it acted on; `code` a short outcome code
     /// (e.g. `justified`). Free text (reasons, notes) stays in its own table, never in the chain.
@@ -68,6 +75,10 @@ fn base(request_id: &str, now: i64) -> AuditRow {
         prev_hash: String::new(),
         entry_hash: String::new(),
     }
+}
+
+fn base_action(action: &str, request_id: &str, now: i64) -> AuditRow {
+    AuditRow { action: action.to_string(), ..base(request_id, now) }
 }
 
 fn by_actor(actor: &Actor, action: &str, request_id: &str, now: i64) -> AuditRow {
@@ -145,6 +156,23 @@ impl AuditEvent<'_> {
                 outcome: "denied".into(),
                 reason: Some(reason.as_str().into()),
                 ..by_actor(actor, "admin_access", request_id, now)
+            },
+            AuditEvent::FederatedSignIn { account_id, role, facility_id } => AuditRow {
+                actor_facility_id: Some(facility_id.to_string()),
+                basis: Some("federated".into()),
+                ..by_account(account_id, role, "sign_in", request_id, now)
+            },
+            AuditEvent::IdentityProofed { patient_id } => AuditRow {
+                patient_id: Some(patient_id.to_string()),
+                basis: Some("national_idp".into()),
+                ..base_action("identity_proof", request_id, now)
+            },
+            AuditEvent::FederationRefused { action, facility_id, patient_id, reason } => AuditRow {
+                patient_id: patient_id.map(str::to_string),
+                resource_id: facility_id.map(str::to_string),
+                outcome: "denied".into(),
+                reason: Some(reason.to_string()),
+                ..base_action(action, request_id, now)
             },
             AuditEvent::Reauthenticated { account_id, role } => by_account(account_id, role, "reauth", request_id, now),
             AuditEvent::AdminAction { actor, action, patient_id, target, basis_ref, code } => AuditRow {

@@ -5,6 +5,7 @@
 //! signature counters are persisted on every sign-in; every failed sign-in or enrolment answers
 //! with one fixed message, whatever went wrong.
 
+pub mod federation;
 pub mod passkeys;
 pub mod session;
 

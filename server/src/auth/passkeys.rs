@@ -93,7 +93,7 @@ impl Portal {
         }
     }
 
-    async fn create_session(&self, tx: &mut store::Tx, account_id: &str, role: &str, now: i64) -> Result<IssuedSession, AuthError> {
+    pub(crate) async fn create_session(&self, tx: &mut store::Tx, account_id: &str, role: &str, now: i64) -> Result<IssuedSession, AuthError> {
         let token = new_token();
         let absolute_ms = i64::try_from(self.config.session_absolute.as_millis()).unwrap_or(i64::MAX);
         store::session::insert(tx, &hash_token(&token), account_id, now, now.saturating_add(absolute_ms)).await?;
@@ -166,6 +166,17 @@ impl Portal {
             )
             .await?;
         Ok(CeremonyStarted { ceremony_id, options: options_json(&require_resident_key(options))? })
+    }
+
+    /// Step 1 of enrolment after identity proofing: the code identity proofing issued (from its
+    /// cookie) stands in for the typed CCCD and code; the rest is [`Portal::enrol_start`].
+    pub async fn enrol_start_proofed(&self, meta: &RequestMeta, code: &str) -> Result<CeremonyStarted, AuthError> {
+        let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
+        let enrolment = store::enrolment::by_hash(&mut conn, &hash_code(code))
+            .await?
+            .ok_or(AuthError::EnrolmentRefused("unknown proofing code"))?;
+        drop(conn);
+        self.enrol_start(meta, &enrolment.cccd, code).await
     }
 
     /// Step 2 of enrolment: verify the new passkey, consume the code, create the account, sign in.

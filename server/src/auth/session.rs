@@ -29,10 +29,15 @@ pub fn clear_cookie() -> String {
 
 /// The session token from a `Cookie` header, if present.
 pub fn token_from_cookie_header(header: &str) -> Option<String> {
+    cookie(header, SESSION_COOKIE)
+}
+
+/// A named cookie's value from a `Cookie` header, if present and not empty.
+pub fn cookie(header: &str, name: &str) -> Option<String> {
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(found, _)| *found == name)
         .map(|(_, value)| value.to_string())
         .filter(|value| !value.is_empty())
 }

@@ -9,7 +9,7 @@ use app::port::RequestMeta;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::AppState;
@@ -63,17 +63,7 @@ fn refusal(path: &str, error: AppError, lang: Lang) -> Response {
         AppError::Forbidden => Key::ErrNotAdministrator,
         _ => Key::ErrUnavailable,
     };
-    let page = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><link rel=\"stylesheet\" href=\"/pkg/hoso.css\"></head><body><main id=\"main\">\
-         <h1>{}</h1><p class=\"notice notice-error\" role=\"alert\">{}</p><p><a href=\"/\">{}</a></p></main></body></html>",
-        lang.code(),
-        Key::Brand.text(lang),
-        Key::Brand.text(lang),
-        message.text(lang),
-        Key::BackHome.text(lang),
-    );
-    (status, Html(page)).into_response()
+    super::message_page(status, lang, Key::Brand.text(lang), message.text(lang), "", None)
 }
 
 /// `GET /admin/audit.csv?…`: the audit search as a CSV file (UTF-8 with a byte-order mark, so

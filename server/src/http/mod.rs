@@ -5,6 +5,7 @@
 pub mod admin_routes;
 pub mod auth_routes;
 pub mod card_routes;
+pub mod federation_routes;
 pub mod security;
 
 use std::sync::Arc;
@@ -39,6 +40,38 @@ pub fn error_response(error: impl Into<app::error::AppError>) -> axum::response:
     (status, axum::Json(error)).into_response()
 }
 
+/// A small page of its own (no app shell): a heading, a message, optional extra HTML (escaped by
+/// the caller) and, with `next`, an immediate refresh to that same-site path.
+pub fn message_page(
+    status: axum::http::StatusCode,
+    lang: app::i18n::Lang,
+    heading: &str,
+    message: &str,
+    extra_html: &str,
+    next: Option<&str>,
+) -> axum::response::Response {
+    use app::i18n::Key;
+    use axum::response::IntoResponse;
+    let (refresh, class, link) = match next {
+        Some(path) => (
+            format!("<meta http-equiv=\"refresh\" content=\"0;url={path}\">"),
+            "notice",
+            format!("<a href=\"{path}\">{}</a>", Key::FedContinue.text(lang)),
+        ),
+        None => (String::new(), "notice notice-error", format!("<a href=\"/\">{}</a>", Key::BackHome.text(lang))),
+    };
+    let role = if next.is_some() { "status" } else { "alert" };
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         {refresh}<title>{} · {}</title><link rel=\"stylesheet\" href=\"/pkg/hoso.css\"></head><body><main id=\"main\">\
+         <h1>{heading}</h1><p class=\"{class}\" role=\"{role}\">{message}</p>{extra_html}<p>{link}</p></main></body></html>",
+        lang.code(),
+        heading,
+        Key::Brand.text(lang),
+    );
+    (status, axum::response::Html(page)).into_response()
+}
+
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
@@ -59,6 +92,9 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sessions/end", post(auth_routes::end_sessions))
         .route("/auth/reauth/start", post(auth_routes::reauth_start))
         .route("/auth/reauth/finish", post(auth_routes::reauth_finish))
+        .route("/auth/oidc/start", get(federation_routes::start))
+        .route(crate::auth::federation::CALLBACK_PATH, get(federation_routes::callback))
+        .route("/auth/enrol/proofed/start", post(federation_routes::proofed_start))
         .route(admin_routes::AUDIT_CSV_PATH, get(admin_routes::audit_csv))
         .route(security::JWKS_PATH, get(card_routes::jwks))
         .route("/record/vaccinations/card/download", get(card_routes::download))

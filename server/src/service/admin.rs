@@ -8,6 +8,8 @@
 //! staff, and the audit trail. Every change is audited in the transaction that makes it; free text
 //! (reasons, notes) is stored beside the chain, never in it.
 
+mod federation;
+
 use app::dto::{
     AdminFacility, AdminFacilityDetail, AdminHome, AdminPerson, AdminPersonDetail, AuditLine, AuditPage, AuditQuery, ChainCheck, HeldGrant,
     IssuedCode, OpenCode, ReviewItem, ReviewQueue, ReviewRead,
@@ -219,7 +221,14 @@ impl Portal {
                 .collect(),
             None => Vec::new(),
         };
+        let links = store::federation::links_of_account(&mut conn, account_id).await?.into_iter().map(federation::link).collect();
+        let facility_has_provider = match &row.facility_id {
+            Some(facility_id) => self.provider_info(&mut conn, facility_id).await?.is_some(),
+            None => false,
+        };
         Ok(AdminPersonDetail {
+            links,
+            facility_has_provider,
             is_self: row.account_id == session.principal.account.account_id,
             suspended_at: row.suspended_at.map(iso),
             suspension_reason: row.suspension_reason.clone(),
@@ -245,7 +254,14 @@ impl Portal {
             .into_iter()
             .map(held)
             .collect();
-        Ok(AdminFacilityDetail { facility: facility(row), people, grants })
+        let provider = self.provider_info(&mut conn, facility_id).await?;
+        Ok(AdminFacilityDetail {
+            facility: facility(row),
+            people,
+            grants,
+            provider,
+            redirect_uri: self.federation.redirect_url().to_string(),
+        })
     }
 
     /// Creates a facility. Returns its id.

@@ -48,6 +48,8 @@ pub struct Portal {
     pub clock: Arc<dyn Clock>,
     /// SMART Health Card keys and trusted issuers.
     pub cards: Arc<crate::shc::Cards>,
+    /// OpenID providers: the HTTP client, discovery cache and the national identity provider.
+    pub federation: Arc<crate::auth::federation::Federation>,
 }
 
 /// What a read is about, as the entry point named it.
@@ -79,7 +81,8 @@ impl Portal {
         clock: Arc<dyn Clock>,
         cards: Arc<crate::shc::Cards>,
     ) -> Portal {
-        Portal { store, config, webauthn, clock, cards }
+        let federation = Arc::new(crate::auth::federation::Federation::new(&config));
+        Portal { store, config, webauthn, clock, cards, federation }
     }
 
     /// Resolves the request's session. No cookie: `Ok(None)`. A cookie that names no live session:

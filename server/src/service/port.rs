@@ -181,4 +181,31 @@ impl PortalPort for Portal {
     async fn admin_audit(&self, request: &RequestMeta, query: app::dto::AuditQuery) -> Result<app::dto::AuditPage, AppError> {
         Ok(Portal::admin_audit(self, request, query).await?)
     }
+
+    async fn admin_set_provider(
+        &self,
+        request: &RequestMeta,
+        facility_id: String,
+        issuer: String,
+        client_id: String,
+        client_secret: String,
+    ) -> Result<(), AppError> {
+        Ok(Portal::admin_set_provider(self, request, &facility_id, &issuer, &client_id, &client_secret).await?)
+    }
+
+    async fn admin_remove_provider(&self, request: &RequestMeta, facility_id: String) -> Result<(), AppError> {
+        Ok(Portal::admin_remove_provider(self, request, &facility_id).await?)
+    }
+
+    async fn admin_link_subject(&self, request: &RequestMeta, account_id: String, subject: String) -> Result<(), AppError> {
+        Ok(Portal::admin_link_subject(self, request, &account_id, &subject).await?)
+    }
+
+    async fn admin_unlink(&self, request: &RequestMeta, link_id: String) -> Result<(), AppError> {
+        Ok(Portal::admin_unlink(self, request, &link_id).await?)
+    }
+
+    async fn sign_in_options(&self, _request: &RequestMeta) -> Result<app::dto::SignInOptions, AppError> {
+        Ok(Portal::sign_in_options(self).await?)
+    }
 }

@@ -119,3 +119,14 @@ pub async fn cancel(conn: &mut Conn, enrolment_code_id: &str, now: i64) -> Resul
         .await?;
     Ok(result.rows_affected() == 1)
 }
+
+/// The staff account a CCCD was bound to by its enrolment codes (staff have no patient row), if any.
+pub async fn staff_account_by_cccd(conn: &mut Conn, cccd: &str) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query(
+        "select account_id from enrolment_code where cccd = $1 and account_id is not null order by created_at desc, enrolment_code_id limit 1",
+    )
+    .bind(cccd)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|row| row.try_get("account_id")).transpose()?)
+}

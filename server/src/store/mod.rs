@@ -12,6 +12,7 @@ pub mod ceremony;
 pub mod clinical;
 pub mod consent;
 pub mod enrolment;
+pub mod federation;
 pub mod patient;
 pub mod session;
 

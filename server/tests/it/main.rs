@@ -9,6 +9,7 @@ mod audit_chain;
 mod bad_input;
 mod cards;
 mod consent;
+mod federation;
 mod http_record;
 mod passkeys;
 mod store_conformance;

@@ -156,6 +156,7 @@ async fn conformance(store: &Store) {
     );
     drop(conn);
     administration(store, &patients).await;
+    federation(store).await;
 }
 
 /// What the administrators' console reads and writes, on both databases.
@@ -371,4 +372,75 @@ fn a_failed_migration_is_reported_not_ignored() {
         assert!(format!("{error:#}").contains("migration failed"), "{error:#}");
         let _ = std::fs::remove_dir_all(dir);
     });
+}
+
+/// Facility providers, subject links (unique per issuer and subject) and sign-ins in flight
+/// (taken exactly once).
+async fn federation(store: &Store) {
+    use server::store::federation::{self as fed, CountedTable, LinkRow, LoginRow, ProviderRow};
+    let now = START_MS;
+    let mut tx = store.begin().await.unwrap();
+    store::account::insert_facility(&mut tx, "fac-fed", "Bệnh viện Liên kết", "079", now).await.unwrap();
+    let doctor = AccountRow {
+        account_id: store::new_id(),
+        role: "clinician".into(),
+        display_name: "BS. Liên Kết".into(),
+        user_handle: uuid::Uuid::new_v4().to_string(),
+        status: "active".into(),
+    };
+    store::account::insert(&mut tx, &doctor, now).await.unwrap();
+    let provider = ProviderRow {
+        facility_id: "fac-fed".into(),
+        issuer: "https://id.example.vn".into(),
+        client_id: "hoso".into(),
+        client_secret: "s1".into(),
+    };
+    fed::set_provider(&mut tx, &provider, &doctor.account_id, now).await.unwrap();
+    fed::set_provider(&mut tx, &ProviderRow { client_secret: "s2".into(), ..provider.clone() }, &doctor.account_id, now).await.unwrap();
+    assert_eq!(fed::provider(&mut tx, "fac-fed").await.unwrap().unwrap().client_secret, "s2");
+    let listed = fed::providers(&mut tx).await.unwrap();
+    assert_eq!(listed.iter().filter(|p| p.facility_id == "fac-fed").map(|p| p.facility_name.as_str()).collect::<Vec<_>>(), vec!["Bệnh viện Liên kết"]);
+
+    let link = LinkRow {
+        federated_link_id: "link-1".into(),
+        issuer: provider.issuer.clone(),
+        subject: "emp-042".into(),
+        account_id: doctor.account_id.clone(),
+        facility_id: "fac-fed".into(),
+        created_by_account_id: doctor.account_id.clone(),
+        created_at: now,
+    };
+    fed::insert_link(&mut tx, &link).await.unwrap();
+    assert_eq!(fed::link_by_subject(&mut tx, &provider.issuer, "emp-042").await.unwrap().unwrap().account_id, doctor.account_id);
+    assert!(fed::link_by_subject(&mut tx, "https://other.example.vn", "emp-042").await.unwrap().is_none());
+    assert_eq!(fed::count(&mut tx, CountedTable::Links).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    // The same subject of the same issuer cannot be linked twice (a failed insert aborts its transaction).
+    let mut tx = store.begin().await.unwrap();
+    let duplicate = fed::insert_link(&mut tx, &LinkRow { federated_link_id: "link-2".into(), ..link.clone() }).await;
+    assert!(matches!(duplicate, Err(server::store::StoreError::Conflict)), "{duplicate:?}");
+    drop(tx);
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(fed::links_of_account(&mut tx, &doctor.account_id).await.unwrap().len(), 1);
+    assert_eq!(fed::remove_link(&mut tx, "link-1").await.unwrap().unwrap().subject, "emp-042");
+    assert!(fed::remove_link(&mut tx, "link-1").await.unwrap().is_none());
+    assert!(fed::remove_provider(&mut tx, "fac-fed").await.unwrap());
+    assert!(!fed::remove_provider(&mut tx, "fac-fed").await.unwrap());
+
+    let login = LoginRow {
+        browser_hash: "browser".into(),
+        purpose: "clinician".into(),
+        facility_id: Some("fac-fed".into()),
+        pkce_verifier: "verifier".into(),
+        nonce: "nonce".into(),
+        expires_at: now + 600_000,
+    };
+    fed::insert_login(&mut tx, "state-1", &login, now).await.unwrap();
+    fed::insert_login(&mut tx, "state-old", &LoginRow { expires_at: now - 1, ..login.clone() }, now).await.unwrap();
+    assert_eq!(fed::delete_expired_logins(&mut tx, now).await.unwrap(), 1);
+    assert_eq!(fed::take_login(&mut tx, "state-1").await.unwrap(), Some(login));
+    assert_eq!(fed::take_login(&mut tx, "state-1").await.unwrap(), None);
+    assert_eq!(fed::count(&mut tx, CountedTable::PendingLogins).await.unwrap(), 0);
+    tx.commit().await.unwrap();
 }

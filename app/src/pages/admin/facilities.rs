@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{outcome, AdminFrame, HeldGrants};
-use crate::api::{AdminCreateFacility, AdminRevokeGrant, AdminRevokeHeld};
+use crate::api::{AdminCreateFacility, AdminRemoveProvider, AdminRevokeGrant, AdminRevokeHeld, AdminSetProvider};
 use crate::components::error_notice::ErrorNotice;
 use crate::dto::{AdminFacility, AdminFacilityDetail};
 use crate::i18n::{use_t, Key};
@@ -73,9 +73,16 @@ pub fn FacilityPage() -> impl IntoView {
     let params = use_params_map();
     let revoke_one = ServerAction::<AdminRevokeGrant>::new();
     let revoke_all = ServerAction::<AdminRevokeHeld>::new();
+    let set_provider = ServerAction::<AdminSetProvider>::new();
+    let remove_provider = ServerAction::<AdminRemoveProvider>::new();
     let facility_id = move || params.read().get("facility_id").unwrap_or_default();
     let detail = Resource::new(
-        move || (facility_id(), revoke_one.version().get() + revoke_all.version().get()),
+        move || {
+            (
+                facility_id(),
+                revoke_one.version().get() + revoke_all.version().get() + set_provider.version().get() + remove_provider.version().get(),
+            )
+        },
         |(facility_id, _)| crate::api::admin_facility(facility_id),
     );
     view! {
@@ -83,7 +90,7 @@ pub fn FacilityPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(data) => view! { <FacilityBody data revoke_one revoke_all/> }.into_any(),
+                    Ok(data) => view! { <FacilityBody data revoke_one revoke_all set_provider remove_provider/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -92,9 +99,16 @@ pub fn FacilityPage() -> impl IntoView {
 }
 
 #[component]
-fn FacilityBody(data: AdminFacilityDetail, revoke_one: ServerAction<AdminRevokeGrant>, revoke_all: ServerAction<AdminRevokeHeld>) -> impl IntoView {
+fn FacilityBody(
+    data: AdminFacilityDetail,
+    revoke_one: ServerAction<AdminRevokeGrant>,
+    revoke_all: ServerAction<AdminRevokeHeld>,
+    set_provider: ServerAction<AdminSetProvider>,
+    remove_provider: ServerAction<AdminRemoveProvider>,
+) -> impl IntoView {
     let t = use_t();
-    let AdminFacilityDetail { facility, people, grants } = data;
+    let AdminFacilityDetail { facility, people, grants, provider, redirect_uri } = data;
+    let (set_id, remove_id) = (facility.facility_id.clone(), facility.facility_id.clone());
     view! {
         <section class="card" aria-labelledby="facility">
             <h2 id="facility">{facility.name}</h2>
@@ -104,6 +118,43 @@ fn FacilityBody(data: AdminFacilityDetail, revoke_one: ServerAction<AdminRevokeG
                     <li><a href=format!("/admin/people/{}", person.account_id)>{person.name}</a>" · "{t(Key::for_account_status(&person.status))}</li>
                 }).collect_view()}
             </ul>
+        </section>
+        <section class="card" aria-labelledby="provider">
+            <h2 id="provider">{t(Key::ProviderHeading)}</h2>
+            {move || outcome(set_provider.value().get(), Key::ProviderSaved)}
+            {move || outcome(remove_provider.value().get(), Key::ActionProviderRemove)}
+            {match provider.clone() {
+                Some(provider) => view! {
+                    <dl class="facts" data-testid="provider">
+                        <dt>{t(Key::ProviderIssuer)}</dt><dd>{provider.issuer}</dd>
+                        <dt>{t(Key::ProviderClientId)}</dt><dd>{provider.client_id}</dd>
+                    </dl>
+                    <ActionForm action=remove_provider>
+                        <input type="hidden" name="facility_id" value=remove_id/>
+                        <button type="submit" class="button-danger">{t(Key::ProviderRemove)}</button>
+                    </ActionForm>
+                }.into_any(),
+                None => view! { <p>{t(Key::ProviderNone)}</p> }.into_any(),
+            }}
+            <p class="hint">{t(Key::ProviderRedirect)}": "<code>{redirect_uri}</code></p>
+            <ActionForm action=set_provider>
+                <input type="hidden" name="facility_id" value=set_id/>
+                <div class="field">
+                    <label for="provider-issuer">{t(Key::ProviderIssuer)}</label>
+                    <input type="url" id="provider-issuer" name="issuer" required maxlength="500"
+                        value=provider.as_ref().map(|p| p.issuer.clone()).unwrap_or_default()/>
+                </div>
+                <div class="field">
+                    <label for="provider-client">{t(Key::ProviderClientId)}</label>
+                    <input type="text" id="provider-client" name="client_id" required maxlength="200" autocomplete="off"
+                        value=provider.as_ref().map(|p| p.client_id.clone()).unwrap_or_default()/>
+                </div>
+                <div class="field">
+                    <label for="provider-secret">{t(Key::ProviderClientSecret)}</label>
+                    <input type="password" id="provider-secret" name="client_secret" required maxlength="500" autocomplete="new-password"/>
+                </div>
+                <button type="submit" class="button-primary">{t(Key::ProviderSave)}</button>
+            </ActionForm>
         </section>
         <HeldGrants grants holder_kind="facility" holder_id=facility.facility_id revoke_one revoke_all/>
     }

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{outcome, when, AdminFrame, HeldGrants};
-use crate::api::{AdminCreateClinician, AdminEndSessions, AdminIssueCode, AdminReinstate, AdminRevokeGrant, AdminRevokeHeld, AdminSuspend};
+use crate::api::{
+    AdminCreateClinician, AdminEndSessions, AdminIssueCode, AdminLinkSubject, AdminReinstate, AdminRevokeGrant, AdminRevokeHeld, AdminSuspend, AdminUnlink,
+};
 use crate::components::error_notice::ErrorNotice;
 use crate::dto::{AdminPerson, AdminPersonDetail, IssuedCode};
 use crate::error::AppError;
@@ -148,12 +150,20 @@ pub fn PersonPage() -> impl IntoView {
     let revoke_one = ServerAction::<AdminRevokeGrant>::new();
     let revoke_all = ServerAction::<AdminRevokeHeld>::new();
     let issue = ServerAction::<AdminIssueCode>::new();
+    let link = ServerAction::<AdminLinkSubject>::new();
+    let unlink = ServerAction::<AdminUnlink>::new();
     let account_id = move || params.read().get("account_id").unwrap_or_default();
     let detail = Resource::new(
         move || {
             (
                 account_id(),
-                suspend.version().get() + reinstate.version().get() + end.version().get() + revoke_one.version().get() + revoke_all.version().get(),
+                suspend.version().get()
+                    + reinstate.version().get()
+                    + end.version().get()
+                    + revoke_one.version().get()
+                    + revoke_all.version().get()
+                    + link.version().get()
+                    + unlink.version().get(),
             )
         },
         |(account_id, _)| crate::api::admin_person(account_id),
@@ -166,7 +176,7 @@ pub fn PersonPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(data) => view! { <PersonBody data suspend reinstate end revoke_one revoke_all issue/> }.into_any(),
+                    Ok(data) => view! { <PersonBody data suspend reinstate end revoke_one revoke_all issue link unlink/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -183,10 +193,13 @@ fn PersonBody(
     revoke_one: ServerAction<AdminRevokeGrant>,
     revoke_all: ServerAction<AdminRevokeHeld>,
     issue: ServerAction<AdminIssueCode>,
+    link: ServerAction<AdminLinkSubject>,
+    unlink: ServerAction<AdminUnlink>,
 ) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
-    let AdminPersonDetail { person, suspended_at, suspension_reason, sessions, grants, is_self } = data;
+    let AdminPersonDetail { person, suspended_at, suspension_reason, sessions, grants, is_self, links, facility_has_provider } = data;
+    let link_id = person.account_id.clone();
     let account_id = person.account_id.clone();
     let (status_id, sessions_id, grants_id, code_id) = (account_id.clone(), account_id.clone(), account_id.clone(), account_id);
     let suspended = person.status == "suspended";
@@ -269,6 +282,44 @@ fn PersonBody(
             }}
         </section>
         {clinician.then(|| view! { <HeldGrants grants holder_kind="clinician" holder_id=grants_id revoke_one revoke_all/> })}
+        {clinician.then(|| view! {
+            <section class="card" aria-labelledby="links">
+                <h2 id="links">{t(Key::LinksHeading)}</h2>
+                {move || outcome(link.value().get(), Key::ActionLinkCreate)}
+                {move || outcome(unlink.value().get(), Key::ActionLinkRemove)}
+                {if links.is_empty() {
+                    view! { <p>{t(Key::LinksNone)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {links.into_iter().map(|one| view! {
+                                <li data-testid="federated-link">
+                                    <code>{one.subject}</code>" · "{one.issuer}" · "{when(lang, &one.created_at)}
+                                    <ActionForm action=unlink attr:class="inline-form">
+                                        <input type="hidden" name="link_id" value=one.link_id/>
+                                        <button type="submit" class="button-secondary">{t(Key::LinkRemove)}</button>
+                                    </ActionForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                {if facility_has_provider {
+                    view! {
+                        <ActionForm action=link>
+                            <input type="hidden" name="account_id" value=link_id/>
+                            <div class="field">
+                                <label for="link-subject">{t(Key::LinkSubject)}</label>
+                                <input type="text" id="link-subject" name="subject" required maxlength="255" autocomplete="off"/>
+                            </div>
+                            <button type="submit" class="button-primary">{t(Key::LinkAdd)}</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! { <p class="hint">{t(Key::LinkNoProvider)}</p> }.into_any()
+                }}
+            </section>
+        })}
         {staff.then(|| view! {
             <section class="card" aria-labelledby="staff-code">
                 <h2 id="staff-code">{t(Key::AdminStaffCode)}</h2>
