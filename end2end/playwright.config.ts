@@ -9,6 +9,9 @@ if (!process.env.HOSO_E2E_DATA_DIR) {
 }
 const port = process.env.HOSO_E2E_PORT ?? "3100";
 const baseURL = `http://localhost:${port}`;
+// The test OpenID provider (end2end/oidc/provider.mjs): a facility's provider and the national one.
+const oidcPort = process.env.HOSO_E2E_OIDC_PORT ?? "3200";
+process.env.HOSO_E2E_OIDC_ISSUER = `http://127.0.0.1:${oidcPort}`;
 const root = path.resolve(import.meta.dirname, "..");
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
 
@@ -37,21 +40,36 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: path.join(targetDir, "release", "server"),
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      HOSO_LISTEN: `127.0.0.1:${port}`,
-      HOSO_PUBLIC_URL: baseURL,
-      HOSO_DATA_DIR: process.env.HOSO_E2E_DATA_DIR,
-      HOSO_SITE_ROOT: path.join(root, "target", "site"),
-      HOSO_SEED_DEMO: "true",
-      DATABASE_URL: `sqlite://${process.env.HOSO_E2E_DATA_DIR}/hoso.db`,
-      RUST_LOG: "warn",
+  webServer: [
+    {
+      command: `node ${path.join(root, "end2end", "oidc", "provider.mjs")}`,
+      url: `${process.env.HOSO_E2E_OIDC_ISSUER}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "ignore",
+      env: { OIDC_PORT: oidcPort, HOSO_BASE_URL: baseURL },
     },
-  },
+    {
+      command: path.join(targetDir, "release", "server"),
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        HOSO_LISTEN: `127.0.0.1:${port}`,
+        HOSO_PUBLIC_URL: baseURL,
+        HOSO_DATA_DIR: process.env.HOSO_E2E_DATA_DIR,
+        HOSO_SITE_ROOT: path.join(root, "target", "site"),
+        HOSO_SEED_DEMO: "true",
+        DATABASE_URL: `sqlite://${process.env.HOSO_E2E_DATA_DIR}/hoso.db`,
+        HOSO_NATIONAL_IDP_ISSUER: process.env.HOSO_E2E_OIDC_ISSUER,
+        HOSO_NATIONAL_IDP_CLIENT_ID: "hoso-national",
+        HOSO_NATIONAL_IDP_CLIENT_SECRET: "hoso-national-secret",
+        HOSO_NATIONAL_IDP_ID_CLAIM: "pid",
+        RUST_LOG: "warn",
+      },
+    },
+  ],
 });

@@ -73,7 +73,7 @@ pub fn Enrol() -> impl IntoView {
                         <section class="federated" aria-labelledby="proof-title">
                             <h2 id="proof-title">{t(Key::ProofHeading)}</h2>
                             <p>{t(Key::ProofIntro)}</p>
-                            <a class="button-secondary" href="/auth/oidc/start?provider=national">{t(Key::ProofButton)}" "{name}</a>
+                            <a class="button-secondary" href="/auth/oidc/start?provider=national" rel="external">{t(Key::ProofButton)}" "{name}</a>
                         </section>
                     })
                 })}

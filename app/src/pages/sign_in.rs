@@ -85,7 +85,7 @@ fn FacilitySignIn(facilities: Vec<(String, String)>) -> impl IntoView {
             <ul class="plain-list">
                 {facilities.into_iter().map(|(id, name)| {
                     let href = format!("/auth/oidc/start?facility={id}");
-                    view! { <li><a class="button-secondary" href=href>{t(Key::FedSignInWith)}" "{name}</a></li> }
+                    view! { <li><a class="button-secondary" href=href rel="external">{t(Key::FedSignInWith)}" "{name}</a></li> }
                 }).collect_view()}
             </ul>
         </section>
