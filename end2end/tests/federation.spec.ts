@@ -50,7 +50,7 @@ function watchPortalErrors(page: Page): string[] {
   const errors: string[] = [];
   const atProvider = (url: string) => url.startsWith(ISSUER) || page.url().startsWith(ISSUER);
   page.on("console", (message) => {
-    if (message.type() === "error" && !atProvider(message.location().url)) errors.push(message.text());
+    if (message.type() === "error" && !atProvider(message.location().url)) errors.push(`${message.text()} @ ${message.location().url}`);
   });
   page.on("pageerror", (error) => {
     if (!atProvider("")) errors.push(error.message);
@@ -152,6 +152,8 @@ test("a citizen proves who they are at the national provider, enrols a passkey a
   await page.getByRole("button", { name: /Tạo khóa truy cập/ }).click();
   await page.waitForURL("**/record");
   await expect(page.getByRole("heading", { level: 1, name: "Hồ sơ sức khỏe của tôi" })).toBeVisible();
+  // The record bound is the one that carries the verified number.
+  await expect(page.getByText(proofed.who, { exact: true })).toBeVisible();
   const after = counts();
   expect(after.enrolled_patients).toBe(before.enrolled_patients + 1);
   expect(after.accounts).toBe(before.accounts + 1);

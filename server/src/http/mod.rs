@@ -63,7 +63,7 @@ pub fn message_page(
     let role = if next.is_some() { "status" } else { "alert" };
     let page = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         {refresh}<title>{} · {}</title><link rel=\"stylesheet\" href=\"/pkg/hoso.css\"></head><body><main id=\"main\">\
+         {refresh}<title>{} · {}</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/pkg/hoso.css\"></head><body><main id=\"main\">\
          <h1>{heading}</h1><p class=\"{class}\" role=\"{role}\">{message}</p>{extra_html}<p>{link}</p></main></body></html>",
         lang.code(),
         heading,
