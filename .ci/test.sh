@@ -28,6 +28,7 @@ set -e
 rust_passed=$( (grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" || true) | awk '{s+=$4} END {print s+0}')
 rust_failed=$( (grep -Eo '[0-9]+ failed;' "$log" || true) | awk '{s+=$1} END {print s+0}')
 if grep -q "SKIPPED: PostgreSQL" "$log"; then rust_status=1; echo "PostgreSQL suite was skipped" >&2; fi
+if grep -q "SKIPPED: FHIR validator" "$log"; then rust_status=1; echo "FHIR validation was skipped" >&2; fi
 
 say "Browser tests (Playwright, headless Chromium, virtual authenticator)"
 set +e

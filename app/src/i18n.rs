@@ -430,6 +430,8 @@ keys! {
     ActionLinkCreate => "Liên kết tài khoản tại nhà cung cấp", "Provider account linked";
     ActionLinkRemove => "Gỡ liên kết tài khoản tại nhà cung cấp", "Provider account unlinked";
 
+    DownloadRecord => "Tải toàn bộ hồ sơ của tôi", "Download my whole record";
+    DownloadRecordNote => "(tệp FHIR R4 JSON, đọc được bằng các ứng dụng y tế khác)", "(a FHIR R4 JSON file other health apps can read)";
     FedTitle => "Đăng nhập qua nhà cung cấp định danh", "Sign in through an identity provider";
     FedStateInvalid => "Liên kết đăng nhập này không hợp lệ, đã hết hạn hoặc đã được dùng. Vui lòng bắt đầu lại từ trang đăng nhập. Chưa có gì được tạo.", "This sign-in link is not valid, has expired or was already used. Please start again from the sign-in page. Nothing was created.";
     FedProviderDenied => "Nhà cung cấp định danh không hoàn tất đăng nhập (bạn đã hủy hoặc không được phép).", "The identity provider did not complete the sign-in (you cancelled, or were not allowed).";

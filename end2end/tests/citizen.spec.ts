@@ -92,6 +92,19 @@ test("enrol with a code, register a passkey, sign out, sign in, see vaccinations
   await page.goto("/record/visits");
   lanVisit = (await page.getByRole("link", { name: /Xem chi tiết/ }).first().getAttribute("href"))!;
 
+  // "Download my whole record": a FHIR Bundle of the patient and every stored resource.
+  await page.goto("/record");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Tải toàn bộ hồ sơ của tôi" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("ho-so-suc-khoe.fhir.json");
+  const bundle = JSON.parse(fs.readFileSync((await download.path())!, "utf8"));
+  expect(bundle.resourceType).toBe("Bundle");
+  const kinds = new Set(bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType));
+  for (const kind of ["Patient", "Immunization", "Encounter"]) expect(kinds.has(kind), kind).toBeTruthy();
+  expect(bundle.entry.filter((e: { resource: { resourceType: string } }) => e.resource.resourceType === "Patient")).toHaveLength(1);
+
   // Every signed-in page, hydrated, passes axe-core without serious or critical violations.
   for (const path of ["/record", "/record/vaccinations", "/record/visits", lanVisit, "/account/passkeys"]) {
     await page.goto(path);

@@ -45,9 +45,14 @@ fn OverviewBody(data: Overview) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
     let Overview { patient, emergencies, allergies, conditions, medications, latest_visits, vaccinations_due } = data;
+    let download = format!("/fhir/Patient/{}/$everything?download=1", patient.patient_id);
     view! {
         {(!emergencies.is_empty()).then(|| view! { <crate::components::emergency::EmergencyNotice emergencies/> })}
         <PatientCard patient/>
+        <p class="aside">
+            <a href=download download="" rel="external" data-testid="download-record">{t(Key::DownloadRecord)}</a>
+            " "<span class="muted">{t(Key::DownloadRecordNote)}</span>
+        </p>
         <div class="grid">
             <section class="card" aria-labelledby="vaccinations-due">
                 <h2 id="vaccinations-due">{t(Key::VaccinationsDue)}</h2>

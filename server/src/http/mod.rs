@@ -6,6 +6,7 @@ pub mod admin_routes;
 pub mod auth_routes;
 pub mod card_routes;
 pub mod federation_routes;
+pub mod fhir_routes;
 pub mod security;
 
 use std::sync::Arc;
@@ -95,6 +96,11 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/oidc/start", get(federation_routes::start))
         .route(crate::auth::federation::CALLBACK_PATH, get(federation_routes::callback))
         .route("/auth/enrol/proofed/start", post(federation_routes::proofed_start))
+        .route("/fhir/metadata", get(fhir_routes::metadata))
+        .route("/fhir/Patient/{id}/$everything", get(fhir_routes::everything))
+        .route("/fhir/{resource_type}", get(fhir_routes::search))
+        .route("/fhir/{resource_type}/{id}", get(fhir_routes::read))
+        .route("/fhir", get(fhir_routes::fallback))
         .route(admin_routes::AUDIT_CSV_PATH, get(admin_routes::audit_csv))
         .route(security::JWKS_PATH, get(card_routes::jwks))
         .route("/record/vaccinations/card/download", get(card_routes::download))

@@ -119,6 +119,8 @@ pub async fn insert_patient(conn: &mut store::Conn, seed: &SeedPatient, now: i64
                 encounter_id: fields.encounter_id,
                 status: fields.status,
                 resource_json: resource.to_string(),
+                version_id: 1,
+                last_updated: now,
             },
             now,
         )

@@ -373,6 +373,8 @@ mod tests {
             encounter_id: None,
             status: None,
             resource_json: json.to_string(),
+            version_id: 1,
+            last_updated: 0,
         }
     }
 

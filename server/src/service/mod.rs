@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod clinician;
 pub mod consent;
+pub mod fhir_api;
 pub mod mapping;
 mod port;
 pub mod record;

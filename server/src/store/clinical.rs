@@ -19,10 +19,13 @@ pub struct ClinicalRow {
     pub encounter_id: Option<String>,
     pub status: Option<String>,
     pub resource_json: String,
+    /// Read from the row (an insert writes version 1 and its own time).
+    pub version_id: i64,
+    pub last_updated: i64,
 }
 
-const COLUMNS: &str =
-    "clinical_resource_id, patient_id, resource_type, category, code, effective_date, encounter_id, status, resource_json";
+const COLUMNS: &str = "clinical_resource_id, patient_id, resource_type, category, code, effective_date, encounter_id, status, resource_json, \
+                       version_id, last_updated";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<ClinicalRow, StoreError> {
     Ok(ClinicalRow {
@@ -35,6 +38,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<ClinicalRow, StoreError> {
         encounter_id: row.try_get("encounter_id")?,
         status: row.try_get("status")?,
         resource_json: row.try_get("resource_json")?,
+        version_id: row.try_get("version_id")?,
+        last_updated: row.try_get("last_updated")?,
     })
 }
 

@@ -10,6 +10,7 @@ mod bad_input;
 mod cards;
 mod consent;
 mod federation;
+mod fhir_api;
 mod http_record;
 mod passkeys;
 mod store_conformance;

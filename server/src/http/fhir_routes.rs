@@ -1,0 +1,232 @@
+//! The FHIR R4 JSON API over HTTP (`/fhir`). Handlers parse, call one service function, and wrap
+//! the answer as a resource or a Bundle; every failure is an OperationOutcome with its status.
+//! Access is the portal session (citizens and clinicians in their browser); bearer tokens for API
+//! clients are not built yet, and the CapabilityStatement says so.
+
+use app::port::RequestMeta;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use serde_json::{json, Value};
+
+use super::AppState;
+use crate::error::ServiceError;
+use crate::policy::DenyReason;
+use crate::service::fhir_api::{parse_search, BadParameter, Page, Search, CLINICAL_TYPES, MAX_COUNT, SEARCH_PARAMS};
+
+pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
+
+fn fhir(status: StatusCode, body: &Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
+    response
+}
+
+/// An OperationOutcome with one error issue.
+pub fn outcome(status: StatusCode, code: &str, diagnostics: &str, location: Option<&str>) -> Response {
+    let mut issue = json!({ "severity": "error", "code": code, "diagnostics": diagnostics });
+    if let Some(location) = location {
+        issue["expression"] = json!([location]);
+    }
+    fhir(status, &json!({ "resourceType": "OperationOutcome", "issue": [issue] }))
+}
+
+fn failure(error: ServiceError) -> Response {
+    match error {
+        ServiceError::Unauthenticated | ServiceError::Forbidden(DenyReason::NotAuthenticated) => {
+            outcome(StatusCode::UNAUTHORIZED, "login", "Sign in first (a portal session is required).", None)
+        }
+        ServiceError::Forbidden(reason) => outcome(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            &format!("Access refused ({}); the refusal is recorded in the access log.", reason.as_str()),
+            None,
+        ),
+        ServiceError::NotFound => outcome(StatusCode::NOT_FOUND, "not-found", "No such resource.", None),
+        ServiceError::BadRequest(what) => outcome(StatusCode::BAD_REQUEST, "invalid", what, None),
+        ServiceError::Invalid(what) => outcome(StatusCode::BAD_REQUEST, "invalid", &format!("{what:?}"), None),
+        ServiceError::Store(error) => {
+            tracing::error!(%error, "FHIR request failed on storage");
+            outcome(StatusCode::SERVICE_UNAVAILABLE, "exception", "The service is temporarily unavailable.", None)
+        }
+    }
+}
+
+fn bad_parameter(problem: BadParameter) -> Response {
+    outcome(StatusCode::BAD_REQUEST, "invalid", &problem.problem, Some(&problem.location))
+}
+
+fn supported(resource_type: &str) -> bool {
+    resource_type == "Patient" || CLINICAL_TYPES.contains(&resource_type)
+}
+
+fn unsupported(resource_type: &str) -> Response {
+    outcome(StatusCode::NOT_FOUND, "not-supported", &format!("Resource type {resource_type} is not served here (see /fhir/metadata)."), None)
+}
+
+fn base(state: &AppState) -> String {
+    format!("{}/fhir", state.portal.config.public_url.as_str().trim_end_matches('/'))
+}
+
+/// `GET /fhir/metadata`: what this server really does, and nothing more.
+pub async fn metadata(State(state): State<AppState>) -> Response {
+    let search_params: Vec<Value> = SEARCH_PARAMS
+        .iter()
+        .map(|name| {
+            let kind = match *name {
+                "patient" => "reference",
+                "_count" | "_page" => "number",
+                "_lastUpdated" | "date" => "date",
+                "code" => "token",
+                _ => "string",
+            };
+            json!({ "name": name, "type": kind })
+        })
+        .collect();
+    let mut resources = vec![json!({
+        "type": "Patient",
+        "interaction": [{ "code": "read" }, { "code": "search-type" }],
+        "searchParam": [{ "name": "_id", "type": "token" }],
+        "operation": [{ "name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything" }]
+    })];
+    for kind in CLINICAL_TYPES {
+        resources.push(json!({
+            "type": kind,
+            "interaction": [{ "code": "read" }, { "code": "search-type" }],
+            "searchParam": search_params,
+        }));
+    }
+    let statement = json!({
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": "2026-11-22",
+        "kind": "instance",
+        "software": { "name": "hoso", "version": env!("CARGO_PKG_VERSION") },
+        "implementation": { "description": "hoso citizen health record portal", "url": base(&state) },
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json"],
+        "rest": [{
+            "mode": "server",
+            "documentation": format!(
+                "Read-only. Access with a portal session (cookie) only; OAuth2 bearer tokens are not supported yet. \
+                 Every read is decided by the citizen's consent and recorded in the access log. Searches are \
+                 patient-compartment searches (one patient per search; `_count` at most {MAX_COUNT}). \
+                 Patient/$everything is for the record's own citizen."
+            ),
+            "security": { "cors": false, "description": "Portal session cookie (passkey sign-in)." },
+            "resource": resources,
+        }],
+    });
+    fhir(StatusCode::OK, &statement)
+}
+
+/// `GET /fhir/{type}/{id}`.
+pub async fn read(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Path((resource_type, id)): Path<(String, String)>,
+) -> Response {
+    if !supported(&resource_type) {
+        return unsupported(&resource_type);
+    }
+    if id.is_empty() || id.len() > 64 {
+        return outcome(StatusCode::NOT_FOUND, "not-found", "No such resource.", None);
+    }
+    match state.portal.fhir_read(&meta, &resource_type, &id).await {
+        Ok(resource) => fhir(StatusCode::OK, &resource.into_inner()),
+        Err(error) => failure(error),
+    }
+}
+
+fn bundle(base: &str, resource_type: &str, search: &Search, page: Page) -> Value {
+    let link = |page_number: usize| {
+        let mut url = format!("{base}/{resource_type}?patient={}&_count={}&_page={page_number}", page.patient_id, search.count);
+        if search.newest_first {
+            url.push_str("&_sort=-date");
+        }
+        url
+    };
+    let mut links = vec![json!({ "relation": "self", "url": link(search.page) })];
+    if search.page * search.count < page.total {
+        links.push(json!({ "relation": "next", "url": link(search.page + 1) }));
+    }
+    if search.page > 1 {
+        links.push(json!({ "relation": "previous", "url": link(search.page - 1) }));
+    }
+    json!({
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": page.total,
+        "link": links,
+        "entry": page.resources.into_iter().map(|resource| {
+            let url = format!("{base}/{}/{}", resource["resourceType"].as_str().unwrap_or_default(), resource["id"].as_str().unwrap_or_default());
+            json!({ "fullUrl": url, "resource": resource, "search": { "mode": "match" } })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /fhir/{type}?patient=…&…`.
+pub async fn search(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Path(resource_type): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    if !supported(&resource_type) {
+        return unsupported(&resource_type);
+    }
+    // Patient search: by `_id` (the patient compartment of one person), or one's own.
+    let pairs: Vec<(String, String)> = pairs
+        .into_iter()
+        .map(|(name, value)| if resource_type == "Patient" && name == "_id" { ("patient".to_string(), value) } else { (name, value) })
+        .collect();
+    let search = match parse_search(&pairs) {
+        Ok(search) => search,
+        Err(problem) => return bad_parameter(problem),
+    };
+    match state.portal.fhir_search(&meta, &resource_type, search.clone()).await {
+        Ok(page) => fhir(StatusCode::OK, &bundle(&base(&state), &resource_type, &search, page.into_inner())),
+        Err(error) => failure(error),
+    }
+}
+
+/// `GET /fhir/Patient/{id}/$everything`: the whole record as a Bundle (the "download my record"
+/// button adds `?download=1` to have the browser save it as a file).
+pub async fn everything(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Path(id): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let download = pairs.iter().any(|(name, value)| name == "download" && value == "1");
+    match state.portal.fhir_everything(&meta, &id).await {
+        Ok(resources) => {
+            let base = base(&state);
+            let resources = resources.into_inner();
+            let body = json!({
+                "resourceType": "Bundle",
+                "type": "searchset",
+                "total": resources.len(),
+                "link": [{ "relation": "self", "url": format!("{base}/Patient/{id}/$everything") }],
+                "entry": resources.into_iter().map(|resource| {
+                    let url = format!("{base}/{}/{}", resource["resourceType"].as_str().unwrap_or_default(), resource["id"].as_str().unwrap_or_default());
+                    json!({ "fullUrl": url, "resource": resource, "search": { "mode": "match" } })
+                }).collect::<Vec<_>>(),
+            });
+            let mut response = fhir(StatusCode::OK, &body);
+            if download {
+                if let Ok(value) = HeaderValue::from_str("attachment; filename=\"ho-so-suc-khoe.fhir.json\"") {
+                    response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+                }
+            }
+            response
+        }
+        Err(error) => failure(error),
+    }
+}
+
+/// Anything else under `/fhir`: an OperationOutcome rather than the app's HTML 404.
+pub async fn fallback() -> Response {
+    outcome(StatusCode::NOT_FOUND, "not-supported", "Not an interaction this server supports (see /fhir/metadata).", None)
+}

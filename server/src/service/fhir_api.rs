@@ -1,0 +1,332 @@
+//! The FHIR R4 read API (`/fhir`): read, patient-compartment search and `Patient/$everything`,
+//! each through [`Portal::guarded_read`] (session → policy → data → audit row in one transaction):
+//! there is no second path to the data. A search asks the policy for exactly the category of its
+//! resource type, so a clinician reads by FHIR what the UI would show them, and nothing else.
+
+use std::collections::BTreeMap;
+
+use app::port::RequestMeta;
+use serde_json::{json, Value};
+
+use super::{Portal, Target};
+use crate::error::ServiceError;
+use crate::fhir::category_of;
+use crate::policy::{Authorized, Category};
+use crate::store::{self, StoreError};
+
+/// The clinical resource types the API serves (Patient is served from the patient row).
+pub const CLINICAL_TYPES: [&str; 9] = [
+    "Encounter",
+    "Condition",
+    "AllergyIntolerance",
+    "Immunization",
+    "Observation",
+    "DiagnosticReport",
+    "MedicationRequest",
+    "Procedure",
+    "DocumentReference",
+];
+/// Search parameters every clinical type supports.
+pub const SEARCH_PARAMS: [&str; 7] = ["patient", "_count", "_lastUpdated", "date", "code", "_sort", "_page"];
+pub const DEFAULT_COUNT: usize = 50;
+pub const MAX_COUNT: usize = 200;
+
+/// Why a FHIR request is malformed (an OperationOutcome `invalid` at a location).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadParameter {
+    pub location: String,
+    pub problem: String,
+}
+
+fn bad(location: &str, problem: &str) -> BadParameter {
+    BadParameter { location: location.to_string(), problem: problem.to_string() }
+}
+
+/// A date comparison: `ge2024-01-01`, `lt2024`, `2024-05`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct DateBound {
+    prefix: &'static str,
+    date: String,
+}
+
+fn date_bound(name: &str, value: &str) -> Result<DateBound, BadParameter> {
+    let (prefix, date) = match value.get(..2) {
+        Some(p @ ("eq" | "ne" | "gt" | "lt" | "ge" | "le")) => (
+            match p {
+                "eq" => "eq",
+                "ne" => "ne",
+                "gt" => "gt",
+                "lt" => "lt",
+                "ge" => "ge",
+                _ => "le",
+            },
+            &value[2..],
+        ),
+        _ => ("eq", value),
+    };
+    let shape_ok = matches!(date.len(), 4 | 7 | 10)
+        && date.chars().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    if !shape_ok {
+        return Err(bad(name, "a date is YYYY, YYYY-MM or YYYY-MM-DD, optionally after eq, ne, gt, lt, ge or le"));
+    }
+    Ok(DateBound { prefix, date: date.to_string() })
+}
+
+impl DateBound {
+    /// Compares a stored date (YYYY-MM-DD) at the bound's precision.
+    fn admits(&self, stored: Option<&str>) -> bool {
+        let Some(stored) = stored else { return false };
+        let stored = stored.get(..self.date.len()).unwrap_or(stored);
+        let order = stored.cmp(self.date.as_str());
+        match self.prefix {
+            "eq" => order.is_eq(),
+            "ne" => order.is_ne(),
+            "gt" => order.is_gt(),
+            "lt" => order.is_lt(),
+            "ge" => order.is_ge(),
+            _ => order.is_le(),
+        }
+    }
+}
+
+/// A parsed search.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Search {
+    pub patient: Option<String>,
+    pub count: usize,
+    pub page: usize,
+    date: Vec<DateBound>,
+    last_updated: Vec<DateBound>,
+    /// `code` as `system|code`, `|code` or `code`: (system, code).
+    code: Option<(Option<String>, String)>,
+    pub newest_first: bool,
+}
+
+/// Parses the query of a search; unknown or malformed parameters are refused (a silently ignored
+/// filter would return more than the client asked for).
+pub fn parse_search(pairs: &[(String, String)]) -> Result<Search, BadParameter> {
+    let mut search = Search { count: DEFAULT_COUNT, page: 1, ..Search::default() };
+    for (name, value) in pairs {
+        match name.as_str() {
+            "patient" | "subject" => {
+                let id = value.strip_prefix("Patient/").unwrap_or(value);
+                if id.is_empty() || id.len() > 64 {
+                    return Err(bad(name, "a patient id"));
+                }
+                search.patient = Some(id.to_string());
+            }
+            "_count" => {
+                search.count = value.parse().ok().filter(|n| (1..=MAX_COUNT).contains(n)).ok_or_else(|| bad(name, "a number from 1 to 200"))?;
+            }
+            "_page" => search.page = value.parse().ok().filter(|n| *n >= 1).ok_or_else(|| bad(name, "a page number from 1"))?,
+            "date" => search.date.push(date_bound(name, value)?),
+            "_lastUpdated" => search.last_updated.push(date_bound(name, value)?),
+            "code" => {
+                let (system, code) = match value.split_once('|') {
+                    Some((system, code)) => ((!system.is_empty()).then(|| system.to_string()), code.to_string()),
+                    None => (None, value.clone()),
+                };
+                if code.is_empty() {
+                    return Err(bad(name, "a code, as system|code or code"));
+                }
+                search.code = Some((system, code));
+            }
+            "_sort" => match value.as_str() {
+                "-date" => search.newest_first = true,
+                "date" => search.newest_first = false,
+                _ => return Err(bad(name, "date or -date")),
+            },
+            "_format" if value == "json" || value.contains("fhir+json") => {}
+            other => return Err(bad(other, "this search parameter is not supported (see /fhir/metadata)")),
+        }
+    }
+    Ok(search)
+}
+
+fn iso_instant(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+fn with_meta(row: &store::clinical::ClinicalRow) -> Result<Value, StoreError> {
+    let mut resource: Value = serde_json::from_str(&row.resource_json).map_err(|_| StoreError::Corrupt("resource json".into()))?;
+    if let Some(object) = resource.as_object_mut() {
+        object.insert("meta".into(), json!({ "versionId": row.version_id.to_string(), "lastUpdated": iso_instant(row.last_updated) }));
+    }
+    Ok(resource)
+}
+
+fn codes_of(resource: &Value) -> Vec<(Option<String>, String)> {
+    let concept = ["code", "vaccineCode", "medicationCodeableConcept", "type"]
+        .iter()
+        .find_map(|field| resource.get(*field))
+        .map(|concept| match concept {
+            Value::Array(many) => many.clone(),
+            one => vec![one.clone()],
+        })
+        .unwrap_or_default();
+    let mut codes = Vec::new();
+    for concept in concept {
+        for coding in concept.get("coding").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(code) = coding.get("code").and_then(Value::as_str) {
+                codes.push((coding.get("system").and_then(Value::as_str).map(str::to_string), code.to_string()));
+            }
+        }
+    }
+    if let Some(class) = resource.get("class").and_then(|class| class.get("code")).and_then(Value::as_str) {
+        codes.push((resource.pointer("/class/system").and_then(Value::as_str).map(str::to_string), class.to_string()));
+    }
+    codes
+}
+
+impl Search {
+    fn admits(&self, row: &store::clinical::ClinicalRow, resource: &Value) -> bool {
+        let last_updated = iso_instant(row.last_updated);
+        self.date.iter().all(|bound| bound.admits(row.effective_date.as_deref()))
+            && self.last_updated.iter().all(|bound| bound.admits(last_updated.get(..10)))
+            && self.code.as_ref().is_none_or(|(system, code)| {
+                codes_of(resource).iter().any(|(s, c)| c == code && system.as_ref().is_none_or(|system| s.as_deref() == Some(system.as_str())))
+            })
+    }
+}
+
+/// One page of a search, before it becomes a Bundle.
+pub struct Page {
+    pub resources: Vec<Value>,
+    pub total: usize,
+    pub patient_id: String,
+}
+
+impl Portal {
+    /// `GET /fhir/{type}/{id}`.
+    pub async fn fhir_read(&self, meta: &RequestMeta, resource_type: &str, id: &str) -> Result<Authorized<Value>, ServiceError> {
+        if resource_type == "Patient" {
+            return self
+                .guarded_read(meta, Target::Patient(id.to_string()), &[Category::Administrative], |conn, patient_id| {
+                    Box::pin(async move {
+                        let patient = store::patient::by_id(conn, &patient_id).await?.ok_or(StoreError::NotFound)?;
+                        Ok(crate::fhir::patient_resource(&patient))
+                    })
+                })
+                .await;
+        }
+        let category = category_of(resource_type, &Value::Null).ok_or(ServiceError::NotFound)?;
+        let wanted = resource_type.to_string();
+        let id = id.to_string();
+        self.guarded_read(meta, Target::Resource(id.clone()), &[category], move |conn, patient_id| {
+            Box::pin(async move {
+                let row = store::clinical::by_id(conn, &id).await?.ok_or(StoreError::NotFound)?;
+                if row.resource_type != wanted || row.patient_id != patient_id {
+                    return Err(StoreError::NotFound);
+                }
+                with_meta(&row)
+            })
+        })
+        .await
+        .map_err(not_found)
+    }
+
+    /// `GET /fhir/{type}?patient=…`: one patient's resources of one type. Citizens may leave out
+    /// `patient` (their own record); clinicians name it.
+    pub async fn fhir_search(&self, meta: &RequestMeta, resource_type: &str, search: Search) -> Result<Authorized<Page>, ServiceError> {
+        let category = match resource_type {
+            "Patient" => Category::Administrative,
+            other => category_of(other, &Value::Null).ok_or(ServiceError::NotFound)?,
+        };
+        let target = match &search.patient {
+            Some(id) => Target::Patient(id.clone()),
+            None => Target::Own,
+        };
+        let wanted = resource_type.to_string();
+        self.guarded_read(meta, target, &[category], move |conn, patient_id| {
+            Box::pin(async move {
+                if wanted == "Patient" {
+                    let patient = store::patient::by_id(conn, &patient_id).await?.ok_or(StoreError::NotFound)?;
+                    return Ok(Page { resources: vec![crate::fhir::patient_resource(&patient)], total: 1, patient_id });
+                }
+                let rows = store::clinical::by_patient(conn, &patient_id, &[category.as_str()]).await?;
+                let mut matching = Vec::new();
+                for row in rows.iter().filter(|row| row.resource_type == wanted) {
+                    let resource = with_meta(row)?;
+                    if search.admits(row, &resource) {
+                        matching.push((row.effective_date.clone(), resource));
+                    }
+                }
+                if search.newest_first {
+                    matching.reverse();
+                }
+                let total = matching.len();
+                let skip = search.count.saturating_mul(search.page - 1);
+                let resources = matching.into_iter().skip(skip).take(search.count).map(|(_, resource)| resource).collect();
+                Ok(Page { resources, total, patient_id })
+            })
+        })
+        .await
+    }
+
+    /// `GET /fhir/Patient/{id}/$everything`: the whole record, for its own citizen (every category
+    /// is asked for, so anyone without all of them is refused and audited).
+    pub async fn fhir_everything(&self, meta: &RequestMeta, patient_id: &str) -> Result<Authorized<Vec<Value>>, ServiceError> {
+        self.guarded_read(meta, Target::Patient(patient_id.to_string()), &Category::ALL, |conn, patient_id| {
+            Box::pin(async move {
+                let patient = store::patient::by_id(conn, &patient_id).await?.ok_or(StoreError::NotFound)?;
+                let categories: Vec<&str> = Category::ALL.iter().map(|category| category.as_str()).collect();
+                let rows = store::clinical::by_patient(conn, &patient_id, &categories).await?;
+                let mut resources = vec![crate::fhir::patient_resource(&patient)];
+                for row in &rows {
+                    resources.push(with_meta(row)?);
+                }
+                Ok(resources)
+            })
+        })
+        .await
+    }
+}
+
+fn not_found(error: ServiceError) -> ServiceError {
+    match error {
+        ServiceError::Store(StoreError::NotFound) => ServiceError::NotFound,
+        other => other,
+    }
+}
+
+/// How many resources of each type a list holds (for the capability tests and `$everything`).
+pub fn type_counts(resources: &[Value]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for resource in resources {
+        if let Some(kind) = resource.get("resourceType").and_then(Value::as_str) {
+            *counts.entry(kind.to_string()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn searches_parse_and_refuse_what_they_do_not_support() {
+        let search = parse_search(&pairs(&[("patient", "Patient/p1"), ("_count", "10"), ("_sort", "-date"), ("date", "ge2024-01")])).unwrap();
+        assert_eq!((search.patient.as_deref(), search.count, search.newest_first), (Some("p1"), 10, true));
+        for (name, value) in [("_count", "0"), ("_count", "500"), ("date", "2024-1-1"), ("date", "xx2024"), ("_sort", "code"), ("name", "An"), ("code", "")] {
+            let refused = parse_search(&pairs(&[(name, value)])).unwrap_err();
+            assert_eq!(refused.location, name, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn date_bounds_compare_at_their_precision() {
+        let ge = date_bound("date", "ge2024-03").unwrap();
+        assert!(ge.admits(Some("2024-03-01")) && ge.admits(Some("2025-01-01")) && !ge.admits(Some("2024-02-29")));
+        let eq = date_bound("date", "2024").unwrap();
+        assert!(eq.admits(Some("2024-12-31")) && !eq.admits(Some("2023-12-31")) && !eq.admits(None));
+        let lt = date_bound("date", "lt2024-03-05").unwrap();
+        assert!(lt.admits(Some("2024-03-04")) && !lt.admits(Some("2024-03-05")));
+    }
+}
