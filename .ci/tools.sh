@@ -62,15 +62,16 @@ if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "versio
 fi
 
 if [ "$purpose" = test ]; then
-  # The independent FHIR validator (PyPI fhir.resources 6.4.0 = FHIR 4.0.1) in its own venv.
-  if ! "$TOOLS/venv/bin/python" -c "import fhir.resources as f; assert f.__version__ == '6.4.0'" 2>/dev/null; then
-    say "Installing the FHIR validator (fhir.resources 6.4.0 from PyPI)"
+  # The independent FHIR validator (PyPI fhir.resources 6.4.0 = FHIR 4.0.1) and client (fhirpy)
+  # in their own venv.
+  if ! "$TOOLS/venv/bin/python" -c "import fhir.resources as f, fhirpy; assert f.__version__ == '6.4.0'" 2>/dev/null; then
+    say "Installing the FHIR validator and client (fhir.resources 6.4.0, fhirpy 2.0.15 from PyPI)"
     if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
       sudo_if_needed apt-get update -qq
       DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq python3-venv >/dev/null
     fi
     python3 -m venv "$TOOLS/venv"
-    "$TOOLS/venv/bin/pip" install -q "fhir.resources==6.4.0" "pydantic==1.10.27"
+    "$TOOLS/venv/bin/pip" install -q "fhir.resources==6.4.0" "pydantic==1.10.27" "fhirpy==2.0.15"
   fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     say "Installing the end-to-end test packages (Playwright runner, axe-core; no browser download)"

@@ -161,6 +161,24 @@ pub async fn check_card(code: String) -> Result<dto::CardCheck, AppError> {
     port.0.check_card(&meta, code).await.map_err(entry::fail)
 }
 
+#[server(prefix = "/api", endpoint = "api_tokens", input = GetUrl)]
+pub async fn api_tokens() -> Result<Vec<dto::ApiTokenInfo>, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.api_tokens(&meta).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "create_api_token")]
+pub async fn create_api_token(name: String, #[server(default)] categories: Vec<String>, days: u32) -> Result<String, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.create_api_token(&meta, name, categories, days).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "revoke_api_token")]
+pub async fn revoke_api_token(token_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.revoke_api_token(&meta, token_id).await.map_err(entry::fail)
+}
+
 #[server(prefix = "/api", endpoint = "sign_in_options", input = GetUrl)]
 pub async fn sign_in_options() -> Result<dto::SignInOptions, AppError> {
     let (port, meta) = entry::context()?;

@@ -625,3 +625,17 @@ pub struct AuditPage {
     pub pages: u32,
     pub total: u32,
 }
+
+/// A bearer token for the FHIR API, as its owner sees it (the token itself is shown once, at creation).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenInfo {
+    pub token_id: String,
+    pub name: String,
+    /// Category codes the token may read.
+    pub categories: Vec<String>,
+    pub created_at: String,
+    pub expires_at: String,
+    pub last_used_at: Option<String>,
+    /// `active`, `expired` or `revoked`.
+    pub state: String,
+}

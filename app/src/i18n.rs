@@ -430,6 +430,18 @@ keys! {
     ActionLinkCreate => "Liên kết tài khoản tại nhà cung cấp", "Provider account linked";
     ActionLinkRemove => "Gỡ liên kết tài khoản tại nhà cung cấp", "Provider account unlinked";
 
+    ApiTokensTitle => "Truy cập qua API (FHIR)", "API access (FHIR)";
+    ApiTokensIntro => "Cho một ứng dụng (ví dụ ứng dụng sức khỏe trên điện thoại) đọc các phần hồ sơ bạn chọn qua API FHIR, thay mặt bạn, trong thời hạn bạn đặt. Mã chỉ hiện một lần; bạn có thể thu hồi bất cứ lúc nào. Mọi lần đọc đều vào nhật ký truy cập.", "Let an app (for example a health app on your phone) read the parts of the record you choose through the FHIR API, on your behalf, for as long as you set. The token is shown once; you can revoke it at any time. Every read is in the access log.";
+    ApiTokensNone => "Chưa có mã truy cập API nào.", "No API tokens.";
+    ApiTokenName => "Tên ứng dụng", "App name";
+    ApiTokenDays => "Hiệu lực (ngày, tối đa 90)", "Valid for (days, at most 90)";
+    ApiTokenCreate => "Tạo mã truy cập API", "Create API token";
+    ApiTokenRevoke => "Thu hồi", "Revoke";
+    ApiTokenExpires => "Hết hạn", "Expires";
+    ApiTokenShownOnce => "Sao chép mã này vào ứng dụng ngay: mã chỉ hiện một lần.", "Copy this token into the app now: it is shown only once.";
+    ActionApiTokenCreate => "Tạo mã truy cập API", "API token created";
+    ActionApiTokenRevoke => "Thu hồi mã truy cập API", "API token revoked";
+    ReasonOutsideTokenScope => "Mã truy cập API không bao gồm phần này", "The API token does not cover this part";
     DownloadRecord => "Tải toàn bộ hồ sơ của tôi", "Download my whole record";
     DownloadRecordNote => "(tệp FHIR R4 JSON, đọc được bằng các ứng dụng y tế khác)", "(a FHIR R4 JSON file other health apps can read)";
     FedTitle => "Đăng nhập qua nhà cung cấp định danh", "Sign in through an identity provider";
@@ -586,6 +598,7 @@ impl Key {
             "grant_revoked" => Key::ReasonGrantRevoked,
             "break_glass_expired" => Key::ReasonBreakGlassExpired,
             "account_suspended" => Key::ReasonAccountSuspended,
+            "outside_token_scope" => Key::ReasonOutsideTokenScope,
             _ => Key::ReasonOther,
         }
     }
@@ -638,6 +651,8 @@ impl Key {
             "sign_in" => Key::ActionSignIn,
             "sign_out" => Key::ActionSignOut,
             "oidc_sign_in" => Key::ActionFederatedSignIn,
+            "api_token_create" => Key::ActionApiTokenCreate,
+            "api_token_revoke" => Key::ActionApiTokenRevoke,
             "identity_proof" => Key::ActionIdentityProof,
             "provider_set" => Key::ActionProviderSet,
             "provider_remove" => Key::ActionProviderRemove,

@@ -15,6 +15,9 @@ use crate::error::AppError;
 pub struct RequestMeta {
     /// The raw session cookie value, if any. Never logged.
     pub session_token: Option<SessionToken>,
+    /// An `Authorization: Bearer` token, read only on the FHIR API (`/fhir…`), where it replaces
+    /// the cookie. Never logged.
+    pub bearer_token: Option<SessionToken>,
     pub request_id: String,
     /// Unix time in milliseconds.
     pub now_ms: i64,
@@ -105,6 +108,11 @@ pub trait PortalPort: Send + Sync + 'static {
     /// The facilities whose clinicians can sign in at their own identity provider, and the
     /// national identity provider if configured. Needs no session.
     async fn sign_in_options(&self, request: &RequestMeta) -> Result<crate::dto::SignInOptions, AppError>;
+
+    // API access tokens (the FHIR API on the person's behalf)
+    async fn api_tokens(&self, request: &RequestMeta) -> Result<Vec<crate::dto::ApiTokenInfo>, AppError>;
+    async fn create_api_token(&self, request: &RequestMeta, name: String, categories: Vec<String>, days: u32) -> Result<String, AppError>;
+    async fn revoke_api_token(&self, request: &RequestMeta, token_id: String) -> Result<(), AppError>;
 }
 
 /// A new grant as the form submits it.

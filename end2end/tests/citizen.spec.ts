@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { test, expect, type Browser, type Cookie } from "@playwright/test";
 import { execFile } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import jsQR from "jsqr";
@@ -104,6 +105,30 @@ test("enrol with a code, register a passkey, sign out, sign in, see vaccinations
   const kinds = new Set(bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType));
   for (const kind of ["Patient", "Immunization", "Encounter"]) expect(kinds.has(kind), kind).toBeTruthy();
   expect(bundle.entry.filter((e: { resource: { resourceType: string } }) => e.resource.resourceType === "Patient")).toHaveLength(1);
+
+  // An API token for immunizations and visits, created in the browser, and the same record read
+  // back with it by an independent FHIR client (PyPI fhirpy) over HTTP, following paging links.
+  await page.goto("/account/passkeys");
+  await hydrated(page, /Tạo mã truy cập API/);
+  await page.getByLabel("Tên ứng dụng").fill("Sổ sức khỏe trên điện thoại");
+  await page.getByRole("checkbox", { name: "Tiêm chủng" }).check();
+  await page.getByRole("checkbox", { name: "Lần khám" }).check();
+  await page.getByRole("button", { name: "Tạo mã truy cập API" }).click();
+  const token = (await page.getByTestId("api-token-value").textContent())!.trim();
+  expect(token).toMatch(/^hoso_pat_/);
+  await expect(page.getByTestId("api-token")).toContainText("Sổ sức khỏe trên điện thoại");
+  await expectAccessible(page);
+  const patientId = bundle.entry.find((e: { resource: { resourceType: string } }) => e.resource.resourceType === "Patient").resource.id;
+  const idsOf = (kind: string) =>
+    bundle.entry.filter((e: { resource: { resourceType: string; id: string } }) => e.resource.resourceType === kind).map((e: { resource: { id: string } }) => e.resource.id).sort();
+  const python = path.join(process.env.HOSO_TOOLS_DIR ?? path.join(os.homedir(), ".cache", "hoso", "tools"), "venv", "bin", "python");
+  const { stdout } = await promisify(execFile)(python, [path.join(import.meta.dirname, "..", "fhir", "readback.py"), `${test.info().project.use.baseURL}/fhir`, token, patientId]);
+  const readBack = JSON.parse(stdout.trim().split("\n").pop()!);
+  expect(readBack.Patient).toBe(patientId);
+  expect(readBack.Immunization).toEqual(idsOf("Immunization"));
+  expect(readBack.Encounter).toEqual(idsOf("Encounter"));
+  expect(readBack.Immunization.length).toBeGreaterThan(2);
+  expect(readBack.Condition).toMatch(/^refused/);
 
   // Every signed-in page, hydrated, passes axe-core without serious or critical violations.
   for (const path of ["/record", "/record/vaccinations", "/record/visits", lanVisit, "/account/passkeys"]) {

@@ -275,6 +275,8 @@ pub enum DenyReason {
     NotAdministrator,
     /// A destructive administrator action without a passkey confirmation in the last five minutes.
     ReauthRequired,
+    /// An API bearer token read a category its owner did not give it.
+    OutsideTokenScope,
 }
 
 impl DenyReason {
@@ -295,6 +297,7 @@ impl DenyReason {
             DenyReason::NoRuleAllows => "no_rule_allows",
             DenyReason::NotAdministrator => "not_administrator",
             DenyReason::ReauthRequired => "reauth_required",
+            DenyReason::OutsideTokenScope => "outside_token_scope",
         }
     }
 

@@ -72,6 +72,87 @@ pub fn PasskeysPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        <ApiTokens/>
+    }
+}
+
+const TOKEN_CATEGORIES: [&str; 7] = ["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents"];
+
+/// Bearer tokens for the FHIR API: create (shown once), list, revoke.
+#[component]
+fn ApiTokens() -> impl IntoView {
+    let t = use_t();
+    let lang = use_lang();
+    let create = ServerAction::<crate::api::CreateApiToken>::new();
+    let revoke = ServerAction::<crate::api::RevokeApiToken>::new();
+    let tokens = Resource::new(move || create.version().get() + revoke.version().get(), |_| crate::api::api_tokens());
+    view! {
+        <section class="card" aria-labelledby="api-tokens">
+            <h2 id="api-tokens">{t(Key::ApiTokensTitle)}</h2>
+            <p>{t(Key::ApiTokensIntro)}</p>
+            <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Ok(list) if list.is_empty() => view! { <p>{t(Key::ApiTokensNone)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="plain-list">
+                                {list.into_iter().map(|token| {
+                                    let what = token.categories.iter().map(|code| t(Key::for_category(code))).collect::<Vec<_>>().join(", ");
+                                    let active = token.state == "active";
+                                    view! {
+                                        <li data-testid="api-token">
+                                            <strong>{token.name}</strong>" · "{what}<br/>
+                                            <span class="muted">{t(Key::ApiTokenExpires)}" "{lang.date(&token.expires_at)}" · "{t(Key::for_grant_state(&token.state))}</span>
+                                            {active.then(|| view! {
+                                                <ActionForm action=revoke attr:class="inline-form">
+                                                    <input type="hidden" name="token_id" value=token.token_id/>
+                                                    <button type="submit" class="button-secondary">{t(Key::ApiTokenRevoke)}</button>
+                                                </ActionForm>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ActionForm action=create>
+                <div class="field">
+                    <label for="token-name">{t(Key::ApiTokenName)}</label>
+                    <input type="text" id="token-name" name="name" required minlength="2" maxlength="100"/>
+                </div>
+                <fieldset>
+                    <legend>{t(Key::Categories)}</legend>
+                    {TOKEN_CATEGORIES.into_iter().enumerate().map(|(index, code)| {
+                        let (id, label_for) = (format!("token-category-{code}"), format!("token-category-{code}"));
+                        view! {
+                            <label class="choice" for=label_for>
+                                <input type="checkbox" id=id name=format!("categories[{index}]") value=code/>
+                                <span>{t(Key::for_category(code))}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="field">
+                    <label for="token-days">{t(Key::ApiTokenDays)}</label>
+                    <input type="number" id="token-days" name="days" min="1" max="90" value="30" required/>
+                </div>
+                <button type="submit" class="button-primary">{t(Key::ApiTokenCreate)}</button>
+            </ActionForm>
+            {move || match create.value().get() {
+                Some(Ok(token)) => Some(view! {
+                    <div class="notice notice-ok" role="status">
+                        <p>{t(Key::ApiTokenShownOnce)}</p>
+                        <p><code class="code-once" data-testid="api-token-value">{token}</code></p>
+                    </div>
+                }.into_any()),
+                Some(Err(crate::error::AppError::Invalid(input))) => Some(view! { <p class="notice notice-error" role="alert">{t(Key::for_invalid(input))}</p> }.into_any()),
+                Some(Err(error)) => Some(view! { <ErrorNotice error/> }.into_any()),
+                None => None,
+            }}
+        </section>
     }
 }
 

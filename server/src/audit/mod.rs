@@ -25,6 +25,9 @@ pub enum AuditEvent<'a> {
     /// The person ended one or more of their other sessions ("sign out other devices").
     SessionsEnded { account_id: &'a str, role: &'a str },
     PasskeyAdded { account_id: &'a str, role: &'a str },
+    /// The person created or revoked a bearer token for the FHIR API (`token_id` names it).
+    ApiTokenCreated { account_id: &'a str, role: &'a str, token_id: &'a str },
+    ApiTokenRevoked { account_id: &'a str, role: &'a str, token_id: &'a str },
     PasskeyRemoved { account_id: &'a str, role: &'a str },
     GrantCreated { actor: &'a Actor, patient_id: &'a str, grant_id: &'a str },
     GrantRevoked { actor: &'a Actor, patient_id: &'a str, grant_id: &'a str },
@@ -133,6 +136,14 @@ impl AuditEvent<'_> {
             AuditEvent::SignedIn { account_id, role } => by_account(account_id, role, "sign_in", request_id, now),
             AuditEvent::SignedOut { account_id, role } => by_account(account_id, role, "sign_out", request_id, now),
             AuditEvent::SessionsEnded { account_id, role } => by_account(account_id, role, "sessions_end", request_id, now),
+            AuditEvent::ApiTokenCreated { account_id, role, token_id } => AuditRow {
+                resource_id: Some(token_id.to_string()),
+                ..by_account(account_id, role, "api_token_create", request_id, now)
+            },
+            AuditEvent::ApiTokenRevoked { account_id, role, token_id } => AuditRow {
+                resource_id: Some(token_id.to_string()),
+                ..by_account(account_id, role, "api_token_revoke", request_id, now)
+            },
             AuditEvent::PasskeyAdded { account_id, role } => by_account(account_id, role, "passkey_add", request_id, now),
             AuditEvent::PasskeyRemoved { account_id, role } => by_account(account_id, role, "passkey_remove", request_id, now),
             AuditEvent::GrantCreated { actor, patient_id, grant_id } => AuditRow {

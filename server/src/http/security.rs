@@ -96,8 +96,16 @@ pub async fn request_meta(State(state): State<AppState>, mut request: Request<Bo
         .filter_map(|value| value.to_str().ok())
         .find_map(token_from_cookie_header)
         .map(SessionToken);
+    // On the FHIR API an `Authorization: Bearer` token stands for the person instead of the cookie.
+    let path = request.uri().path();
+    let bearer_token = (path == "/fhir" || path.starts_with("/fhir/"))
+        .then(|| request.headers().get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()))
+        .flatten()
+        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+        .map(|token| SessionToken(token.trim().to_string()));
+    let session_token = if bearer_token.is_some() { None } else { session_token };
     let nonce = random(16);
-    request.extensions_mut().insert(RequestMeta { session_token, request_id, now_ms });
+    request.extensions_mut().insert(RequestMeta { session_token, bearer_token, request_id, now_ms });
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let static_asset = request.uri().path().starts_with("/pkg/") || request.uri().path() == "/favicon.svg";
     // Public keys are meant to be cached by verifiers; the verifier page may use the camera.

@@ -5,6 +5,7 @@
 //! committed). Entry points receive [`Authorized`] values and translate them; they hold no rules.
 
 pub mod admin;
+pub mod api_tokens;
 pub mod clinician;
 pub mod consent;
 pub mod fhir_api;
@@ -72,6 +73,8 @@ pub struct Session {
     pub token_hash: String,
     /// When the person last confirmed it was them with a passkey in this session.
     pub reauth_at: Option<i64>,
+    /// For an API bearer token: the only categories it may read (`None`: a browser session).
+    pub scopes: Option<Vec<Category>>,
 }
 
 impl Portal {
@@ -89,6 +92,9 @@ impl Portal {
     /// Resolves the request's session. No cookie: `Ok(None)`. A cookie that names no live session:
     /// `Unauthenticated` (never treated as anonymous).
     pub async fn session(&self, meta: &RequestMeta) -> Result<Option<Session>, ServiceError> {
+        if let Some(bearer) = &meta.bearer_token {
+            return self.token_session(meta, &bearer.0).await.map(Some);
+        }
         let Some(token) = &meta.session_token else { return Ok(None) };
         let token_hash = crate::auth::session::hash_token(&token.0);
         let now = meta.now_ms;
@@ -114,15 +120,20 @@ impl Portal {
             tx.commit().await.map_err(StoreError::from)?;
         }
         let actor = actor_of(&principal);
-        Ok(Some(Session { actor, principal, token_hash, reauth_at: row.reauth_at }))
+        Ok(Some(Session { actor, principal, token_hash, reauth_at: row.reauth_at, scopes: None }))
     }
 
     /// The actor a read is decided for, acting under `purpose`. An unknown or expired session reads
     /// as anonymous here, so the policy refuses it and the refusal is audited like any other.
     pub async fn reader(&self, meta: &RequestMeta, purpose: Purpose) -> Result<Actor, ServiceError> {
-        match self.actor(meta).await {
-            Ok(actor) => Ok(with_purpose(actor, purpose)),
-            Err(ServiceError::Unauthenticated) => Ok(Actor::Anonymous),
+        Ok(self.scoped_reader(meta, purpose).await?.0)
+    }
+
+    /// [`Portal::reader`] with the categories an API token limits the read to.
+    async fn scoped_reader(&self, meta: &RequestMeta, purpose: Purpose) -> Result<(Actor, Option<Vec<Category>>), ServiceError> {
+        match self.session(meta).await {
+            Ok(Some(session)) => Ok((with_purpose(session.actor, purpose), session.scopes)),
+            Ok(None) | Err(ServiceError::Unauthenticated) => Ok((Actor::Anonymous, None)),
             Err(other) => Err(other),
         }
     }
@@ -163,14 +174,19 @@ impl Portal {
         F: for<'c> FnOnce(&'c mut Conn, String) -> BoxFuture<'c, Result<T, StoreError>> + Send,
     {
         let now = meta.now_ms;
-        let actor = self.reader(meta, purpose).await?;
+        let (actor, scopes) = self.scoped_reader(meta, purpose).await?;
         let mut tx = self.store.begin().await?;
         let (patient_id, resource_id) = resolve_target(&mut tx, &actor, &target).await?;
         let (grants, emergencies) = consent_facts(&mut tx, &actor, patient_id.as_deref()).await?;
         let mut permit = None;
         for category in categories {
             let resource = Resource { patient_id: patient_id.as_deref(), category: *category, grants: &grants, break_glass: &emergencies };
-            match policy::decide(&actor, &resource, Action::Read, now) {
+            let decision = match &scopes {
+                // A token narrows what its owner may read; it never widens it.
+                Some(scopes) if !scopes.contains(category) => Decision::Deny(policy::DenyReason::OutsideTokenScope),
+                _ => policy::decide(&actor, &resource, Action::Read, now),
+            };
+            match decision {
                 Decision::Allow(allowed) => permit = permit.or(Some(allowed)),
                 Decision::Deny(reason) => {
                     // Record the refusal for every category asked for, then refuse.

@@ -208,4 +208,16 @@ impl PortalPort for Portal {
     async fn sign_in_options(&self, _request: &RequestMeta) -> Result<app::dto::SignInOptions, AppError> {
         Ok(Portal::sign_in_options(self).await?)
     }
+
+    async fn api_tokens(&self, request: &RequestMeta) -> Result<Vec<app::dto::ApiTokenInfo>, AppError> {
+        Ok(Portal::api_tokens(self, request).await?)
+    }
+
+    async fn create_api_token(&self, request: &RequestMeta, name: String, categories: Vec<String>, days: u32) -> Result<String, AppError> {
+        Ok(Portal::create_api_token(self, request, &name, &categories, days).await?)
+    }
+
+    async fn revoke_api_token(&self, request: &RequestMeta, token_id: String) -> Result<(), AppError> {
+        Ok(Portal::revoke_api_token(self, request, &token_id).await?)
+    }
 }

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod api_token;
 pub mod audit;
 pub mod ceremony;
 pub mod clinical;

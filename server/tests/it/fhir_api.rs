@@ -232,3 +232,108 @@ fn a_clinicians_session_reads_by_fhir_only_the_consented_categories() {
             && row.basis.as_deref() == Some("grant") && row.patient_id.as_deref() == Some(patient.id())));
     });
 }
+
+async fn bearer(app: &TestApp, path: &str, token: &str) -> Response {
+    let request = axum::http::Request::get(path)
+        .header(axum::http::header::HOST, "localhost:3000")
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    app.send(request).await
+}
+
+async fn new_token(app: &TestApp, user: &User, categories: &[&str], days: u32) -> String {
+    let mut body = format!("name=Phần mềm phòng khám&days={days}");
+    for (index, category) in categories.iter().enumerate() {
+        body.push_str(&format!("&categories[{index}]={category}"));
+    }
+    let created = app.post_form("/api/create_api_token", &body, Some(&user.cookie)).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    serde_json::from_str(&created.body).unwrap()
+}
+
+fn last_denial(audit: &[server::store::audit::AuditRow]) -> Option<&str> {
+    audit.iter().rev().find(|row| row.outcome == "denied").and_then(|row| row.reason.as_deref())
+}
+
+#[test]
+fn bearer_tokens_read_only_what_both_the_token_and_the_consent_allow() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        let patient = app.patients[0].clone();
+        let other = app.patients[1].clone();
+        let citizen = app.enrol(&patient).await;
+        let doctor = app.enrol_clinician(&app.clinicians[0].clone()).await;
+        grant(&app, &citizen, &format!("clinician:{}", app.clinicians[0].clinician_id), &["immunizations", "conditions"]).await;
+
+        // Bad token requests are refused and create nothing.
+        for (body, problem) in [
+            ("name=x&days=30&categories[0]=immunizations", "text_too_short"),
+            ("name=App&days=0&categories[0]=immunizations", "expiry_too_far"),
+            ("name=App&days=91&categories[0]=immunizations", "expiry_too_far"),
+            ("name=App&days=30", "no_categories"),
+            ("name=App&days=30&categories[0]=administrative", "unknown_category"),
+        ] {
+            let response = app.post_form("/api/create_api_token", body, Some(&doctor.cookie)).await;
+            assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", response.body);
+            assert!(response.body.contains(problem), "{body}: {}", response.body);
+        }
+        assert_eq!(app.count("api_token").await, 0);
+
+        // The clinician's token covers immunizations only, though the grant also covers conditions.
+        let token = new_token(&app, &doctor, &["immunizations"], 30).await;
+        assert!(token.starts_with("hoso_pat_"));
+        let search = bearer(&app, &format!("/fhir/Immunization?patient={}", patient.id()), &token).await;
+        assert_eq!(search.status, StatusCode::OK, "{}", search.body);
+        let bundle = fhir_json(&search);
+        all_about(&bundle, &patient);
+        let first = ids_of(&bundle)[0].clone();
+        assert_eq!(bearer(&app, &format!("/fhir/Immunization/{first}"), &token).await.status, StatusCode::OK);
+
+        let condition = patient.seed.resources.iter().find(|r| r["resourceType"] == "Condition").unwrap()["id"].as_str().unwrap().to_string();
+        for (path, reason) in [
+            (format!("/fhir/Condition?patient={}", patient.id()), "outside_token_scope"),
+            (format!("/fhir/Condition/{condition}"), "outside_token_scope"),
+            (format!("/fhir/Encounter?patient={}", patient.id()), "outside_token_scope"),
+            (format!("/fhir/Immunization?patient={}", other.id()), "no_grant"),
+        ] {
+            let response = bearer(&app, &path, &token).await;
+            assert_outcome(&response, StatusCode::FORBIDDEN, "forbidden");
+            assert!(!response.body.contains(&condition));
+            assert_no_leak_except(&response.body, &other, &[]);
+            assert_eq!(last_denial(&app.audit().await), Some(reason), "{path}");
+        }
+        // The same clinician's browser session reads conditions: the token only narrows.
+        assert_eq!(app.get(&format!("/fhir/Condition?patient={}", patient.id()), Some(&doctor.cookie)).await.status, StatusCode::OK);
+
+        // A token is accepted on /fhir only: never for the portal's pages or functions.
+        let elsewhere = axum::http::Request::get("/api/me")
+            .header(axum::http::header::HOST, "localhost:3000")
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let me = app.send(elsewhere).await;
+        assert!(me.body.trim() == "null" || me.status != StatusCode::OK, "a bearer token signed in on /api: {}", me.body);
+
+        // The citizen's own token reads their record within its categories; $everything needs them all.
+        let own = new_token(&app, &citizen, &["immunizations", "visits"], 30).await;
+        assert_eq!(bearer(&app, "/fhir/Encounter", &own).await.status, StatusCode::OK);
+        assert_outcome(&bearer(&app, "/fhir/Condition", &own).await, StatusCode::FORBIDDEN, "forbidden");
+        assert_outcome(&bearer(&app, &format!("/fhir/Patient/{}/$everything", patient.id()), &own).await, StatusCode::FORBIDDEN, "forbidden");
+        let full = new_token(&app, &citizen, &["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents"], 1).await;
+        assert_eq!(bearer(&app, &format!("/fhir/Patient/{}/$everything", patient.id()), &full).await.status, StatusCode::OK);
+
+        // Revoked, expired and unknown tokens are 401.
+        let listed = app.get("/api/api_tokens", Some(&doctor.cookie)).await.json();
+        assert_eq!(listed.as_array().unwrap().len(), 1);
+        assert_eq!(listed[0]["categories"], serde_json::json!(["immunizations"]));
+        let revoked = app.post_form("/api/revoke_api_token", &format!("token_id={}", listed[0]["token_id"].as_str().unwrap()), Some(&doctor.cookie)).await;
+        assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+        assert_outcome(&bearer(&app, &format!("/fhir/Immunization?patient={}", patient.id()), &token).await, StatusCode::UNAUTHORIZED, "login");
+        assert_outcome(&bearer(&app, "/fhir/Immunization", "hoso_pat_forged").await, StatusCode::UNAUTHORIZED, "login");
+        app.clock.advance_minutes(2 * 24 * 60);
+        assert_outcome(&bearer(&app, "/fhir/Immunization", &full).await, StatusCode::UNAUTHORIZED, "login");
+        let actions: Vec<String> = app.audit().await.into_iter().filter(|row| row.action.starts_with("api_token_")).map(|row| row.action).collect();
+        assert_eq!(actions, vec!["api_token_create", "api_token_create", "api_token_create", "api_token_revoke"]);
+    });
+}
