@@ -36,7 +36,7 @@ async fn main() -> anyhow::Result<()> {
     let webauthn = Arc::new(server::webauthn(&config)?);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let cards = Arc::new(server::shc::Cards::open(&config)?);
-    let portal = Portal::new(store, Arc::new(config), webauthn, clock.clone(), cards);
+    let portal = Portal::new(store, Arc::new(config), webauthn, clock.clone(), cards)?;
 
     let mut conn = portal.store.reader().acquire().await?;
     let rows = sqlx::query("select patient_id, cccd from patient where account_id is null order by patient_id limit $1")

@@ -57,7 +57,7 @@ pub async fn assemble(
     let webauthn = Arc::new(webauthn(&config)?);
     let leptos_options = leptos_options(&config, site_root);
     let cards = Arc::new(shc::Cards::open(&config)?);
-    let portal = Arc::new(Portal::new(store, Arc::new(config), webauthn, clock, cards));
+    let portal = Arc::new(Portal::new(store, Arc::new(config), webauthn, clock, cards)?);
     let router = http::router(AppState { leptos_options, portal: portal.clone() });
     Ok((router, portal))
 }

@@ -46,7 +46,7 @@ pub const PROOF_CODE_TTL_MS: i64 = 10 * 60 * 1000;
 /// Discovery documents (endpoints and signing keys) are reused this long.
 const DISCOVERY_TTL_MS: i64 = 5 * 60 * 1000;
 /// The cookie binding a sign-in in flight to the browser that started it.
-pub const BROWSER_COOKIE: &str = "hoso_oidc";
+pub const BROWSER_COOKIE: &str = "__Host-hoso_oidc";
 /// The cookie carrying the proofed citizen's enrolment code to the passkey step (never readable by scripts).
 pub const PROOF_COOKIE: &str = "hoso_proof";
 /// Where providers send people back.
@@ -179,6 +179,7 @@ pub struct Started {
     pub browser_token: String,
 }
 
+
 /// A successful callback.
 #[derive(Debug)]
 pub enum Completed {
@@ -197,14 +198,11 @@ pub struct Federation {
 }
 
 impl Federation {
-    pub fn new(config: &Config) -> Federation {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap_or_default();
+    pub fn new(config: &Config) -> anyhow::Result<Federation> {
+        // Built once; a failure stops the server rather than fall back to a client that follows redirects.
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(10)).build()?;
         let redirect_url = format!("{}{CALLBACK_PATH}", config.public_url.as_str().trim_end_matches('/'));
-        Federation { http, discovered: Mutex::new(HashMap::new()), national: config.national_idp.clone(), redirect_url }
+        Ok(Federation { http, discovered: Mutex::new(HashMap::new()), national: config.national_idp.clone(), redirect_url })
     }
 
     /// The national identity provider's display name, if the deployment configured one.
@@ -334,13 +332,9 @@ impl Portal {
     }
 
     /// Starts a sign-in at a provider: stores state, PKCE verifier and nonce, and answers where to
-    /// send the browser. `browser_token` is the binding cookie the browser already has, if any.
-    pub async fn federation_start(
-        &self,
-        meta: &RequestMeta,
-        provider: Provider,
-        browser_token: Option<String>,
-    ) -> Result<Started, FederationError> {
+    /// send the browser, with a new browser-binding token (never one the browser brought, so no one
+    /// can plant a binding they also hold).
+    pub async fn federation_start(&self, meta: &RequestMeta, provider: Provider) -> Result<Started, FederationError> {
         let now = meta.now_ms;
         let config = self.provider_config(&provider).await?;
         let metadata = self.federation.metadata(&config.issuer, now).await?;
@@ -353,7 +347,7 @@ impl Portal {
             request = request.add_scope(Scope::new("profile".into()));
         }
         let (url, state, nonce) = request.url();
-        let browser_token = browser_token.filter(|token| token.len() >= 32 && token.len() <= 64).unwrap_or_else(new_token);
+        let browser_token = new_token();
         let login = LoginRow {
             browser_hash: hash_token(&browser_token),
             purpose: match provider {
@@ -518,6 +512,8 @@ impl Portal {
             }));
         }
         let code = issue_enrolment_code_by(&mut tx, Enrols::Patient(patient.patient_id.clone()), &cccd, now, PROOF_CODE_TTL_MS, None).await?;
+        let issued = store::enrolment::by_hash(&mut tx, &crate::auth::passkeys::hash_code(&code)).await?.ok_or(StoreError::NotFound)?;
+        store::enrolment::mark_proofing(&mut tx, &issued.enrolment_code_id).await?;
         audit::record(&mut tx, AuditEvent::IdentityProofed { patient_id: &patient.patient_id }, &meta.request_id, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(Completed::Proofed { enrolment_code: code })

@@ -172,9 +172,13 @@ impl Portal {
     /// cookie) stands in for the typed CCCD and code; the rest is [`Portal::enrol_start`].
     pub async fn enrol_start_proofed(&self, meta: &RequestMeta, code: &str) -> Result<CeremonyStarted, AuthError> {
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
-        let enrolment = store::enrolment::by_hash(&mut conn, &hash_code(code))
-            .await?
-            .ok_or(AuthError::EnrolmentRefused("unknown proofing code"))?;
+        let code_hash = hash_code(code);
+        let enrolment =
+            store::enrolment::by_hash(&mut conn, &code_hash).await?.ok_or(AuthError::EnrolmentRefused("unknown proofing code"))?;
+        // Only a code identity proofing issued stands in for the typed CCCD; a counter code does not.
+        if !store::enrolment::is_proofing(&mut conn, &code_hash).await? {
+            return Err(AuthError::EnrolmentRefused("not a proofing code"));
+        }
         drop(conn);
         self.enrol_start(meta, &enrolment.cccd, code).await
     }

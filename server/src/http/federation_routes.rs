@@ -100,12 +100,12 @@ pub async fn start(
         (None, Some("national")) => Provider::National,
         _ => return refusal_page(&Refused { refusal: Refusal::UnknownProvider, subject: None, patient_id: None }, lang),
     };
-    let existing = cookie(cookies(&headers), BROWSER_COOKIE);
-    match state.portal.federation_start(&meta, provider, existing).await {
+    match state.portal.federation_start(&meta, provider).await {
         Ok(started) => {
             // Lax, not Strict: the provider sends the browser back with a cross-site navigation.
+            // `__Host-` (Path=/, no Domain): no sibling host can plant or overwrite it.
             let binding = format!(
-                "{BROWSER_COOKIE}={}; Path=/auth/oidc; HttpOnly; Secure; SameSite=Lax; Max-Age={}",
+                "{BROWSER_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age={}",
                 started.browser_token,
                 LOGIN_TTL_MS / 1000
             );
@@ -120,10 +120,13 @@ pub async fn callback(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
     headers: HeaderMap,
-    Query(query): Query<CallbackQuery>,
+    query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let lang = lang(&headers);
     let browser = cookie(cookies(&headers), BROWSER_COOKIE);
+    // A query that does not parse (e.g. a repeated `state`) is treated as carrying no state:
+    // refused with the page, and audited, like every other refusal.
+    let query = query.map(|Query(query)| query).unwrap_or_default();
     match state.portal.federation_callback(&meta, &query, browser.as_deref()).await {
         // The session cookie is SameSite=Strict, and this response ends a cross-site navigation:
         // the next page is loaded from our own page (a refresh), where the browser sends it.

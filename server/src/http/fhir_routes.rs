@@ -1,7 +1,8 @@
 //! The FHIR R4 JSON API over HTTP (`/fhir`). Handlers parse, call one service function, and wrap
 //! the answer as a resource or a Bundle; every failure is an OperationOutcome with its status.
-//! Access is the portal session (citizens and clinicians in their browser); bearer tokens for API
-//! clients are not built yet, and the CapabilityStatement says so.
+//! Access is the portal session (citizens and clinicians in their browser) or a bearer token the
+//! person created in the portal (API clients); OAuth2 authorization flows are not built, and the
+//! CapabilityStatement says so.
 
 use app::port::RequestMeta;
 use axum::extract::{Path, Query, State};
@@ -35,14 +36,27 @@ pub fn outcome(status: StatusCode, code: &str, diagnostics: &str, location: Opti
 fn failure(error: ServiceError) -> Response {
     match error {
         ServiceError::Unauthenticated | ServiceError::Forbidden(DenyReason::NotAuthenticated) => {
-            outcome(StatusCode::UNAUTHORIZED, "login", "Sign in first (a portal session is required).", None)
+            let mut response = outcome(
+                StatusCode::UNAUTHORIZED,
+                "login",
+                "Sign in to the portal, or send a valid bearer token (Authorization: Bearer).",
+                None,
+            );
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"hoso\""));
+            response
         }
-        ServiceError::Forbidden(reason) => outcome(
+        // The token's owner chose its categories, so saying so leaks nothing about the record.
+        ServiceError::Forbidden(DenyReason::OutsideTokenScope) => outcome(
             StatusCode::FORBIDDEN,
             "forbidden",
-            &format!("Access refused ({}); the refusal is recorded in the access log.", reason.as_str()),
+            "The bearer token does not cover this part of the record; the refusal is recorded in the access log.",
             None,
         ),
+        // One message for every other reason: whether a record exists, or which grant lapsed, is
+        // not told to the caller (the reason is in the audit row).
+        ServiceError::Forbidden(_) => {
+            outcome(StatusCode::FORBIDDEN, "forbidden", "Access refused; the refusal is recorded in the access log.", None)
+        }
         ServiceError::NotFound => outcome(StatusCode::NOT_FOUND, "not-found", "No such resource.", None),
         ServiceError::BadRequest(what) => outcome(StatusCode::BAD_REQUEST, "invalid", what, None),
         ServiceError::Invalid(what) => outcome(StatusCode::BAD_REQUEST, "invalid", &format!("{what:?}"), None),
@@ -109,12 +123,15 @@ pub async fn metadata(State(state): State<AppState>) -> Response {
         "rest": [{
             "mode": "server",
             "documentation": format!(
-                "Read-only. Access with a portal session (cookie) only; OAuth2 bearer tokens are not supported yet. \
-                 Every read is decided by the citizen's consent and recorded in the access log. Searches are \
+                "Read-only. Access with a portal session (cookie), or a bearer token (RFC 6750) that a signed-in person \
+                 creates in the portal for chosen categories; there is no OAuth2 authorization endpoint yet. Every read is decided by the citizen's consent and recorded in the access log. Searches are \
                  patient-compartment searches (one patient per search; `_count` at most {MAX_COUNT}). \
                  Patient/$everything is for the record's own citizen."
             ),
-            "security": { "cors": false, "description": "Portal session cookie (passkey sign-in)." },
+            "security": {
+                "cors": false,
+                "description": "Portal session cookie (passkey sign-in), or Authorization: Bearer with a token created by the person in the portal."
+            },
             "resource": resources,
         }],
     });
@@ -139,13 +156,23 @@ pub async fn read(
     }
 }
 
-fn bundle(base: &str, resource_type: &str, search: &Search, page: Page) -> Value {
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+fn bundle(base: &str, resource_type: &str, search: &Search, filters: &[(String, String)], page: Page) -> Value {
+    // Paging links repeat every filter the client sent, so following them pages the same result.
+    let kept: String = filters
+        .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "patient" | "subject" | "_count" | "_page" | "_id"))
+        .map(|(name, value)| format!("&{}={}", encode(name), encode(value)))
+        .collect();
     let link = |page_number: usize| {
-        let mut url = format!("{base}/{resource_type}?patient={}&_count={}&_page={page_number}", page.patient_id, search.count);
-        if search.newest_first {
-            url.push_str("&_sort=-date");
-        }
-        url
+        format!("{base}/{resource_type}?patient={}&_count={}&_page={page_number}{kept}", encode(&page.patient_id), search.count)
     };
     let mut links = vec![json!({ "relation": "self", "url": link(search.page) })];
     if search.page * search.count < page.total {
@@ -181,12 +208,17 @@ pub async fn search(
         .into_iter()
         .map(|(name, value)| if resource_type == "Patient" && name == "_id" { ("patient".to_string(), value) } else { (name, value) })
         .collect();
+    if resource_type == "Patient" {
+        if let Some((name, _)) = pairs.iter().find(|(name, _)| !matches!(name.as_str(), "patient" | "_count" | "_format")) {
+            return bad_parameter(BadParameter { location: name.clone(), problem: "Patient is searched by _id only".into() });
+        }
+    }
     let search = match parse_search(&pairs) {
         Ok(search) => search,
         Err(problem) => return bad_parameter(problem),
     };
     match state.portal.fhir_search(&meta, &resource_type, search.clone()).await {
-        Ok(page) => fhir(StatusCode::OK, &bundle(&base(&state), &resource_type, &search, page.into_inner())),
+        Ok(page) => fhir(StatusCode::OK, &bundle(&base(&state), &resource_type, &search, &pairs, page.into_inner())),
         Err(error) => failure(error),
     }
 }

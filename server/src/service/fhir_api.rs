@@ -122,6 +122,9 @@ pub fn parse_search(pairs: &[(String, String)]) -> Result<Search, BadParameter> 
             "date" => search.date.push(date_bound(name, value)?),
             "_lastUpdated" => search.last_updated.push(date_bound(name, value)?),
             "code" => {
+                if search.code.is_some() || value.contains(',') {
+                    return Err(bad(name, "one code per search (several codes are not supported)"));
+                }
                 let (system, code) = match value.split_once('|') {
                     Some((system, code)) => ((!system.is_empty()).then(|| system.to_string()), code.to_string()),
                     None => (None, value.clone()),
@@ -253,9 +256,17 @@ impl Portal {
                         matching.push((row.effective_date.clone(), resource));
                     }
                 }
-                if search.newest_first {
-                    matching.reverse();
-                }
+                // Undated resources last in either order, the same on every database; ties by id.
+                matching.sort_by(|(a_date, a), (b_date, b)| {
+                    let by_date = match (a_date, b_date) {
+                        (Some(a), Some(b)) if search.newest_first => b.cmp(a),
+                        (Some(a), Some(b)) => a.cmp(b),
+                        (Some(_), None) => std::cmp::Ordering::Less,
+                        (None, Some(_)) => std::cmp::Ordering::Greater,
+                        (None, None) => std::cmp::Ordering::Equal,
+                    };
+                    by_date.then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+                });
                 let total = matching.len();
                 let skip = search.count.saturating_mul(search.page - 1);
                 let resources = matching.into_iter().skip(skip).take(search.count).map(|(_, resource)| resource).collect();
@@ -314,7 +325,7 @@ mod tests {
     fn searches_parse_and_refuse_what_they_do_not_support() {
         let search = parse_search(&pairs(&[("patient", "Patient/p1"), ("_count", "10"), ("_sort", "-date"), ("date", "ge2024-01")])).unwrap();
         assert_eq!((search.patient.as_deref(), search.count, search.newest_first), (Some("p1"), 10, true));
-        for (name, value) in [("_count", "0"), ("_count", "500"), ("date", "2024-1-1"), ("date", "xx2024"), ("_sort", "code"), ("name", "An"), ("code", "")] {
+        for (name, value) in [("_count", "0"), ("_count", "500"), ("date", "2024-1-1"), ("date", "xx2024"), ("_sort", "code"), ("name", "An"), ("code", ""), ("code", "a,b")] {
             let refused = parse_search(&pairs(&[(name, value)])).unwrap_err();
             assert_eq!(refused.location, name, "{name}={value}");
         }

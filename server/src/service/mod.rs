@@ -84,9 +84,9 @@ impl Portal {
         webauthn: Arc<Webauthn>,
         clock: Arc<dyn Clock>,
         cards: Arc<crate::shc::Cards>,
-    ) -> Portal {
-        let federation = Arc::new(crate::auth::federation::Federation::new(&config));
-        Portal { store, config, webauthn, clock, cards, federation }
+    ) -> anyhow::Result<Portal> {
+        let federation = Arc::new(crate::auth::federation::Federation::new(&config)?);
+        Ok(Portal { store, config, webauthn, clock, cards, federation })
     }
 
     /// Resolves the request's session. No cookie: `Ok(None)`. A cookie that names no live session:

@@ -130,3 +130,21 @@ pub async fn staff_account_by_cccd(conn: &mut Conn, cccd: &str) -> Result<Option
     .await?;
     Ok(row.map(|row| row.try_get("account_id")).transpose()?)
 }
+
+/// Marks a code as issued by identity proofing (the proofed enrolment path accepts only these).
+pub async fn mark_proofing(conn: &mut Conn, enrolment_code_id: &str) -> Result<(), StoreError> {
+    sqlx::query("update enrolment_code set source = 'identity_proofing' where enrolment_code_id = $1")
+        .bind(enrolment_code_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether identity proofing issued this code.
+pub async fn is_proofing(conn: &mut Conn, code_hash: &str) -> Result<bool, StoreError> {
+    let row = sqlx::query("select source from enrolment_code where code_hash = $1").bind(code_hash).fetch_optional(conn).await?;
+    Ok(match row {
+        Some(row) => row.try_get::<String, _>("source")? == "identity_proofing",
+        None => false,
+    })
+}

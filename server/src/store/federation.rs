@@ -152,6 +152,17 @@ pub async fn remove_link(conn: &mut Conn, federated_link_id: &str) -> Result<Opt
     Ok(Some(link))
 }
 
+/// Removes a facility's links made under another issuer (after the facility changed provider);
+/// returns how many.
+pub async fn remove_links_not_of(conn: &mut Conn, facility_id: &str, issuer: &str) -> Result<u64, StoreError> {
+    let result = sqlx::query("delete from federated_link where facility_id = $1 and issuer <> $2")
+        .bind(facility_id)
+        .bind(issuer)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected())
+}
+
 /// A sign-in at a provider in flight.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoginRow {

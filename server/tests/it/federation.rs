@@ -43,16 +43,17 @@ fn forged_missing_expired_and_foreign_browser_callbacks_are_refused_audited_and_
         let now = app.portal.clock.now_ms();
         let before = snapshot(&app).await;
         let browser = "b".repeat(43);
-        let cookie = format!("hoso_oidc={browser}");
+        let cookie = format!("__Host-hoso_oidc={browser}");
         pending_login(&app, "state-expired", &browser, now - 1).await;
         pending_login(&app, "state-live", &browser, now + 600_000).await;
 
-        let cases: [(String, Option<&str>, StatusCode, &str); 5] = [
+        let cases: [(String, Option<&str>, StatusCode, &str); 6] = [
             ("/auth/oidc/callback?code=abc".into(), Some(&cookie), StatusCode::BAD_REQUEST, "missing_state"),
+            ("/auth/oidc/callback?code=abc&state=a&state=b".into(), Some(&cookie), StatusCode::BAD_REQUEST, "missing_state"),
             ("/auth/oidc/callback?code=abc&state=forged".into(), Some(&cookie), StatusCode::BAD_REQUEST, "unknown_state"),
             ("/auth/oidc/callback?code=abc&state=state-expired".into(), Some(&cookie), StatusCode::BAD_REQUEST, "expired_state"),
             // The live state from a browser that did not start it: refused, and the state is spent.
-            ("/auth/oidc/callback?code=abc&state=state-live".into(), Some("hoso_oidc=another-browser"), StatusCode::BAD_REQUEST, "browser_mismatch"),
+            ("/auth/oidc/callback?code=abc&state=state-live".into(), Some("__Host-hoso_oidc=another-browser"), StatusCode::BAD_REQUEST, "browser_mismatch"),
             ("/auth/oidc/callback?code=abc&state=state-live".into(), Some(&cookie), StatusCode::BAD_REQUEST, "unknown_state"),
         ];
         for (path, cookie, status, reason) in cases {
@@ -95,6 +96,12 @@ fn unconfigured_providers_are_refused_before_anything_is_stored() {
         assert_eq!(response.json()["error"], "enrolment_refused");
         let response = app.post_json("/auth/enrol/proofed/start", &serde_json::json!({}), None).await;
         assert_eq!(response.status, StatusCode::BAD_REQUEST);
+        // A real code issued at a counter does not stand in for the CCCD on the proofed path.
+        let counter_code = app.patients[0].code.replace('-', "");
+        let response =
+            app.post_json("/auth/enrol/proofed/start", &serde_json::json!({}), Some(&format!("hoso_proof={counter_code}"))).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{}", response.body);
+        assert_eq!(response.json()["error"], "enrolment_refused");
         assert_eq!(snapshot(&app).await, before);
         assert_eq!(app.count("webauthn_ceremony").await, 0);
     });

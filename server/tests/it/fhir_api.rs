@@ -149,12 +149,28 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
         let coded = fhir_json(&app.get(&format!("/fhir/Immunization?code=http://hl7.org/fhir/sid/cvx|{code}&_count=200"), Some(&citizen.cookie)).await);
         assert!(!ids_of(&coded).is_empty());
         assert!(coded["entry"].as_array().unwrap().iter().all(|e| e["resource"]["vaccineCode"]["coding"][0]["code"] == code.as_str()));
+        // Paging links keep the filters: page 2 of a code search is still that code.
+        let mut per_code = std::collections::BTreeMap::<String, usize>::new();
+        for entry in all["entry"].as_array().unwrap() {
+            *per_code.entry(entry["resource"]["vaccineCode"]["coding"][0]["code"].as_str().unwrap().to_string()).or_default() += 1;
+        }
+        let (busy, doses) = per_code.iter().max_by_key(|(_, n)| **n).map(|(c, n)| (c.clone(), *n)).unwrap();
+        assert!(doses >= 2, "a vaccine with two doses: {per_code:?}");
+        let first = fhir_json(&app.get(&format!("/fhir/Immunization?code={busy}&_count=1"), Some(&citizen.cookie)).await);
+        assert_eq!(first["total"].as_u64().unwrap() as usize, doses);
+        let next = first["link"].as_array().unwrap().iter().find(|l| l["relation"] == "next").unwrap()["url"].as_str().unwrap().to_string();
+        let next = next.strip_prefix("http://localhost:3000").unwrap().to_string();
+        let second = fhir_json(&app.get(&next, Some(&citizen.cookie)).await);
+        assert_eq!(second["entry"][0]["resource"]["vaccineCode"]["coding"][0]["code"], busy.as_str(), "{next}");
+        assert_ne!(ids_of(&second), ids_of(&first));
 
         // Bad requests are OperationOutcomes naming the parameter.
         for (index, (path, code, status)) in [
             ("/fhir/Immunization?_count=0", "invalid", StatusCode::BAD_REQUEST),
             ("/fhir/Immunization?date=yesterday", "invalid", StatusCode::BAD_REQUEST),
             ("/fhir/Immunization?name=x", "invalid", StatusCode::BAD_REQUEST),
+            ("/fhir/Immunization?code=a&code=b", "invalid", StatusCode::BAD_REQUEST),
+            ("/fhir/Patient?date=2024", "invalid", StatusCode::BAD_REQUEST),
             ("/fhir/Basic", "not-supported", StatusCode::NOT_FOUND),
             ("/fhir/Immunization/no-such-id", "forbidden", StatusCode::FORBIDDEN),
         ]
@@ -180,11 +196,14 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
             let response = app.get(&path, Some(&citizen.cookie)).await;
             assert_outcome(&response, StatusCode::FORBIDDEN, "forbidden");
             assert_no_leak_except(&response.body, &other, &[]);
+            // Whether the record exists is not told (the reason is only in the audit row).
+            assert!(!response.body.contains("not_own_record") && !response.body.contains("no_such_record"), "{}", response.body);
             let audit = app.audit().await;
             assert!(audit.len() > before && audit[before..].iter().all(|row| row.outcome == "denied"), "{path} not audited");
         }
         let anonymous = app.get("/fhir/Immunization", None).await;
         assert_outcome(&anonymous, StatusCode::UNAUTHORIZED, "login");
+        assert!(anonymous.headers.get("www-authenticate").unwrap().to_str().unwrap().starts_with("Bearer"));
 
         validate(&files);
         let _ = std::fs::remove_dir_all(&dir);

@@ -414,6 +414,7 @@ async fn federation(store: &Store) {
     assert_eq!(fed::link_by_subject(&mut tx, &provider.issuer, "emp-042").await.unwrap().unwrap().account_id, doctor.account_id);
     assert!(fed::link_by_subject(&mut tx, "https://other.example.vn", "emp-042").await.unwrap().is_none());
     assert_eq!(fed::count(&mut tx, CountedTable::Links).await.unwrap(), 1);
+    assert_eq!(fed::remove_links_not_of(&mut tx, "fac-fed", &provider.issuer).await.unwrap(), 0);
     tx.commit().await.unwrap();
     // The same subject of the same issuer cannot be linked twice (a failed insert aborts its transaction).
     let mut tx = store.begin().await.unwrap();

@@ -70,6 +70,9 @@ impl Portal {
             return Err(invalid(InvalidInput::BadIssuer));
         }
         let mut tx = self.store.begin().await?;
+        // Links name their issuer: with another provider they would never match again, so they go
+        // with the change (and the console shows none) rather than linger.
+        let dropped = store::federation::remove_links_not_of(&mut tx, facility_id, &issuer).await?;
         let row = ProviderRow { facility_id: facility_id.to_string(), issuer, client_id, client_secret };
         store::federation::set_provider(&mut tx, &row, &session.principal.account.account_id, meta.now_ms).await?;
         let event = AuditEvent::AdminAction {
@@ -78,7 +81,7 @@ impl Portal {
             patient_id: None,
             target: Some(facility_id),
             basis_ref: None,
-            code: None,
+            code: (dropped > 0).then_some("links_removed"),
         };
         self.commit_action(tx, meta, event).await
     }
