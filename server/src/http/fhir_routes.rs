@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::AppState;
 use crate::error::ServiceError;
 use crate::policy::DenyReason;
-use crate::service::fhir_api::{parse_search, BadParameter, Page, Search, CLINICAL_TYPES, MAX_COUNT, SEARCH_PARAMS};
+use crate::service::fhir_api::{parse_search, BadParameter, Page, Search, CLINICAL_TYPES, MAX_COUNT, OWN_FACT_TYPES, SEARCH_PARAMS};
 
 pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 
@@ -72,7 +72,7 @@ fn bad_parameter(problem: BadParameter) -> Response {
 }
 
 fn supported(resource_type: &str) -> bool {
-    resource_type == "Patient" || CLINICAL_TYPES.contains(&resource_type)
+    resource_type == "Patient" || CLINICAL_TYPES.contains(&resource_type) || OWN_FACT_TYPES.contains(&resource_type)
 }
 
 fn unsupported(resource_type: &str) -> Response {
@@ -111,6 +111,14 @@ pub async fn metadata(State(state): State<AppState>) -> Response {
             "searchParam": search_params,
         }));
     }
+    for kind in OWN_FACT_TYPES {
+        resources.push(json!({
+            "type": kind,
+            "documentation": "The record's own citizen only: the grants they made (Consent), who read their record (AuditEvent, newest first).",
+            "interaction": [{ "code": "search-type" }],
+            "searchParam": [{ "name": "patient", "type": "reference" }, { "name": "_count", "type": "number" }, { "name": "_page", "type": "number" }],
+        }));
+    }
     let statement = json!({
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -144,7 +152,7 @@ pub async fn read(
     Extension(meta): Extension<RequestMeta>,
     Path((resource_type, id)): Path<(String, String)>,
 ) -> Response {
-    if !supported(&resource_type) {
+    if !supported(&resource_type) || OWN_FACT_TYPES.contains(&resource_type.as_str()) {
         return unsupported(&resource_type);
     }
     if id.is_empty() || id.len() > 64 {
@@ -213,11 +221,21 @@ pub async fn search(
             return bad_parameter(BadParameter { location: name.clone(), problem: "Patient is searched by _id only".into() });
         }
     }
+    if OWN_FACT_TYPES.contains(&resource_type.as_str()) {
+        if let Some((name, _)) = pairs.iter().find(|(name, _)| !matches!(name.as_str(), "patient" | "_count" | "_page" | "_format")) {
+            return bad_parameter(BadParameter { location: name.clone(), problem: "searched by patient, _count and _page only".into() });
+        }
+    }
     let search = match parse_search(&pairs) {
         Ok(search) => search,
         Err(problem) => return bad_parameter(problem),
     };
-    match state.portal.fhir_search(&meta, &resource_type, search.clone()).await {
+    let found = if OWN_FACT_TYPES.contains(&resource_type.as_str()) {
+        state.portal.fhir_own_facts(&meta, &resource_type, search.clone()).await
+    } else {
+        state.portal.fhir_search(&meta, &resource_type, search.clone()).await
+    };
+    match found {
         Ok(page) => fhir(StatusCode::OK, &bundle(&base(&state), &resource_type, &search, &pairs, page.into_inner())),
         Err(error) => failure(error),
     }

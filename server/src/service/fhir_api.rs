@@ -9,6 +9,9 @@ use app::port::RequestMeta;
 use serde_json::{json, Value};
 
 use super::{Portal, Target};
+use crate::policy::Actor;
+use crate::store::audit::{AccessLogFilter, AccessLogRow};
+use crate::store::consent::GrantRow;
 use crate::error::ServiceError;
 use crate::fhir::category_of;
 use crate::policy::{Authorized, Category};
@@ -26,6 +29,11 @@ pub const CLINICAL_TYPES: [&str; 9] = [
     "Procedure",
     "DocumentReference",
 ];
+/// The portal's own facts about a record, searchable by its own citizen only: the grants as
+/// Consent, the access log as AuditEvent.
+pub const OWN_FACT_TYPES: [&str; 2] = ["Consent", "AuditEvent"];
+/// A code system of this portal's own (the parts of a record a grant or token covers).
+pub const CATEGORY_SYSTEM: &str = "urn:hoso:record-category";
 /// Search parameters every clinical type supports.
 pub const SEARCH_PARAMS: [&str; 7] = ["patient", "_count", "_lastUpdated", "date", "code", "_sort", "_page"];
 pub const DEFAULT_COUNT: usize = 50;
@@ -289,6 +297,112 @@ impl Portal {
                     resources.push(with_meta(row)?);
                 }
                 Ok(resources)
+            })
+        })
+        .await
+    }
+}
+
+/// A grant as a FHIR R4 Consent (permit, for its grantee, period, purpose and categories).
+pub fn consent_resource(grant: &GrantRow, now: i64) -> Value {
+    let live = grant.revoked_at.is_none() && grant.expires_at > now;
+    let grantee = match (&grant.grantee_clinician_id, &grant.grantee_facility_id) {
+        (Some(clinician), _) => format!("Practitioner/{clinician}"),
+        (None, Some(facility)) => format!("Organization/{facility}"),
+        (None, None) => String::new(),
+    };
+    let purpose = match grant.purpose.as_str() {
+        "treatment" => "TREAT",
+        "research" => "HRESCH",
+        _ => "HPAYMT",
+    };
+    let codes: Vec<Value> = grant
+        .categories
+        .split(',')
+        .filter(|code| !code.is_empty())
+        .map(|code| json!({ "coding": [{ "system": CATEGORY_SYSTEM, "code": code }] }))
+        .collect();
+    json!({
+        "resourceType": "Consent",
+        "id": grant.consent_grant_id,
+        "status": if live { "active" } else { "inactive" },
+        "scope": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy" }] },
+        "category": [{ "coding": [{ "system": "http://loinc.org", "code": "59284-0", "display": "Patient Consent" }] }],
+        "patient": { "reference": format!("Patient/{}", grant.patient_id) },
+        "dateTime": iso_instant(grant.created_at),
+        "policyRule": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "OPTIN" }] },
+        "provision": {
+            "type": "permit",
+            "period": { "start": iso_instant(grant.starts_at), "end": iso_instant(grant.revoked_at.unwrap_or(grant.expires_at).min(grant.expires_at)) },
+            "actor": [{
+                "role": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "IRCP" }] },
+                "reference": { "reference": grantee }
+            }],
+            "purpose": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-ActReason", "code": purpose }],
+            "code": codes
+        }
+    })
+}
+
+/// One access-log line as a FHIR R4 AuditEvent.
+pub fn audit_event_resource(line: &AccessLogRow) -> Value {
+    let row = &line.row;
+    let who = match &row.actor_account_id {
+        Some(account) => json!({
+            "identifier": { "system": "urn:hoso:account", "value": account },
+            "display": line.actor_name.clone().unwrap_or_else(|| row.actor_role.clone().unwrap_or_default())
+        }),
+        None => json!({ "display": "anonymous" }),
+    };
+    let mut entity = json!({ "what": { "reference": format!("Patient/{}", row.patient_id.clone().unwrap_or_default()) } });
+    if let Some(category) = &row.category {
+        entity["description"] = json!(category);
+    }
+    let mut event = json!({
+        "resourceType": "AuditEvent",
+        "id": row.audit_event_id.to_string(),
+        "type": { "system": "http://terminology.hl7.org/CodeSystem/audit-event-type", "code": "rest", "display": "RESTful Operation" },
+        "subtype": [{ "system": "urn:hoso:audit-action", "code": row.action }],
+        "action": if row.action == "read" { "R" } else { "E" },
+        "recorded": iso_instant(row.occurred_at),
+        "outcome": if row.outcome == "allowed" { "0" } else { "4" },
+        "agent": [{ "who": who, "requestor": true }],
+        "source": { "observer": { "display": "hoso" } },
+        "entity": [entity]
+    });
+    if let Some(reason) = &row.reason {
+        event["outcomeDesc"] = json!(reason);
+    }
+    event
+}
+
+impl Portal {
+    /// `GET /fhir/Consent` and `GET /fhir/AuditEvent`: the grants and the access log of the
+    /// caller's own record. Anyone but the record's citizen is refused (and audited), whatever
+    /// they have been granted: these are facts about the citizen's choices, not clinical data.
+    pub async fn fhir_own_facts(&self, meta: &RequestMeta, resource_type: &str, search: Search) -> Result<Authorized<Page>, ServiceError> {
+        let citizen = matches!(self.actor(meta).await, Ok(Actor::Citizen { .. }));
+        let target = match (&search.patient, citizen) {
+            (Some(id), true) => Target::Patient(id.clone()),
+            _ => Target::Own,
+        };
+        let now = meta.now_ms;
+        let wanted = resource_type.to_string();
+        self.guarded_read(meta, target, &[Category::Administrative], move |conn, patient_id| {
+            Box::pin(async move {
+                if wanted == "Consent" {
+                    let mut grants = store::consent::grant_rows_for_patient(conn, &patient_id).await?;
+                    grants.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.consent_grant_id.cmp(&b.consent_grant_id)));
+                    let total = grants.len();
+                    let skip = search.count.saturating_mul(search.page - 1);
+                    let resources = grants.iter().skip(skip).take(search.count).map(|grant| consent_resource(grant, now)).collect();
+                    return Ok(Page { resources, total, patient_id });
+                }
+                let count = i64::try_from(search.count).unwrap_or(50);
+                let offset = count.saturating_mul(i64::try_from(search.page - 1).unwrap_or(0));
+                let (lines, total) = store::audit::for_patient(conn, &patient_id, &AccessLogFilter::default(), count, offset).await?;
+                let resources = lines.iter().map(audit_event_resource).collect();
+                Ok(Page { resources, total: usize::try_from(total).unwrap_or_default(), patient_id })
             })
         })
         .await

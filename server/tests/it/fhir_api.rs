@@ -102,7 +102,7 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
         let statement = fhir_json(&metadata);
         assert_eq!(statement["fhirVersion"], "4.0.1");
         let served: Vec<&str> = statement["rest"][0]["resource"].as_array().unwrap().iter().filter_map(|r| r["type"].as_str()).collect();
-        assert_eq!(served, TYPES.to_vec());
+        assert_eq!(served, [TYPES.as_slice(), &["Consent", "AuditEvent"]].concat());
         save("metadata", &metadata.body);
 
         let mut total = 0;
@@ -164,6 +164,27 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
         assert_eq!(second["entry"][0]["resource"]["vaccineCode"]["coding"][0]["code"], busy.as_str(), "{next}");
         assert_ne!(ids_of(&second), ids_of(&first));
 
+        // The portal's own facts: the grants as Consent, the access log as AuditEvent.
+        grant(&app, &citizen, &format!("clinician:{}", app.clinicians[0].clinician_id), &["immunizations", "visits"]).await;
+        let consents = app.get("/fhir/Consent", Some(&citizen.cookie)).await;
+        assert_eq!(consents.status, StatusCode::OK, "{}", consents.body);
+        let consent = fhir_json(&consents);
+        assert_eq!(consent["total"], 1);
+        assert_eq!(consent["entry"][0]["resource"]["status"], "active");
+        assert_eq!(consent["entry"][0]["resource"]["provision"]["actor"][0]["reference"]["reference"], format!("Practitioner/{}", app.clinicians[0].clinician_id));
+        let codes: Vec<&str> = consent["entry"][0]["resource"]["provision"]["code"].as_array().unwrap().iter().filter_map(|c| c["coding"][0]["code"].as_str()).collect();
+        assert_eq!(codes, vec!["immunizations", "visits"]);
+        save("consent", &consents.body);
+        let log = app.get("/fhir/AuditEvent?_count=5", Some(&citizen.cookie)).await;
+        assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+        let events = fhir_json(&log);
+        assert_eq!(events["entry"].as_array().unwrap().len(), 5);
+        assert!(events["total"].as_u64().unwrap() > 5);
+        assert!(events["entry"].as_array().unwrap().iter().all(|e| e["resource"]["entity"][0]["what"]["reference"] == format!("Patient/{}", patient.id()).as_str()));
+        save("audit-events", &log.body);
+        assert_outcome(&app.get("/fhir/AuditEvent?date=2024", Some(&citizen.cookie)).await, StatusCode::BAD_REQUEST, "invalid");
+        assert_outcome(&app.get(&format!("/fhir/Consent/{}", consent["entry"][0]["resource"]["id"].as_str().unwrap()), Some(&citizen.cookie)).await, StatusCode::NOT_FOUND, "not-supported");
+
         // Bad requests are OperationOutcomes naming the parameter.
         for (index, (path, code, status)) in [
             ("/fhir/Immunization?_count=0", "invalid", StatusCode::BAD_REQUEST),
@@ -191,6 +212,8 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
             format!("/fhir/Immunization/{other_resource}"),
             format!("/fhir/Patient/{}", other.id()),
             format!("/fhir/Patient/{}/$everything", other.id()),
+            format!("/fhir/Consent?patient={}", other.id()),
+            format!("/fhir/AuditEvent?patient={}", other.id()),
         ] {
             let before = app.audit().await.len();
             let response = app.get(&path, Some(&citizen.cookie)).await;
@@ -235,6 +258,9 @@ fn a_clinicians_session_reads_by_fhir_only_the_consented_categories() {
             format!("/fhir/Condition/{condition}"),
             format!("/fhir/Patient/{}/$everything", patient.id()),
             format!("/fhir/Immunization?patient={}", other.id()),
+            // The grants and the access log are the citizen's own, whatever was shared.
+            format!("/fhir/Consent?patient={}", patient.id()),
+            format!("/fhir/AuditEvent?patient={}", patient.id()),
         ] {
             let before = app.audit().await.len();
             let response = app.get(&path, Some(&doctor.cookie)).await;
