@@ -512,8 +512,7 @@ impl Portal {
             }));
         }
         let code = issue_enrolment_code_by(&mut tx, Enrols::Patient(patient.patient_id.clone()), &cccd, now, PROOF_CODE_TTL_MS, None).await?;
-        let issued = store::enrolment::by_hash(&mut tx, &crate::auth::passkeys::hash_code(&code)).await?.ok_or(StoreError::NotFound)?;
-        store::enrolment::mark_proofing(&mut tx, &issued.enrolment_code_id).await?;
+        store::enrolment::mark_proofing(&mut tx, &crate::auth::passkeys::hash_code(&code)).await?;
         audit::record(&mut tx, AuditEvent::IdentityProofed { patient_id: &patient.patient_id }, &meta.request_id, now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(Completed::Proofed { enrolment_code: code })

@@ -164,11 +164,19 @@ pub async fn read(
     }
 }
 
-/// Percent-encodes a query value.
+/// Encodes a query name or value (the `url` crate's form encoding).
 fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// Search-set entries: each resource with its full URL.
+fn entries(base: &str, resources: Vec<Value>) -> Vec<Value> {
+    resources
+        .into_iter()
+        .map(|resource| {
+            let url = format!("{base}/{}/{}", resource["resourceType"].as_str().unwrap_or_default(), resource["id"].as_str().unwrap_or_default());
+            json!({ "fullUrl": url, "resource": resource, "search": { "mode": "match" } })
+        })
         .collect()
 }
 
@@ -194,10 +202,7 @@ fn bundle(base: &str, resource_type: &str, search: &Search, filters: &[(String, 
         "type": "searchset",
         "total": page.total,
         "link": links,
-        "entry": page.resources.into_iter().map(|resource| {
-            let url = format!("{base}/{}/{}", resource["resourceType"].as_str().unwrap_or_default(), resource["id"].as_str().unwrap_or_default());
-            json!({ "fullUrl": url, "resource": resource, "search": { "mode": "match" } })
-        }).collect::<Vec<_>>(),
+        "entry": entries(base, page.resources),
     })
 }
 
@@ -259,10 +264,7 @@ pub async fn everything(
                 "type": "searchset",
                 "total": resources.len(),
                 "link": [{ "relation": "self", "url": format!("{base}/Patient/{id}/$everything") }],
-                "entry": resources.into_iter().map(|resource| {
-                    let url = format!("{base}/{}/{}", resource["resourceType"].as_str().unwrap_or_default(), resource["id"].as_str().unwrap_or_default());
-                    json!({ "fullUrl": url, "resource": resource, "search": { "mode": "match" } })
-                }).collect::<Vec<_>>(),
+                "entry": entries(&base, resources),
             });
             let mut response = fhir(StatusCode::OK, &body);
             if download {

@@ -10,7 +10,7 @@ use app::dto::ApiTokenInfo;
 use app::error::InvalidInput;
 use app::port::RequestMeta;
 
-use super::{actor_of, Portal, Session};
+use super::{actor_of, Portal, Session, TOUCH_INTERVAL_MS};
 use crate::audit::{self, AuditEvent};
 use crate::auth::session::{hash_token, new_token};
 use crate::error::ServiceError;
@@ -58,7 +58,7 @@ impl Portal {
         }
         let principal = store::account::principal(&mut conn, &row.account_id).await?.ok_or(ServiceError::Unauthenticated)?;
         drop(conn);
-        if row.last_used_at.is_none_or(|at| now - at >= 60_000) {
+        if row.last_used_at.is_none_or(|at| now - at >= TOUCH_INTERVAL_MS) {
             let mut tx = self.store.begin().await?;
             store::api_token::touch(&mut tx, &row.api_token_id, now).await?;
             tx.commit().await.map_err(StoreError::from)?;

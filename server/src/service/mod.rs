@@ -41,7 +41,7 @@ impl Clock for SystemClock {
 }
 
 /// How long the session's `last_seen_at` may lag before a request writes it again.
-const TOUCH_INTERVAL_MS: i64 = 60_000;
+pub(crate) const TOUCH_INTERVAL_MS: i64 = 60_000;
 
 pub struct Portal {
     pub store: Store,

@@ -132,9 +132,9 @@ pub async fn staff_account_by_cccd(conn: &mut Conn, cccd: &str) -> Result<Option
 }
 
 /// Marks a code as issued by identity proofing (the proofed enrolment path accepts only these).
-pub async fn mark_proofing(conn: &mut Conn, enrolment_code_id: &str) -> Result<(), StoreError> {
-    sqlx::query("update enrolment_code set source = 'identity_proofing' where enrolment_code_id = $1")
-        .bind(enrolment_code_id)
+pub async fn mark_proofing(conn: &mut Conn, code_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("update enrolment_code set source = 'identity_proofing' where code_hash = $1")
+        .bind(code_hash)
         .execute(conn)
         .await?;
     Ok(())
