@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cache/hoso/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test bench build
+.PHONY: run test bench bench-fhir build
 
 ## Install what is missing, build, migrate, seed the demo data and serve on http://127.0.0.1:3000
 run:
@@ -24,3 +24,7 @@ build:
 bench:
 	@bash .ci/tools.sh bench
 	@bash .ci/bench.sh
+
+## FHIR import and read benchmark (see BENCHMARKS.md)
+bench-fhir:
+	cargo run --release --locked -p server --example bench_fhir -- --copies 10 --reads 4000

@@ -226,6 +226,7 @@ keys! {
     CatLabResults => "Kết quả xét nghiệm", "Lab results";
     CatVisits => "Lần khám", "Visits";
     CatDocuments => "Tài liệu", "Documents";
+    CatBilling => "Chi phí, thanh toán BHYT", "Billing and insurance claims";
     CatAll => "Toàn bộ hồ sơ", "My whole record";
     PurposeTreatment => "Điều trị", "Treatment";
     PurposeInsurance => "Thẩm định bảo hiểm", "Insurance assessment";
@@ -576,6 +577,7 @@ impl Key {
             "lab_results" => Key::CatLabResults,
             "visits" => Key::CatVisits,
             "documents" => Key::CatDocuments,
+            "billing" => Key::CatBilling,
             _ => Key::CatAll,
         }
     }

@@ -30,6 +30,9 @@ pub struct Config {
     pub seed_demo: bool,
     /// `HOSO_MAX_BODY_BYTES`: largest request body accepted. Default 65536.
     pub max_body_bytes: usize,
+    /// `HOSO_IMPORT_MAX_BYTES`: largest FHIR Bundle a facility may send to `POST /fhir` (it is
+    /// spooled to disk and read one entry at a time). Default 33554432 (32 MiB).
+    pub import_max_bytes: usize,
     /// `HOSO_DB_MAX_CONNECTIONS`: read-pool size (SQLite uses one extra connection for writes). Default 8.
     pub db_max_connections: u32,
     /// `HOSO_LOG_FORMAT`: `text` (default) or `json`.
@@ -149,6 +152,7 @@ impl Config {
             enrolment_code_validity: Duration::from_secs(86400 * number("HOSO_ENROLMENT_CODE_DAYS", 14u64)?),
             seed_demo,
             max_body_bytes: number("HOSO_MAX_BODY_BYTES", 64 * 1024usize)?,
+            import_max_bytes: number("HOSO_IMPORT_MAX_BYTES", 32 * 1024 * 1024usize)?,
             db_max_connections: number("HOSO_DB_MAX_CONNECTIONS", 8u32)?,
             log_json,
             break_glass: Duration::from_secs(3600 * number("HOSO_BREAK_GLASS_HOURS", 4u64)?),
@@ -178,6 +182,7 @@ impl Config {
             enrolment_code_validity: Duration::from_secs(14 * 86400),
             seed_demo: false,
             max_body_bytes: 64 * 1024,
+            import_max_bytes: 32 * 1024 * 1024,
             db_max_connections: 4,
             log_json: false,
             break_glass: Duration::from_secs(4 * 3600),

@@ -14,6 +14,21 @@ pub enum FhirError {
     MissingId,
 }
 
+/// The identifier system of the 12-digit CCCD (the VN Core draft's name for it).
+pub const CCCD_SYSTEM: &str = "https://fhir.hl7.org.vn/core/sid/cccd";
+
+/// Directory resources a facility's bundle may carry beside a record (who and where): kept so the
+/// record's references resolve, not part of any one person's record.
+pub const DIRECTORY_TYPES: [&str; 4] = ["Organization", "Practitioner", "PractitionerRole", "Location"];
+
+/// Where each clinical type names its patient.
+pub fn patient_pointer(resource_type: &str) -> &'static str {
+    match resource_type {
+        "AllergyIntolerance" | "Immunization" | "Claim" | "ExplanationOfBenefit" => "/patient/reference",
+        _ => "/subject/reference",
+    }
+}
+
 /// The indexed columns of a clinical resource.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexFields {
@@ -41,8 +56,9 @@ pub fn category_of(resource_type: &str, resource: &Value) -> Option<Category> {
             let _ = resource;
             Category::LabResults
         }
-        "Encounter" | "Procedure" => Category::Visits,
+        "Encounter" | "Procedure" | "CarePlan" | "CareTeam" => Category::Visits,
         "DocumentReference" => Category::Documents,
+        "Claim" | "ExplanationOfBenefit" => Category::Billing,
         _ => return None,
     })
 }
@@ -66,7 +82,8 @@ pub fn index(resource: &Value) -> Result<IndexFields, FhirError> {
         "Immunization" => first_code(resource, "/vaccineCode"),
         "MedicationRequest" | "MedicationStatement" => first_code(resource, "/medicationCodeableConcept"),
         "Encounter" => text(resource, "/class/code").map(str::to_string),
-        "DocumentReference" => first_code(resource, "/type"),
+        "DocumentReference" | "Claim" | "ExplanationOfBenefit" => first_code(resource, "/type"),
+        "CarePlan" | "CareTeam" => first_code(resource, "/category/0"),
         _ => first_code(resource, "/code"),
     };
     let effective = match resource_type {
@@ -80,11 +97,14 @@ pub fn index(resource: &Value) -> Result<IndexFields, FhirError> {
         "Encounter" => text(resource, "/period/start"),
         "Procedure" => text(resource, "/performedDateTime").or_else(|| text(resource, "/performedPeriod/start")),
         "DocumentReference" => text(resource, "/date"),
+        "CarePlan" | "CareTeam" => text(resource, "/period/start"),
+        "Claim" | "ExplanationOfBenefit" => text(resource, "/billablePeriod/start").or_else(|| text(resource, "/created")),
         _ => None,
     };
     let encounter_reference = match resource_type {
         "DocumentReference" => text(resource, "/context/encounter/0/reference"),
         "Encounter" => None,
+        "Claim" | "ExplanationOfBenefit" => text(resource, "/item/0/encounter/0/reference"),
         _ => text(resource, "/encounter/reference"),
     };
     let encounter_id = encounter_reference
@@ -111,7 +131,7 @@ pub fn patient_resource(patient: &crate::store::patient::PatientRow) -> Value {
         "resourceType": "Patient",
         "id": patient.patient_id,
         "identifier": [{
-            "system": "https://fhir.hl7.org.vn/core/sid/cccd",
+            "system": CCCD_SYSTEM,
             "value": patient.cccd,
         }],
         "name": [{ "family": patient.family_name, "given": patient.given_names.split(' ').collect::<Vec<_>>(), "text": patient.full_name() }],

@@ -8,6 +8,13 @@
 //!                                         fill the database with a synthetic population (benchmarks)
 //! server rotate-card-key                 make a new SMART Health Card signing key current; earlier
 //!                                         public keys stay published so their cards still verify
+//! server issue-facility-client --facility ID --name N
+//!                                         machine credentials for a facility's system to import
+//!                                         FHIR bundles (client id and secret, shown once)
+//! server export --out DIR                everything (records, consents, audit chain, accounts
+//!                                         without secrets) as FHIR NDJSON + signed manifest
+//! server restore --from DIR               an export into an empty database (checks signature,
+//!                                         checksums, then the audit chain)
 //! server verify-audit                     walk the audit hash chain and its signed checkpoints:
 //!                                         prints `OK <n> entries` or the first broken entry, exit 1
 //! ```
@@ -52,6 +59,20 @@ async fn main() -> anyhow::Result<()> {
             issue_code(config, &cccd).await
         }
         Some("verify-audit") => verify_audit(config).await,
+        Some("export") => {
+            let out = flag(&args, "--out").context("usage: server export --out <new directory>")?;
+            export(config, std::path::Path::new(&out)).await
+        }
+        Some("restore") => {
+            let from = flag(&args, "--from").context("usage: server restore --from <export directory>")?;
+            restore(config, std::path::Path::new(&from)).await
+        }
+        Some("issue-facility-client") => {
+            let usage = "usage: server issue-facility-client --facility <facility id> --name <what the system is>";
+            let facility = flag(&args, "--facility").context(usage)?;
+            let name = flag(&args, "--name").context(usage)?;
+            issue_facility_client(config, &facility, &name).await
+        }
         Some("counts") => counts(config).await,
         Some("rotate-card-key") => {
             let kid = server::shc::keys::rotate(&config.card_key_dir).context("key rotation failed")?;
@@ -201,6 +222,75 @@ async fn issue_code(config: Config, cccd: &str) -> anyhow::Result<()> {
     tx.commit().await?;
     println!("{code}");
     Ok(())
+}
+
+async fn export(config: Config, out: &std::path::Path) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url, 1).await?;
+    store.migrate().await?;
+    let key = server::audit::chain::AuditKey::load_or_create(&config.audit_key_file).context("audit signing key")?;
+    let started = std::time::Instant::now();
+    let report = server::export::export(&store, &key, out, SystemClock.now_ms(), |line| eprintln!("  {line}")).await?;
+    store.close().await;
+    let rows: u64 = report.files.iter().map(|f| f.count).sum();
+    println!(
+        "exported {rows} rows in {} files to {} in {:.1} s (manifest.json signed with audit key {})",
+        report.files.len(),
+        out.display(),
+        started.elapsed().as_secs_f64(),
+        key.key_id()
+    );
+    Ok(())
+}
+
+async fn restore(config: Config, from: &std::path::Path) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url, 1).await?;
+    store.migrate().await?;
+    let key = if config.audit_key_file.exists() {
+        Some(server::audit::chain::AuditKey::load(&config.audit_key_file)?.verifying_key())
+    } else {
+        eprintln!(
+            "warning: no audit key at {}; the manifest is checked against the public key it names only",
+            config.audit_key_file.display()
+        );
+        None
+    };
+    let started = std::time::Instant::now();
+    let rows = server::export::restore(&store, from, key.as_ref(), |line| eprintln!("  {line}")).await?;
+    let mut conn = store.reader().acquire().await?;
+    let verdict = server::audit::chain::verify(&mut conn, key.as_ref()).await?;
+    drop(conn);
+    store.close().await;
+    println!("restored {rows} rows from {} in {:.1} s", from.display(), started.elapsed().as_secs_f64());
+    match verdict {
+        server::audit::chain::Verdict::Ok { entries, checkpoints } => {
+            println!("audit chain OK {entries} entries, {checkpoints} signed checkpoints");
+            Ok(())
+        }
+        server::audit::chain::Verdict::Broken { entry, why } => {
+            println!("audit chain BROKEN at entry {entry}: {why}");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn issue_facility_client(config: Config, facility_id: &str, name: &str) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url, 1).await?;
+    store.migrate().await?;
+    let now = SystemClock.now_ms();
+    match server::service::facility_import::issue_client(&store, facility_id, name, None, now).await? {
+        Some(issued) => {
+            println!("client_id={}\nclient_secret={}", issued.client_id, issued.client_secret);
+            Ok(())
+        }
+        None => {
+            let mut conn = store.reader().acquire().await?;
+            eprintln!("no facility {facility_id:?}; the facilities are:");
+            for facility in store::admin::facilities(&mut conn, now).await? {
+                eprintln!("  {}  {}", facility.facility_id, facility.name);
+            }
+            std::process::exit(1);
+        }
+    }
 }
 
 /// Prints how many accounts, sessions, passkeys, enrolled records, provider links and sign-ins in

@@ -76,10 +76,13 @@ pub enum Category {
     LabResults,
     Visits,
     Documents,
+    /// Claims and explanations of benefit a facility sent: the citizen's own, never shareable and
+    /// not opened by break-glass (health data goes to insurers only at the citizen's written request).
+    Billing,
 }
 
 impl Category {
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 9] = [
         Category::Administrative,
         Category::Allergies,
         Category::Conditions,
@@ -88,6 +91,7 @@ impl Category {
         Category::LabResults,
         Category::Visits,
         Category::Documents,
+        Category::Billing,
     ];
 
     /// The categories a citizen can choose to share (the administrative part comes with any grant).
@@ -111,6 +115,7 @@ impl Category {
             Category::LabResults => "lab_results",
             Category::Visits => "visits",
             Category::Documents => "documents",
+            Category::Billing => "billing",
         }
     }
 
@@ -426,9 +431,13 @@ fn clinician_decision(
     };
     for emergency in resource.break_glass.iter().filter(|b| b.clinician_account_id == account_id) {
         if emergency.starts_at <= now && now < emergency.expires_at {
-            return allow(Basis::BreakGlass, Some(&emergency.break_glass_id));
+            // An emergency needs the clinical record, never the billing.
+            if resource.category != Category::Billing {
+                return allow(Basis::BreakGlass, Some(&emergency.break_glass_id));
+            }
+        } else {
+            consider(DenyReason::BreakGlassExpired);
         }
-        consider(DenyReason::BreakGlassExpired);
     }
     let mine = |grant: &&GrantFact| match &grant.grantee {
         Grantee::Clinician(id) => Some(id.as_str()) == clinician_id,

@@ -76,7 +76,7 @@ pub fn PasskeysPage() -> impl IntoView {
     }
 }
 
-const TOKEN_CATEGORIES: [&str; 7] = ["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents"];
+const TOKEN_CATEGORIES: [&str; 8] = ["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents", "billing"];
 
 /// Bearer tokens for the FHIR API: create (shown once), list, revoke.
 #[component]

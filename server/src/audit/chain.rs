@@ -134,6 +134,11 @@ impl AuditKey {
         self.key.verifying_key()
     }
 
+    /// Signs bytes with the audit key (the export manifest).
+    pub fn sign(&self, bytes: &[u8]) -> Signature {
+        self.key.sign(bytes)
+    }
+
     /// A short id of the public key: the first 16 hex digits of its SHA-256.
     pub fn key_id(&self) -> String {
         key_id(&self.verifying_key())

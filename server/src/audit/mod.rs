@@ -45,6 +45,9 @@ pub enum AuditEvent<'a> {
     /// A federated sign-in or identity proofing was refused. `action` is `oidc_sign_in` or
     /// `identity_proof`; `reason` a [`crate::auth::federation::Refusal`] code.
     FederationRefused { action: &'static str, facility_id: Option<&'a str>, patient_id: Option<&'a str>, reason: &'static str },
+    /// A facility's system imported a bundle that changed this record (`provenance_id` names the
+    /// Provenance listing what it wrote; `client_id` the machine credentials it used).
+    Imported { facility_id: &'a str, client_id: &'a str, patient_id: &'a str, provenance_id: &'a str },
     /// An administrator's action. `action` is a code (`account_suspend`, `break_glass_review`, ...);
     /// `target` the account, code, facility or audit query it acted on; `code` a short outcome code
     /// (e.g. `justified`). Free text (reasons, notes) stays in its own table, never in the chain.
@@ -132,6 +135,14 @@ impl AuditEvent<'_> {
             AuditEvent::Enrolled { account_id, role, patient_id } => AuditRow {
                 patient_id: patient_id.map(str::to_string),
                 ..by_account(account_id, role, "enrol", request_id, now)
+            },
+            AuditEvent::Imported { facility_id, client_id, patient_id, provenance_id } => AuditRow {
+                actor_role: Some("facility_system".into()),
+                actor_facility_id: Some(facility_id.to_string()),
+                patient_id: Some(patient_id.to_string()),
+                resource_id: Some(provenance_id.to_string()),
+                basis_ref: Some(client_id.to_string()),
+                ..base_action("import", request_id, now)
             },
             AuditEvent::SignedIn { account_id, role } => by_account(account_id, role, "sign_in", request_id, now),
             AuditEvent::SignedOut { account_id, role } => by_account(account_id, role, "sign_out", request_id, now),

@@ -18,7 +18,7 @@ use crate::service::fhir_api::{parse_search, BadParameter, Page, Search, CLINICA
 
 pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 
-fn fhir(status: StatusCode, body: &Value) -> Response {
+pub fn fhir(status: StatusCode, body: &Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
     response

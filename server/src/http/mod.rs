@@ -7,6 +7,7 @@ pub mod auth_routes;
 pub mod card_routes;
 pub mod federation_routes;
 pub mod fhir_routes;
+pub mod import_routes;
 pub mod security;
 
 use std::sync::Arc;
@@ -100,7 +101,8 @@ pub fn router(state: AppState) -> Router {
         .route("/fhir/Patient/{id}/$everything", get(fhir_routes::everything))
         .route("/fhir/{resource_type}", get(fhir_routes::search))
         .route("/fhir/{resource_type}/{id}", get(fhir_routes::read))
-        .route("/fhir", get(fhir_routes::fallback))
+        .route("/fhir", get(fhir_routes::fallback).post(import_routes::import))
+        .route(import_routes::TOKEN_PATH, post(import_routes::token))
         .route(admin_routes::AUDIT_CSV_PATH, get(admin_routes::audit_csv))
         .route(security::JWKS_PATH, get(card_routes::jwks))
         .route("/record/vaccinations/card/download", get(card_routes::download))
@@ -116,7 +118,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::request_meta))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::guard))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::body_limit))
         // A request that cannot finish in 30 s answers 503 instead of hanging the browser.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

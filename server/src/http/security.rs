@@ -80,6 +80,21 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     next.run(request).await
 }
 
+/// The request body limit (`HOSO_MAX_BODY_BYTES`), except for a facility's `POST /fhir`, whose
+/// handler streams the body to disk and holds it to `HOSO_IMPORT_MAX_BYTES` itself.
+pub async fn body_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() == Method::POST && request.uri().path() == "/fhir" {
+        return next.run(request).await;
+    }
+    let limit = state.portal.config.max_body_bytes;
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.").into_response();
+    }
+    let (parts, body) = request.into_parts();
+    next.run(Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, limit)))).await
+}
+
 /// Request metadata for the app (session cookie, request id, the one clock reading, CSP nonce)
 /// and the security headers of the response.
 pub async fn request_meta(State(state): State<AppState>, mut request: Request<Body>, next: Next) -> Response {

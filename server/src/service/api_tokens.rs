@@ -103,7 +103,8 @@ impl Portal {
         let mut scopes = vec![Category::Administrative];
         for code in categories {
             let category = Category::parse(code)
-                .filter(|category| Category::SHAREABLE.contains(category))
+                // Billing is the citizen's own (no grant covers it), so only their tokens can use it.
+                .filter(|category| Category::SHAREABLE.contains(category) || *category == Category::Billing)
                 .ok_or(ServiceError::Invalid(InvalidInput::UnknownCategory))?;
             if !scopes.contains(&category) {
                 scopes.push(category);

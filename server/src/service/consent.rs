@@ -133,7 +133,7 @@ impl Portal {
             let mut parsed = Vec::new();
             for code in &new.categories {
                 match Category::parse(code) {
-                    Some(category) if category != Category::Administrative => parsed.push(category),
+                    Some(category) if Category::SHAREABLE.contains(&category) => parsed.push(category),
                     _ => return Err(invalid(InvalidInput::UnknownCategory)),
                 }
             }

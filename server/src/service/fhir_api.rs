@@ -18,7 +18,7 @@ use crate::policy::{Authorized, Category};
 use crate::store::{self, StoreError};
 
 /// The clinical resource types the API serves (Patient is served from the patient row).
-pub const CLINICAL_TYPES: [&str; 9] = [
+pub const CLINICAL_TYPES: [&str; 13] = [
     "Encounter",
     "Condition",
     "AllergyIntolerance",
@@ -28,10 +28,14 @@ pub const CLINICAL_TYPES: [&str; 9] = [
     "MedicationRequest",
     "Procedure",
     "DocumentReference",
+    "CarePlan",
+    "CareTeam",
+    "Claim",
+    "ExplanationOfBenefit",
 ];
 /// The portal's own facts about a record, searchable by its own citizen only: the grants as
-/// Consent, the access log as AuditEvent.
-pub const OWN_FACT_TYPES: [&str; 2] = ["Consent", "AuditEvent"];
+/// Consent, the access log as AuditEvent, what facilities sent as Provenance.
+pub const OWN_FACT_TYPES: [&str; 3] = ["Consent", "AuditEvent", "Provenance"];
 /// A code system of this portal's own (the parts of a record a grant or token covers).
 pub const CATEGORY_SYSTEM: &str = "urn:hoso:record-category";
 /// Search parameters every clinical type supports.
@@ -400,6 +404,14 @@ impl Portal {
                 }
                 let count = i64::try_from(search.count).unwrap_or(50);
                 let offset = count.saturating_mul(i64::try_from(search.page - 1).unwrap_or(0));
+                if wanted == "Provenance" {
+                    let (rows, total) = store::import::provenance_of(conn, &patient_id, count, offset).await?;
+                    let resources = rows
+                        .iter()
+                        .map(|json| serde_json::from_str(json).map_err(|_| StoreError::Corrupt("a stored Provenance is not JSON".into())))
+                        .collect::<Result<Vec<Value>, _>>()?;
+                    return Ok(Page { resources, total: usize::try_from(total).unwrap_or_default(), patient_id });
+                }
                 let (lines, total) = store::audit::for_patient(conn, &patient_id, &AccessLogFilter::default(), count, offset).await?;
                 let resources = lines.iter().map(audit_event_resource).collect();
                 Ok(Page { resources, total: usize::try_from(total).unwrap_or_default(), patient_id })

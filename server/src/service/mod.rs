@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api_tokens;
 pub mod clinician;
 pub mod consent;
+pub mod facility_import;
 pub mod fhir_api;
 pub mod mapping;
 mod port;

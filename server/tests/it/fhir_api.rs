@@ -38,7 +38,7 @@ fn assert_outcome(response: &Response, status: StatusCode, code: &str) {
 }
 
 /// Validates the files with the PyPI `fhir.resources` models (FHIR 4.0.1), outside this process.
-fn validate(files: &[PathBuf]) {
+pub fn validate(files: &[PathBuf]) {
     let python = std::env::var("HOSO_FHIR_PYTHON").map(PathBuf::from).unwrap_or_else(|_| {
         let home = std::env::var("HOME").unwrap_or_default();
         PathBuf::from(std::env::var("HOSO_TOOLS_DIR").unwrap_or(format!("{home}/.cache/hoso/tools"))).join("venv/bin/python")
@@ -102,7 +102,7 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
         let statement = fhir_json(&metadata);
         assert_eq!(statement["fhirVersion"], "4.0.1");
         let served: Vec<&str> = statement["rest"][0]["resource"].as_array().unwrap().iter().filter_map(|r| r["type"].as_str()).collect();
-        assert_eq!(served, [TYPES.as_slice(), &["Consent", "AuditEvent"]].concat());
+        assert_eq!(served, [TYPES.as_slice(), &["CarePlan", "CareTeam", "Claim", "ExplanationOfBenefit", "Consent", "AuditEvent", "Provenance"]].concat());
         save("metadata", &metadata.body);
 
         let mut total = 0;
@@ -365,7 +365,7 @@ fn bearer_tokens_read_only_what_both_the_token_and_the_consent_allow() {
         assert_eq!(bearer(&app, "/fhir/Encounter", &own).await.status, StatusCode::OK);
         assert_outcome(&bearer(&app, "/fhir/Condition", &own).await, StatusCode::FORBIDDEN, "forbidden");
         assert_outcome(&bearer(&app, &format!("/fhir/Patient/{}/$everything", patient.id()), &own).await, StatusCode::FORBIDDEN, "forbidden");
-        let full = new_token(&app, &citizen, &["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents"], 1).await;
+        let full = new_token(&app, &citizen, &["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents", "billing"], 1).await;
         assert_eq!(bearer(&app, &format!("/fhir/Patient/{}/$everything", patient.id()), &full).await.status, StatusCode::OK);
 
         // Revoked, expired and unknown tokens are 401.

@@ -1,0 +1,1002 @@
+//! Facility import: a FHIR R4 `transaction` or `batch` Bundle from a facility's system, spooled to
+//! a file and read twice, one entry at a time ([`stream`]), so memory does not grow with the
+//! bundle's size.
+//!
+//! 1. **Survey** (no database): every entry is checked (a resource, a type the portal keeps, a
+//!    POST or PUT request, an identity, references it can follow) and only a small head of it is
+//!    kept. Problems are collected with their location (`Bundle.entry[3].resource.subject`).
+//! 2. **Resolve** (in the write transaction): each Patient entry is matched to a record by its
+//!    CCCD identifier, or by an identifier this facility sent with a CCCD before; a new CCCD creates
+//!    the record (it then waits for its citizen to enrol). Every `urn:uuid:` and relative reference
+//!    must point at an entry of the bundle or at something already stored; every clinical entry
+//!    must belong to a patient. Any problem: nothing is written, and the answer names each one.
+//! 3. **Write** (same transaction, second read of the file): each resource gets a stable id derived
+//!    from (facility, type, the id it was sent with), its references are rewritten to the portal's
+//!    ids, and it is inserted, replaced (a new version) or left alone when unchanged, so sending the
+//!    same bundle twice changes nothing. A Provenance per record changed names the facility, its
+//!    client, the bundle's SHA-256 and every resource written; the audit row goes in the same
+//!    transaction.
+//!
+//! `transaction` is all-or-nothing. `batch` answers each entry on its own at the write step (an
+//! entry that would overwrite another person's resource fails alone), but a bundle that fails the
+//! survey or resolution is refused whole: references between its entries make them depend on
+//! each other.
+
+pub mod stream;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::BufReader;
+use std::path::Path;
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::fhir::{self, CCCD_SYSTEM, DIRECTORY_TYPES};
+use crate::store::clinical::ClinicalRow;
+use crate::store::import::ImportCaller;
+use crate::store::patient::PatientRow;
+use crate::store::{self, Conn, StoreError};
+
+/// At most this many problems are reported (and kept) for one bundle.
+pub const MAX_PROBLEMS: usize = 100;
+/// How many prepared entries wait between the reader thread and the writer.
+const CHANNEL: usize = 256;
+
+/// One thing wrong with a bundle: HTTP status it implies, FHIR issue code, FHIRPath location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub status: u16,
+    pub code: &'static str,
+    pub location: String,
+    pub message: String,
+}
+
+fn problem(status: u16, code: &'static str, location: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem { status, code, location: location.into(), message: message.into() }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BundleKind {
+    Transaction,
+    Batch,
+}
+
+/// How an import ended.
+#[derive(Debug)]
+pub enum ImportError {
+    /// The bundle is refused; nothing was written.
+    Refused(Vec<Problem>),
+    Store(StoreError),
+    Io(std::io::Error),
+}
+
+impl From<StoreError> for ImportError {
+    fn from(error: StoreError) -> Self {
+        ImportError::Store(error)
+    }
+}
+
+impl From<sqlx::Error> for ImportError {
+    fn from(error: sqlx::Error) -> Self {
+        ImportError::Store(error.into())
+    }
+}
+
+/// What an accepted import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub entries: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub patients_created: usize,
+    /// The transaction-response or batch-response Bundle.
+    pub response: Value,
+}
+
+#[derive(Clone, Debug, Default)]
+struct PatientFacts {
+    cccd: Option<(String, String)>,
+    identifiers: Vec<(String, String)>,
+    family: Option<String>,
+    given: Option<String>,
+    birth_date: Option<String>,
+    sex: Option<String>,
+    phone: Option<String>,
+    address: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Kind {
+    Patient(Box<PatientFacts>),
+    Clinical,
+    Directory,
+}
+
+/// What the survey keeps of one entry.
+#[derive(Clone, Debug)]
+struct Head {
+    full_url: Option<String>,
+    resource_type: String,
+    source_id: Option<String>,
+    kind: Kind,
+    /// References to resolve: (location, reference as sent).
+    references: Vec<(String, String)>,
+    /// The reference naming the entry's patient (clinical entries).
+    patient_reference: Option<String>,
+}
+
+struct Survey {
+    kind: Option<BundleKind>,
+    heads: Vec<Option<Head>>,
+    problems: Vec<Problem>,
+    sha256: String,
+}
+
+fn is_fhir_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+fn text(value: &Value, pointer: &str) -> Option<String> {
+    value.pointer(pointer).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Every `reference` string in a resource, with its FHIRPath location.
+fn references(value: &Value, path: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let here = format!("{path}.{key}");
+                match (key.as_str(), inner) {
+                    ("reference", Value::String(reference)) => found.push((here, reference.clone())),
+                    _ => references(inner, &here, found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, inner) in items.iter().enumerate() {
+                references(inner, &format!("{path}[{index}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a reference needs resolving here: `urn:` (bundle-local) and relative `Type/id`.
+/// Contained (`#x`) and absolute URLs are kept as they are.
+fn needs_resolving(reference: &str) -> bool {
+    reference.starts_with("urn:") || (!reference.starts_with('#') && !reference.contains("://"))
+}
+
+fn patient_facts(resource: &Value, at: &str, problems: &mut Vec<Problem>) -> PatientFacts {
+    let mut facts = PatientFacts::default();
+    for (index, identifier) in resource["identifier"].as_array().into_iter().flatten().enumerate() {
+        let (Some(system), Some(value)) = (identifier["system"].as_str(), identifier["value"].as_str()) else { continue };
+        if system == CCCD_SYSTEM {
+            facts.cccd = Some((value.to_string(), format!("{at}.identifier[{index}].value")));
+        } else if !value.is_empty() && value.len() <= 200 && system.len() <= 300 {
+            facts.identifiers.push((system.to_string(), value.to_string()));
+        }
+    }
+    let name = resource["name"].as_array().and_then(|names| {
+        names.iter().find(|n| n["use"] == "official").or_else(|| names.first())
+    });
+    if let Some(name) = name {
+        facts.family = name["family"].as_str().map(str::to_string);
+        let given: Vec<&str> = name["given"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        facts.given = (!given.is_empty()).then(|| given.join(" "));
+    }
+    facts.birth_date = text(resource, "/birthDate");
+    facts.sex = text(resource, "/gender");
+    facts.phone = resource["telecom"].as_array().into_iter().flatten().find(|t| t["system"] == "phone").and_then(|t| text(t, "/value"));
+    facts.address = resource["address"].as_array().and_then(|a| a.first()).map(|address| {
+        address["text"].as_str().map(str::to_string).unwrap_or_else(|| {
+            let mut parts: Vec<&str> = address["line"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            for field in ["city", "district", "state", "country"] {
+                if let Some(part) = address[field].as_str() {
+                    parts.push(part);
+                }
+            }
+            parts.join(", ")
+        })
+    });
+    if let Some(birth) = &facts.birth_date {
+        if chrono::NaiveDate::parse_from_str(birth.get(..10).unwrap_or(birth), "%Y-%m-%d").is_err() {
+            problems.push(problem(422, "invalid", format!("{at}.birthDate"), "birthDate must be a full date (YYYY-MM-DD)"));
+        }
+    }
+    facts
+}
+
+/// Checks one entry and keeps its head.
+fn survey_entry(index: usize, entry: &Value, problems: &mut Vec<Problem>) -> Option<Head> {
+    let at = format!("Bundle.entry[{index}]");
+    let Some(resource) = entry.get("resource").filter(|r| r.is_object()) else {
+        problems.push(problem(400, "required", format!("{at}.resource"), "each entry must carry a resource"));
+        return None;
+    };
+    let at_resource = format!("{at}.resource");
+    let Some(resource_type) = resource["resourceType"].as_str() else {
+        problems.push(problem(400, "required", format!("{at_resource}.resourceType"), "the resource has no resourceType"));
+        return None;
+    };
+    let kind = if resource_type == "Patient" {
+        Kind::Patient(Box::default())
+    } else if fhir::category_of(resource_type, resource).is_some() {
+        Kind::Clinical
+    } else if DIRECTORY_TYPES.contains(&resource_type) {
+        Kind::Directory
+    } else {
+        problems.push(problem(
+            422,
+            "not-supported",
+            format!("{at_resource}.resourceType"),
+            format!("{resource_type} is not a part of the health record this portal keeps"),
+        ));
+        return None;
+    };
+    match entry.pointer("/request/method").and_then(Value::as_str) {
+        Some("POST" | "PUT") => {}
+        Some(other) => problems.push(problem(
+            422,
+            "not-supported",
+            format!("{at}.request.method"),
+            format!("{other} is not supported in an import (POST or PUT)"),
+        )),
+        None => problems.push(problem(400, "required", format!("{at}.request"), "each entry of a transaction or batch needs request.method")),
+    }
+    let full_url = entry["fullUrl"].as_str().map(str::to_string);
+    let source_id = resource["id"].as_str().map(str::to_string);
+    if let Some(id) = &source_id {
+        if !is_fhir_id(id) {
+            problems.push(problem(400, "invalid", format!("{at_resource}.id"), "an id is 1-64 letters, digits, '-' or '.'"));
+        }
+    }
+    if full_url.is_none() && source_id.is_none() {
+        problems.push(problem(
+            422,
+            "required",
+            format!("{at}.fullUrl"),
+            "an entry needs a fullUrl or resource.id, so that sending it again updates it instead of duplicating it",
+        ));
+    }
+    let mut found = Vec::new();
+    references(resource, &at_resource, &mut found);
+    let mut refs = Vec::new();
+    for (location, reference) in found {
+        if reference.contains('?') {
+            problems.push(problem(422, "not-supported", location, "conditional references are not supported; use urn:uuid: or Type/id"));
+        } else if needs_resolving(&reference) {
+            refs.push((location, reference));
+        }
+    }
+    let kind = match kind {
+        Kind::Patient(_) => Kind::Patient(Box::new(patient_facts(resource, &at_resource, problems))),
+        other => other,
+    };
+    let patient_reference = match kind {
+        Kind::Clinical => {
+            let pointer = fhir::patient_pointer(resource_type);
+            let reference = text(resource, pointer);
+            if reference.is_none() {
+                problems.push(problem(
+                    422,
+                    "required",
+                    format!("{at_resource}{}", pointer.trim_end_matches("/reference").replace('/', ".")),
+                    format!("{resource_type} names no patient"),
+                ));
+            }
+            reference
+        }
+        _ => None,
+    };
+    Some(Head { full_url, resource_type: resource_type.to_string(), source_id, kind, references: refs, patient_reference })
+}
+
+/// Pass one over the spooled bundle.
+fn survey(path: &Path) -> Result<Survey, ImportError> {
+    let file = std::fs::File::open(path).map_err(ImportError::Io)?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path).map_err(ImportError::Io)?, &mut hasher).map_err(ImportError::Io)?;
+    let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let mut problems = Vec::new();
+    let mut heads = Vec::new();
+    let parsed = stream::each_entry(BufReader::with_capacity(64 * 1024, file), |index, entry| {
+        let mut found = Vec::new();
+        let head = survey_entry(index, &entry, &mut found);
+        if problems.len() < MAX_PROBLEMS {
+            problems.extend(found.into_iter().take(MAX_PROBLEMS - problems.len()));
+        }
+        heads.push(head);
+    });
+    let bundle = match parsed {
+        Ok(bundle) => bundle,
+        Err(error) => {
+            let message = format!("not a valid JSON Bundle: {error}");
+            return Err(ImportError::Refused(vec![problem(
+                400,
+                "structure",
+                format!("line {}, column {}", error.line(), error.column()),
+                message,
+            )]));
+        }
+    };
+    if bundle.resource_type.as_deref() != Some("Bundle") {
+        return Err(ImportError::Refused(vec![problem(
+            400,
+            "invalid",
+            "resourceType",
+            format!("expected a Bundle, got {}", bundle.resource_type.as_deref().unwrap_or("no resourceType")),
+        )]));
+    }
+    let kind = match bundle.bundle_type.as_deref() {
+        Some("transaction") => Some(BundleKind::Transaction),
+        Some("batch") => Some(BundleKind::Batch),
+        other => {
+            problems.insert(
+                0,
+                problem(400, "invalid", "Bundle.type", format!("a {} Bundle cannot be imported: send a transaction or a batch", other.unwrap_or("typeless"))),
+            );
+            None
+        }
+    };
+    Ok(Survey { kind, heads, problems, sha256 })
+}
+
+/// The portal id of a resource a facility sent: stable for (facility, type, the id it was sent
+/// with), so a resend finds the same row and two facilities' ids never collide.
+pub fn derived_id(facility_id: &str, resource_type: &str, source_key: &str) -> String {
+    let digest = Sha256::new().chain_update(facility_id).chain_update([0]).chain_update(resource_type).chain_update([0]).chain_update(source_key).finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
+}
+
+fn source_key(head: &Head) -> &str {
+    head.source_id.as_deref().or(head.full_url.as_deref()).unwrap_or_default()
+}
+
+#[derive(Clone, Debug)]
+enum PatientMatch {
+    Existing(String),
+    New(Box<PatientRow>),
+}
+
+struct Resolved {
+    /// Per entry: the portal id it is written under, and its patient (clinical entries).
+    ids: Vec<Option<String>>,
+    patients: Vec<Option<String>>,
+    /// Reference as sent → reference as stored.
+    rewrite: HashMap<String, String>,
+    /// Patient entries: how each matched.
+    matches: BTreeMap<usize, PatientMatch>,
+}
+
+async fn match_patient(
+    conn: &mut Conn,
+    caller: &ImportCaller,
+    at: &str,
+    facts: &PatientFacts,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<PatientMatch>, StoreError> {
+    let mut by_identifier = None;
+    for (system, value) in &facts.identifiers {
+        if let Some(found) = store::import::patient_by_identifier(conn, &caller.facility_id, system, value).await? {
+            by_identifier = Some(found);
+            break;
+        }
+    }
+    let Some((cccd_text, cccd_at)) = &facts.cccd else {
+        return Ok(match by_identifier {
+            Some(found) => Some(PatientMatch::Existing(found)),
+            None => {
+                problems.push(problem(
+                    422,
+                    "not-found",
+                    format!("{at}.identifier"),
+                    format!("unknown patient: no CCCD identifier ({CCCD_SYSTEM}) and no identifier this facility sent with a CCCD before"),
+                ));
+                None
+            }
+        });
+    };
+    let Ok(cccd) = crate::cccd::parse(cccd_text) else {
+        problems.push(problem(422, "invalid", cccd_at.clone(), "a CCCD has exactly 12 digits"));
+        return Ok(None);
+    };
+    if let Some(existing) = store::patient::by_cccd(conn, &cccd).await? {
+        if by_identifier.as_ref().is_some_and(|other| *other != existing.patient_id) {
+            problems.push(problem(409, "conflict", format!("{at}.identifier"), "an identifier of this patient belongs to another person's record"));
+            return Ok(None);
+        }
+        return Ok(Some(PatientMatch::Existing(existing.patient_id)));
+    }
+    if by_identifier.is_some() {
+        problems.push(problem(409, "conflict", format!("{at}.identifier"), "an identifier of this patient belongs to a record with another CCCD"));
+        return Ok(None);
+    }
+    // A new record: the facility is where records come from; its citizen enrols later.
+    let mut missing = Vec::new();
+    if facts.family.is_none() || facts.given.is_none() {
+        missing.push(("name", "a new record needs the person's family and given names"));
+    }
+    if facts.birth_date.is_none() {
+        missing.push(("birthDate", "a new record needs the birth date"));
+    }
+    let sex = match facts.sex.as_deref() {
+        Some(sex @ ("male" | "female" | "other" | "unknown")) => sex.to_string(),
+        _ => {
+            missing.push(("gender", "a new record needs gender (male, female, other or unknown)"));
+            String::new()
+        }
+    };
+    if !missing.is_empty() {
+        for (field, message) in missing {
+            problems.push(problem(422, "required", format!("{at}.{field}"), message));
+        }
+        return Ok(None);
+    }
+    let birth_date = facts.birth_date.clone().unwrap_or_default();
+    let birth_date = birth_date.get(..10).unwrap_or(&birth_date).to_string();
+    if !crate::cccd::matches_birth(&cccd, &birth_date, &sex) {
+        problems.push(problem(422, "invalid", cccd_at.clone(), "the CCCD's century/sex and year digits do not match birthDate and gender"));
+        return Ok(None);
+    }
+    Ok(Some(PatientMatch::New(Box::new(PatientRow {
+        patient_id: store::new_id(),
+        cccd,
+        social_insurance_number: None,
+        bhyt_card: None,
+        family_name: facts.family.clone().unwrap_or_default(),
+        given_names: facts.given.clone().unwrap_or_default(),
+        birth_date,
+        sex,
+        phone: facts.phone.clone(),
+        address: facts.address.clone(),
+        account_id: None,
+    }))))
+}
+
+async fn exists(conn: &mut Conn, resource_type: &str, id: &str) -> Result<bool, StoreError> {
+    Ok(if resource_type == "Patient" {
+        store::patient::by_id(conn, id).await?.is_some()
+    } else if DIRECTORY_TYPES.contains(&resource_type) {
+        !store::import::existing(conn, true, &[id]).await?.is_empty()
+    } else {
+        store::clinical::owner_of(conn, id).await?.is_some_and(|(_, kind)| kind == resource_type)
+    })
+}
+
+async fn resolve(conn: &mut Conn, caller: &ImportCaller, heads: &[Option<Head>], problems: &mut Vec<Problem>) -> Result<Resolved, StoreError> {
+    let mut resolved = Resolved {
+        ids: vec![None; heads.len()],
+        patients: vec![None; heads.len()],
+        rewrite: HashMap::new(),
+        matches: BTreeMap::new(),
+    };
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let mut patient_ids: HashMap<String, usize> = HashMap::new();
+    for (index, head) in heads.iter().enumerate() {
+        let Some(head) = head else { continue };
+        let at = format!("Bundle.entry[{index}].resource");
+        let id = match &head.kind {
+            Kind::Patient(facts) => match match_patient(conn, caller, &at, facts, problems).await? {
+                Some(found) => {
+                    let id = match &found {
+                        PatientMatch::Existing(id) => id.clone(),
+                        PatientMatch::New(row) => row.patient_id.clone(),
+                    };
+                    if let Some(first) = patient_ids.insert(id.clone(), index) {
+                        problems.push(problem(422, "duplicate", at.clone(), format!("the same person as Bundle.entry[{first}]")));
+                    }
+                    resolved.matches.insert(index, found);
+                    id
+                }
+                None => continue,
+            },
+            _ => derived_id(&caller.facility_id, &head.resource_type, source_key(head)),
+        };
+        if !seen.insert((head.resource_type.clone(), id.clone())) && !matches!(head.kind, Kind::Patient(_)) {
+            problems.push(problem(422, "duplicate", format!("Bundle.entry[{index}]"), "the same resource appears twice in the bundle"));
+        }
+        let stored = format!("{}/{id}", head.resource_type);
+        if let Some(url) = &head.full_url {
+            if resolved.rewrite.insert(url.clone(), stored.clone()).is_some() {
+                problems.push(problem(422, "duplicate", format!("Bundle.entry[{index}].fullUrl"), "two entries have this fullUrl"));
+            }
+        }
+        if let Some(source) = &head.source_id {
+            resolved.rewrite.insert(format!("{}/{source}", head.resource_type), stored.clone());
+        }
+        resolved.ids[index] = Some(id);
+    }
+    // Entries already reported (a person who matched no record): references to them say nothing new.
+    let failed: HashSet<&str> = heads
+        .iter()
+        .zip(&resolved.ids)
+        .filter_map(|(head, id)| match (head, id) {
+            (Some(head), None) => head.full_url.as_deref(),
+            _ => None,
+        })
+        .collect();
+    // References: to an entry of the bundle, or to what is already stored.
+    let mut checked: HashMap<String, Option<String>> = HashMap::new();
+    for (index, head) in heads.iter().enumerate() {
+        let Some(head) = head else { continue };
+        for (location, reference) in &head.references {
+            if resolved.rewrite.contains_key(reference) || failed.contains(reference.as_str()) || problems.len() >= MAX_PROBLEMS {
+                continue;
+            }
+            let target = match checked.get(reference) {
+                Some(target) => target.clone(),
+                None => {
+                    let target = match reference.split_once('/') {
+                        Some((kind, id)) if !reference.starts_with("urn:") && is_fhir_id(id) && !id.contains('/') => {
+                            let candidates = if kind == "Patient" {
+                                vec![id.to_string()]
+                            } else {
+                                vec![derived_id(&caller.facility_id, kind, id), id.to_string()]
+                            };
+                            let mut found = None;
+                            for candidate in candidates {
+                                if exists(conn, kind, &candidate).await? {
+                                    found = Some(format!("{kind}/{candidate}"));
+                                    break;
+                                }
+                            }
+                            found
+                        }
+                        _ => None,
+                    };
+                    checked.insert(reference.clone(), target.clone());
+                    target
+                }
+            };
+            match target {
+                Some(_) => {}
+                None if reference.starts_with("Patient/") || head.patient_reference.as_deref() == Some(reference.as_str()) => problems.push(problem(
+                    422,
+                    "not-found",
+                    location.clone(),
+                    format!("unknown patient: {reference} is neither in the bundle nor a record of this portal"),
+                )),
+                None => problems.push(problem(
+                    422,
+                    "not-found",
+                    location.clone(),
+                    format!("dangling reference: {reference} is neither an entry of the bundle nor stored here"),
+                )),
+            }
+            let _ = index;
+        }
+    }
+    for (reference, target) in checked {
+        if let Some(target) = target {
+            resolved.rewrite.insert(reference, target);
+        }
+    }
+    // Each clinical entry belongs to one patient.
+    for (index, head) in heads.iter().enumerate() {
+        let Some(Head { kind: Kind::Clinical, patient_reference: Some(reference), resource_type, .. }) = head else { continue };
+        match resolved.rewrite.get(reference).and_then(|target| target.strip_prefix("Patient/")) {
+            Some(patient_id) => resolved.patients[index] = Some(patient_id.to_string()),
+            None if resolved.rewrite.contains_key(reference) => problems.push(problem(
+                422,
+                "invalid",
+                format!("Bundle.entry[{index}].resource{}", fhir::patient_pointer(resource_type).replace('/', ".")),
+                format!("{reference} is not a Patient"),
+            )),
+            None => {} // already reported as unknown
+        }
+    }
+    Ok(resolved)
+}
+
+/// Replaces references as sent by references as stored.
+fn rewrite(value: &mut Value, map: &HashMap<String, String>) {
+    match value {
+        Value::Object(object) => {
+            for (key, inner) in object.iter_mut() {
+                if key == "reference" {
+                    if let Value::String(reference) = inner {
+                        if let Some(stored) = map.get(reference.as_str()) {
+                            *reference = stored.clone();
+                        }
+                    }
+                } else {
+                    rewrite(inner, map);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite(item, map)),
+        _ => {}
+    }
+}
+
+/// One entry ready to write, from the reader thread.
+struct Prepared {
+    index: usize,
+    resource_type: String,
+    id: String,
+    row: Option<ClinicalRow>,
+    json: String,
+}
+
+fn prepare(index: usize, mut entry: Value, resolved: &Resolved, heads: &[Option<Head>]) -> Option<Prepared> {
+    let head = heads.get(index)?.as_ref()?;
+    if matches!(head.kind, Kind::Patient(_)) {
+        return None;
+    }
+    let id = resolved.ids.get(index)?.clone()?;
+    let resource = entry.get_mut("resource")?;
+    rewrite(resource, &resolved.rewrite);
+    resource["id"] = Value::String(id.clone());
+    if let Some(meta) = resource.get_mut("meta").and_then(Value::as_object_mut) {
+        meta.remove("versionId");
+        meta.remove("lastUpdated");
+        if meta.is_empty() {
+            if let Some(object) = resource.as_object_mut() {
+                object.remove("meta");
+            }
+        }
+    }
+    let json = resource.to_string();
+    let row = match head.kind {
+        Kind::Clinical => {
+            let fields = fhir::index(resource).ok()?;
+            Some(ClinicalRow {
+                clinical_resource_id: id.clone(),
+                patient_id: resolved.patients.get(index)?.clone()?,
+                resource_type: fields.resource_type,
+                category: fields.category.as_str().to_string(),
+                code: fields.code,
+                effective_date: fields.effective_date,
+                encounter_id: fields.encounter_id,
+                status: fields.status,
+                resource_json: json.clone(),
+                version_id: 1,
+                last_updated: 0,
+            })
+        }
+        _ => None,
+    };
+    Some(Prepared { index, resource_type: head.resource_type.clone(), id, row, json })
+}
+
+fn response_entry(status: &str, location: Option<String>, outcome: Option<&Problem>) -> Value {
+    let mut response = json!({ "status": status });
+    if let Some(location) = location {
+        response["location"] = Value::String(location);
+    }
+    if let Some(problem) = outcome {
+        response["outcome"] = outcome_of(std::slice::from_ref(problem));
+    }
+    json!({ "response": response })
+}
+
+/// An OperationOutcome naming each problem at its location.
+pub fn outcome_of(problems: &[Problem]) -> Value {
+    let issues: Vec<Value> = problems
+        .iter()
+        .map(|p| json!({ "severity": "error", "code": p.code, "diagnostics": p.message, "expression": [p.location] }))
+        .collect();
+    json!({ "resourceType": "OperationOutcome", "issue": issues })
+}
+
+/// What was written for one record (for its Provenance and audit row).
+#[derive(Default)]
+struct Touched {
+    created: i64,
+    updated: i64,
+    targets: Vec<String>,
+}
+
+struct Writer<'a> {
+    conn: &'a mut Conn,
+    caller: &'a ImportCaller,
+    kind: BundleKind,
+    now: i64,
+    responses: Vec<Value>,
+    touched: BTreeMap<String, Touched>,
+    summary: ImportSummary,
+    failures: Vec<Problem>,
+}
+
+impl Writer<'_> {
+    async fn write_chunk(&mut self, chunk: Vec<Prepared>) -> Result<(), ImportError> {
+        let clinical_ids: Vec<&str> = chunk.iter().filter(|p| p.row.is_some()).map(|p| p.id.as_str()).collect();
+        let directory_ids: Vec<&str> = chunk.iter().filter(|p| p.row.is_none()).map(|p| p.id.as_str()).collect();
+        let stored_clinical = store::import::existing(self.conn, false, &clinical_ids).await?;
+        let stored_directory = store::import::existing(self.conn, true, &directory_ids).await?;
+        let mut inserts = Vec::new();
+        for prepared in chunk {
+            let location = |version: i64| format!("{}/{}/_history/{version}", prepared.resource_type, prepared.id);
+            match &prepared.row {
+                Some(row) => match stored_clinical.get(&prepared.id) {
+                    Some(stored) if stored.patient_id.as_deref() != Some(row.patient_id.as_str()) => {
+                        let failure = problem(
+                            409,
+                            "conflict",
+                            format!("Bundle.entry[{}]", prepared.index),
+                            "this id was sent before for another person's record; it is not moved",
+                        );
+                        self.responses[prepared.index] = response_entry("409 Conflict", None, Some(&failure));
+                        self.summary.failed += 1;
+                        self.failures.push(failure);
+                    }
+                    Some(stored) if stored.resource_json == row.resource_json => {
+                        self.responses[prepared.index] = response_entry("200 OK", Some(location(stored.version_id)), None);
+                        self.summary.unchanged += 1;
+                    }
+                    Some(stored) => {
+                        store::import::update_clinical(self.conn, row, self.now).await?;
+                        self.responses[prepared.index] = response_entry("200 OK", Some(location(stored.version_id + 1)), None);
+                        self.summary.updated += 1;
+                        let touched = self.touched.entry(row.patient_id.clone()).or_default();
+                        touched.updated += 1;
+                        touched.targets.push(format!("{}/{}", prepared.resource_type, prepared.id));
+                    }
+                    None => {
+                        self.responses[prepared.index] = response_entry("201 Created", Some(location(1)), None);
+                        self.summary.created += 1;
+                        let touched = self.touched.entry(row.patient_id.clone()).or_default();
+                        touched.created += 1;
+                        touched.targets.push(format!("{}/{}", prepared.resource_type, prepared.id));
+                        inserts.push(prepared.row.clone().ok_or(StoreError::Corrupt("row".into()))?);
+                    }
+                },
+                None => {
+                    let stored = stored_directory.get(&prepared.id);
+                    match stored {
+                        Some(stored) if stored.resource_json == prepared.json => {
+                            self.responses[prepared.index] = response_entry("200 OK", Some(location(stored.version_id)), None);
+                            self.summary.unchanged += 1;
+                        }
+                        _ => {
+                            store::import::upsert_directory(
+                                self.conn,
+                                &prepared.id,
+                                &prepared.resource_type,
+                                &self.caller.facility_id,
+                                &prepared.json,
+                                stored.is_some(),
+                                self.now,
+                            )
+                            .await?;
+                            let (status, version) = match stored {
+                                Some(stored) => ("200 OK", stored.version_id + 1),
+                                None => ("201 Created", 1),
+                            };
+                            self.responses[prepared.index] = response_entry(status, Some(location(version)), None);
+                            if stored.is_some() {
+                                self.summary.updated += 1;
+                            } else {
+                                self.summary.created += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        store::import::insert_clinical(self.conn, &inserts, self.now).await?;
+        if self.kind == BundleKind::Transaction && !self.failures.is_empty() {
+            return Err(ImportError::Refused(std::mem::take(&mut self.failures)));
+        }
+        Ok(())
+    }
+}
+
+fn iso(now: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(now)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+/// The Provenance of one import for one record.
+fn provenance(id: &str, patient_id: &str, caller: &ImportCaller, facility_name: &str, sha256: &str, touched: &Touched, now: i64) -> Value {
+    let activity = if touched.created > 0 { "CREATE" } else { "UPDATE" };
+    let mut targets: Vec<Value> = touched.targets.iter().map(|t| json!({ "reference": t })).collect();
+    if targets.is_empty() {
+        targets.push(json!({ "reference": format!("Patient/{patient_id}") }));
+    }
+    json!({
+        "resourceType": "Provenance",
+        "id": id,
+        "target": targets,
+        "recorded": iso(now),
+        "activity": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-DataOperation", "code": activity }] },
+        "agent": [
+            {
+                "type": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "code": "author" }] },
+                "who": { "reference": format!("Organization/{}", caller.facility_id), "display": facility_name }
+            },
+            {
+                "type": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "code": "assembler" }] },
+                "who": { "identifier": { "system": "urn:hoso:facility-client", "value": caller.facility_client_id } },
+                "onBehalfOf": { "reference": format!("Organization/{}", caller.facility_id) }
+            }
+        ],
+        "entity": [{
+            "role": "source",
+            "what": { "identifier": { "system": "urn:ietf:rfc:3986", "value": format!("urn:hash:sha256:{sha256}") }, "display": "FHIR Bundle as received" }
+        }]
+    })
+}
+
+/// Imports a spooled bundle for `caller` in one transaction. `request_id` goes on the audit rows.
+pub async fn import(
+    store: &store::Store,
+    caller: &ImportCaller,
+    path: &Path,
+    request_id: &str,
+    now: i64,
+) -> Result<ImportSummary, ImportError> {
+    let spooled = path.to_path_buf();
+    let survey = tokio::task::spawn_blocking(move || survey(&spooled))
+        .await
+        .map_err(|error| ImportError::Io(std::io::Error::other(error)))??;
+    let mut problems = survey.problems;
+    let Some(kind) = survey.kind else { return Err(ImportError::Refused(problems)) };
+    if problems.iter().any(|p| p.status == 400) {
+        return Err(ImportError::Refused(problems));
+    }
+    let heads = std::sync::Arc::new(survey.heads);
+    let mut tx = store.begin().await?;
+    let resolved = resolve(&mut tx, caller, &heads, &mut problems).await?;
+    if !problems.is_empty() {
+        return Err(ImportError::Refused(problems));
+    }
+    let facility_name = store::admin::facility(&mut tx, &caller.facility_id, now).await?.map(|f| f.name).unwrap_or_default();
+    let entries = heads.len();
+    let mut writer = Writer {
+        conn: &mut tx,
+        caller,
+        kind,
+        now,
+        responses: vec![Value::Null; entries],
+        touched: BTreeMap::new(),
+        summary: ImportSummary { entries, ..ImportSummary::default() },
+        failures: Vec::new(),
+    };
+    // Patients first: the clinical rows refer to them.
+    for (index, found) in &resolved.matches {
+        match found {
+            PatientMatch::Existing(id) => {
+                writer.responses[*index] = response_entry("200 OK", Some(format!("Patient/{id}")), None);
+                writer.summary.unchanged += 1;
+            }
+            PatientMatch::New(row) => {
+                store::patient::insert(writer.conn, row, now).await?;
+                writer.responses[*index] = response_entry("201 Created", Some(format!("Patient/{}", row.patient_id)), None);
+                writer.summary.created += 1;
+                writer.summary.patients_created += 1;
+                let touched = writer.touched.entry(row.patient_id.clone()).or_default();
+                touched.created += 1;
+                touched.targets.push(format!("Patient/{}", row.patient_id));
+            }
+        }
+        let id = match found {
+            PatientMatch::Existing(id) => id,
+            PatientMatch::New(row) => &row.patient_id,
+        };
+        if let Some(Some(Head { kind: Kind::Patient(facts), .. })) = heads.get(*index) {
+            for (system, value) in &facts.identifiers {
+                store::import::insert_identifier(writer.conn, &caller.facility_id, system, value, id, now).await?;
+            }
+        }
+    }
+    // Pass two: the reader thread prepares entries, this task writes them in chunks.
+    let resolved = std::sync::Arc::new(resolved);
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Prepared>(CHANNEL);
+    let reader = {
+        let (path, heads, resolved) = (path.to_path_buf(), heads.clone(), resolved.clone());
+        tokio::task::spawn_blocking(move || -> Result<(), ImportError> {
+            let file = std::fs::File::open(&path).map_err(ImportError::Io)?;
+            stream::each_entry(BufReader::with_capacity(64 * 1024, file), |index, entry| {
+                if let Some(prepared) = prepare(index, entry, &resolved, &heads) {
+                    // A closed channel means the writer stopped; its error is the one reported.
+                    let _ = sender.blocking_send(prepared);
+                }
+            })
+            .map_err(|error| ImportError::Io(std::io::Error::other(error)))?;
+            Ok(())
+        })
+    };
+    let mut chunk = Vec::with_capacity(200);
+    while let Some(prepared) = receiver.recv().await {
+        chunk.push(prepared);
+        if chunk.len() == 200 {
+            writer.write_chunk(std::mem::take(&mut chunk)).await?;
+        }
+    }
+    writer.write_chunk(chunk).await?;
+    reader.await.map_err(|error| ImportError::Io(std::io::Error::other(error)))??;
+    if writer.responses.iter().any(Value::is_null) {
+        return Err(ImportError::Store(StoreError::Corrupt("an entry was not answered".into())));
+    }
+    // One Provenance and one audit row per record changed.
+    let touched = std::mem::take(&mut writer.touched);
+    let mut audit = Vec::new();
+    for (patient_id, touched) in &touched {
+        let provenance_id = store::new_id();
+        let resource = provenance(&provenance_id, patient_id, caller, &facility_name, &survey.sha256, touched, now);
+        store::import::insert_provenance(
+            writer.conn,
+            &store::import::ProvenanceRow {
+                provenance_id: provenance_id.clone(),
+                patient_id: patient_id.clone(),
+                facility_id: caller.facility_id.clone(),
+                facility_client_id: caller.facility_client_id.clone(),
+                bundle_sha256: survey.sha256.clone(),
+                created_count: touched.created,
+                updated_count: touched.updated,
+                resource_json: resource.to_string(),
+                recorded_at: now,
+            },
+        )
+        .await?;
+        audit.push((patient_id.clone(), provenance_id));
+    }
+    let events: Vec<crate::audit::AuditEvent<'_>> = audit
+        .iter()
+        .map(|(patient_id, provenance_id)| crate::audit::AuditEvent::Imported {
+            facility_id: &caller.facility_id,
+            client_id: &caller.facility_client_id,
+            patient_id,
+            provenance_id,
+        })
+        .collect();
+    crate::audit::record_all(writer.conn, &events, request_id, now).await?;
+    let mut summary = std::mem::take(&mut writer.summary);
+    let responses = std::mem::take(&mut writer.responses);
+    tx.commit().await?;
+    summary.response = json!({
+        "resourceType": "Bundle",
+        "type": if kind == BundleKind::Transaction { "transaction-response" } else { "batch-response" },
+        "entry": responses,
+    });
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_are_stable_and_separate_facilities() {
+        let a = derived_id("f1", "Immunization", "urn:uuid:1");
+        assert_eq!(a, derived_id("f1", "Immunization", "urn:uuid:1"));
+        assert_ne!(a, derived_id("f2", "Immunization", "urn:uuid:1"));
+        assert_ne!(a, derived_id("f1", "Observation", "urn:uuid:1"));
+        assert!(is_fhir_id(&a));
+    }
+
+    #[test]
+    fn the_survey_names_each_problem_where_it_is() {
+        let entry = json!({
+            "fullUrl": "urn:uuid:2",
+            "resource": { "resourceType": "Immunization", "status": "completed", "patient": { "reference": "Patient?identifier=x" } },
+        });
+        let mut problems = Vec::new();
+        survey_entry(4, &entry, &mut problems);
+        let locations: Vec<&str> = problems.iter().map(|p| p.location.as_str()).collect();
+        assert_eq!(locations, ["Bundle.entry[4].request", "Bundle.entry[4].resource.patient.reference"]);
+        let mut problems = Vec::new();
+        survey_entry(0, &json!({ "resource": { "resourceType": "Basic" }, "request": { "method": "POST" } }), &mut problems);
+        assert_eq!((problems[0].code, problems[0].location.as_str()), ("not-supported", "Bundle.entry[0].resource.resourceType"));
+    }
+
+    #[test]
+    fn references_are_found_with_their_paths_and_rewritten() {
+        let mut resource = json!({ "subject": { "reference": "urn:uuid:p" }, "result": [{ "reference": "urn:uuid:o" }, { "reference": "#c" }] });
+        let mut found = Vec::new();
+        references(&resource, "R", &mut found);
+        assert!(found.contains(&("R.result[0].reference".to_string(), "urn:uuid:o".to_string())), "{found:?}");
+        assert_eq!(found.len(), 3);
+        let map = HashMap::from([("urn:uuid:p".to_string(), "Patient/1".to_string())]);
+        rewrite(&mut resource, &map);
+        assert_eq!(resource["subject"]["reference"], "Patient/1");
+        assert_eq!(resource["result"][1]["reference"], "#c");
+    }
+}
