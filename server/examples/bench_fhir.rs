@@ -78,6 +78,7 @@ async fn main() -> anyhow::Result<()> {
     let copies = flag(&args, "--copies", 10);
     let reads = flag(&args, "--reads", 4000);
     let concurrency = flag(&args, "--concurrency", 16);
+    let import_concurrency = flag(&args, "--import-concurrency", 2).max(1);
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/synthea");
     let dir = std::env::temp_dir().join(format!("hoso-bench-fhir-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir)?;
@@ -106,6 +107,12 @@ async fn main() -> anyhow::Result<()> {
                     reader_cccd = Some(number.clone());
                 }
                 if let Some(identifiers) = entry["resource"]["identifier"].as_array_mut() {
+                    // Each copy is another person: their identifiers differ too.
+                    for identifier in identifiers.iter_mut() {
+                        if let Some(value) = identifier["value"].as_str() {
+                            identifier["value"] = json!(format!("c{copy}-{value}"));
+                        }
+                    }
                     identifiers.push(json!({ "system": server::fhir::CCCD_SYSTEM, "value": number }));
                 }
             }
@@ -142,30 +149,45 @@ async fn main() -> anyhow::Result<()> {
     }
     let parse_secs = started.elapsed().as_secs_f64();
 
+    // Bundles go out `--import-concurrency` at a time (a facility's system posting from a queue).
     let import_round = |label: &'static str| {
         let router = router.clone();
         let token = token.clone();
-        let bodies = bodies.clone();
+        let queue = Arc::new(std::sync::Mutex::new(bodies.clone().into_iter().map(|(body, _)| body).collect::<Vec<_>>()));
         async move {
             let started = Instant::now();
-            let mut answered = 0usize;
-            let mut created = 0usize;
-            for (body, _) in bodies {
-                let (status, text) = send(
-                    &router,
-                    Request::post("/fhir")
-                        .header(header::HOST, "localhost:3000")
-                        .header(header::CONTENT_TYPE, "application/fhir+json")
-                        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                        .body(Body::from(body))?,
-                )
-                .await;
-                anyhow::ensure!(status == StatusCode::OK, "{label}: {status} {text}");
-                let answer: Value = serde_json::from_str(&text)?;
-                for entry in answer["entry"].as_array().into_iter().flatten() {
-                    answered += 1;
-                    created += usize::from(entry["response"]["status"] == "201 Created");
-                }
+            let mut workers = tokio::task::JoinSet::new();
+            for _ in 0..import_concurrency {
+                let (router, token, queue) = (router.clone(), token.clone(), queue.clone());
+                workers.spawn(async move {
+                    let (mut answered, mut created) = (0usize, 0usize);
+                    loop {
+                        let next = queue.lock().map_err(|_| anyhow::anyhow!("queue"))?.pop();
+                        let Some(body) = next else { break };
+                        let (status, text) = send(
+                            &router,
+                            Request::post("/fhir")
+                                .header(header::HOST, "localhost:3000")
+                                .header(header::CONTENT_TYPE, "application/fhir+json")
+                                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                                .body(Body::from(body))?,
+                        )
+                        .await;
+                        anyhow::ensure!(status == StatusCode::OK, "{label}: {status} {text}");
+                        let answer: Value = serde_json::from_str(&text)?;
+                        for entry in answer["entry"].as_array().into_iter().flatten() {
+                            answered += 1;
+                            created += usize::from(entry["response"]["status"] == "201 Created");
+                        }
+                    }
+                    Ok::<_, anyhow::Error>((answered, created))
+                });
+            }
+            let (mut answered, mut created) = (0usize, 0usize);
+            while let Some(done) = workers.join_next().await {
+                let (a, c) = done??;
+                answered += a;
+                created += c;
             }
             Ok::<_, anyhow::Error>((started.elapsed().as_secs_f64(), answered, created))
         }
@@ -243,7 +265,7 @@ async fn main() -> anyhow::Result<()> {
     let rate = |n: usize, secs: f64| n as f64 / secs;
     println!("hoso FHIR benchmark — {} — {cores} cores — {}", chrono::Utc::now().format("%Y-%m-%d"), if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" });
     println!(
-        "import: {} bundles ({} copies of the 12 Synthea files), {total_entries} entries, {:.1} MB",
+        "import: {} bundles ({} copies of the 12 Synthea files), {total_entries} entries, {:.1} MB, {import_concurrency} bundles at a time",
         bodies.len(),
         copies,
         total_bytes as f64 / 1e6
