@@ -430,6 +430,8 @@ keys! {
     ActionProviderRemove => "Gỡ nhà cung cấp định danh", "Identity provider removed";
     ActionLinkCreate => "Liên kết tài khoản tại nhà cung cấp", "Provider account linked";
     ActionLinkRemove => "Gỡ liên kết tài khoản tại nhà cung cấp", "Provider account unlinked";
+    ActionImport => "Cơ sở y tế gửi dữ liệu vào hồ sơ", "A facility sent records";
+    RoleFacilitySystem => "Hệ thống của cơ sở y tế", "Facility system";
 
     ApiTokensTitle => "Truy cập qua API (FHIR)", "API access (FHIR)";
     ApiTokensIntro => "Cho một ứng dụng (ví dụ ứng dụng sức khỏe trên điện thoại) đọc các phần hồ sơ bạn chọn qua API FHIR, thay mặt bạn, trong thời hạn bạn đặt. Mã chỉ hiện một lần; bạn có thể thu hồi bất cứ lúc nào. Mọi lần đọc đều vào nhật ký truy cập.", "Let an app (for example a health app on your phone) read the parts of the record you choose through the FHIR API, on your behalf, for as long as you set. The token is shown once; you can revoke it at any time. Every read is in the access log.";
@@ -627,6 +629,7 @@ impl Key {
         match code {
             "clinician" => Key::RoleClinician,
             "administrator" => Key::RoleAdministrator,
+            "facility_system" => Key::RoleFacilitySystem,
             _ => Key::RoleCitizen,
         }
     }
@@ -660,6 +663,7 @@ impl Key {
             "provider_remove" => Key::ActionProviderRemove,
             "link_create" => Key::ActionLinkCreate,
             "link_remove" => Key::ActionLinkRemove,
+            "import" => Key::ActionImport,
             _ => Key::ActionRead,
         }
     }
