@@ -22,7 +22,7 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use sqlx::{Column, Row};
 
-use crate::audit::chain::AuditKey;
+use crate::audit::chain::{hex, unhex, AuditKey};
 use crate::store::{Backend, Store};
 
 pub const ROW_EXTENSION: &str = "urn:hoso:export-row";
@@ -46,10 +46,6 @@ pub const TABLES: [(&str, &str, &str); 14] = [
     ("audit_event", "audit_event_id", "AuditEvent"),
     ("audit_checkpoint", "audit_checkpoint_id", "Basic"),
 ];
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn iso(ms: Option<i64>) -> String {
     ms.and_then(chrono::DateTime::from_timestamp_millis)
@@ -237,13 +233,6 @@ pub async fn export(store: &Store, key: &AuditKey, out: &Path, now: i64, mut pro
     let signature = key.sign(&bytes);
     create_private(&out.join("manifest.sig"))?.write_all(base64::engine::general_purpose::STANDARD.encode(signature.to_bytes()).as_bytes())?;
     Ok(ExportReport { files, audit_entries: last_id })
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| text.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok())).collect()
 }
 
 /// Checks the manifest's signature and every file's SHA-256 and count. Returns the manifest.

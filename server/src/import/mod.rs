@@ -299,7 +299,7 @@ fn survey(path: &Path) -> Result<Survey, ImportError> {
     let file = std::fs::File::open(path).map_err(ImportError::Io)?;
     let mut hasher = Sha256::new();
     std::io::copy(&mut std::fs::File::open(path).map_err(ImportError::Io)?, &mut hasher).map_err(ImportError::Io)?;
-    let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let sha256 = crate::audit::chain::hex(&hasher.finalize());
     let mut problems = Vec::new();
     let mut heads = Vec::new();
     let parsed = stream::each_entry(BufReader::with_capacity(64 * 1024, file), |index, entry| {

@@ -25,6 +25,10 @@ pub struct ImportCaller {
     pub facility_id: String,
 }
 
+fn caller_from_row(row: &sqlx::any::AnyRow) -> Result<ImportCaller, StoreError> {
+    Ok(ImportCaller { facility_client_id: row.try_get("facility_client_id")?, facility_id: row.try_get("facility_id")? })
+}
+
 pub async fn insert_client(
     conn: &mut Conn,
     client: &FacilityClientRow,
@@ -56,10 +60,7 @@ pub async fn authenticate_client(conn: &mut Conn, client_id: &str, secret_hash: 
     .bind(secret_hash)
     .fetch_optional(conn)
     .await?;
-    row.map(|row| -> Result<ImportCaller, StoreError> {
-        Ok(ImportCaller { facility_client_id: row.try_get("facility_client_id")?, facility_id: row.try_get("facility_id")? })
-    })
-    .transpose()
+    row.as_ref().map(caller_from_row).transpose()
 }
 
 pub async fn insert_token(conn: &mut Conn, token_hash: &str, client_id: &str, now: i64, expires_at: i64) -> Result<(), StoreError> {
@@ -90,10 +91,7 @@ pub async fn caller_by_token(conn: &mut Conn, token_hash: &str, now: i64) -> Res
     .bind(now)
     .fetch_optional(conn)
     .await?;
-    row.map(|row| -> Result<ImportCaller, StoreError> {
-        Ok(ImportCaller { facility_client_id: row.try_get("facility_client_id")?, facility_id: row.try_get("facility_id")? })
-    })
-    .transpose()
+    row.as_ref().map(caller_from_row).transpose()
 }
 
 pub async fn clients_of(conn: &mut Conn, facility_id: &str) -> Result<Vec<FacilityClientRow>, StoreError> {
