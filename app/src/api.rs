@@ -334,3 +334,27 @@ pub async fn admin_unlink(link_id: String) -> Result<(), AppError> {
     let (port, meta) = entry::context()?;
     port.0.admin_unlink(&meta, link_id).await.map_err(entry::fail)
 }
+
+#[server(prefix = "/api", endpoint = "admin_issue_facility_client")]
+pub async fn admin_issue_facility_client(facility_id: String, name: String) -> Result<crate::dto::IssuedFacilityClient, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_issue_facility_client(&meta, facility_id, name).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_revoke_facility_client")]
+pub async fn admin_revoke_facility_client(client_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_revoke_facility_client(&meta, client_id).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_transfers", input = GetUrl)]
+pub async fn admin_transfers() -> Result<crate::dto::Transfers, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_transfers(&meta).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_start_export")]
+pub async fn admin_start_export() -> Result<String, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_start_export(&meta).await.map_err(entry::fail)
+}

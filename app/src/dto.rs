@@ -531,6 +531,60 @@ pub struct AdminFacilityDetail {
     pub provider: Option<ProviderInfo>,
     /// The redirect URI to register at the provider.
     pub redirect_uri: String,
+    /// The facility's systems that may send FHIR bundles (machine credentials), revoked ones too.
+    pub clients: Vec<FacilityClientInfo>,
+    /// Where a facility system gets its access token, and where it sends bundles.
+    pub token_url: String,
+    pub import_url: String,
+}
+
+/// A facility system's machine credentials (the secret is never shown again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacilityClientInfo {
+    pub client_id: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// Freshly issued machine credentials: the secret is shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedFacilityClient {
+    pub client_id: String,
+    pub client_secret: String,
+    pub name: String,
+}
+
+/// An export started from the console, or a facility import, with its progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferInfo {
+    pub transfer_id: String,
+    /// `export` or `import`.
+    pub kind: String,
+    pub label: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// `starting`, `receiving`, `checking`, `matching`, `writing`, `recording`, `exporting`, `signing`.
+    pub stage: String,
+    pub detail: String,
+    pub done: u64,
+    pub total: u64,
+    /// `running`, `done` or `failed`.
+    pub state: String,
+    /// What it did when done, as (fact code, value): `rows`, `files`, `directory`, `sha256`
+    /// (export); `entries`, `created`, `updated`, `unchanged`, `failed` (import).
+    pub facts: Vec<(String, String)>,
+    /// Why it failed (the server's technical account), when it did.
+    pub problem: String,
+}
+
+/// The console's exports and imports page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfers {
+    pub transfers: Vec<TransferInfo>,
+    /// The server directory exports are written under.
+    pub export_root: String,
 }
 
 /// An enrolment code not yet used, cancelled or expired (the code itself is never shown again).

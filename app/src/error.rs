@@ -98,4 +98,6 @@ pub enum InvalidInput {
     BadIssuer,
     /// A provider subject that is already linked to an account.
     AlreadyLinked,
+    /// Work of this kind (an export) is already running; wait for it to finish.
+    AlreadyRunning,
 }

@@ -432,6 +432,58 @@ keys! {
     ActionLinkRemove => "Gỡ liên kết tài khoản tại nhà cung cấp", "Provider account unlinked";
     ActionImport => "Cơ sở y tế gửi dữ liệu vào hồ sơ", "A facility sent records";
     RoleFacilitySystem => "Hệ thống của cơ sở y tế", "Facility system";
+    ActionFacilityClientIssue => "Cấp thông tin xác thực cho hệ thống của cơ sở", "Facility system credentials issued";
+    ActionFacilityClientRevoke => "Thu hồi thông tin xác thực của hệ thống của cơ sở", "Facility system credentials revoked";
+    ActionExportStart => "Bắt đầu xuất toàn bộ dữ liệu", "Complete export started";
+    ActionExportDone => "Xuất toàn bộ dữ liệu xong", "Complete export finished";
+    ActionExportFailed => "Xuất toàn bộ dữ liệu thất bại", "Complete export failed";
+    ErrAlreadyRunning => "Một lần xuất dữ liệu đang chạy. Hãy chờ nó xong rồi thử lại.", "An export is already running. Wait for it to finish, then try again.";
+    AdminNavTransfers => "Xuất và nhập dữ liệu", "Exports and imports";
+    TransfersExportHeading => "Xuất toàn bộ dữ liệu", "Complete export";
+    TransfersExportIntro => "Ghi mọi thứ (hồ sơ, các lần chia sẻ, chuỗi nhật ký truy cập và các mốc ký, tài khoản không kèm bí mật) thành các tệp FHIR Bulk Data NDJSON cùng bản kê có mã SHA-256 của từng tệp và chữ ký, vào một thư mục mới trên máy chủ. Khôi phục vào một máy chủ trống bằng lệnh: server restore --from <thư mục>.", "Writes everything (records, consents, the audit chain and its signed checkpoints, accounts without secrets) as FHIR Bulk Data NDJSON files with a manifest holding each file's SHA-256 and a signature, into a new directory on the server. Restore into an empty instance with: server restore --from <directory>.";
+    TransfersExportRoot => "Thư mục trên máy chủ", "Directory on the server";
+    TransfersExportStart => "Xuất toàn bộ dữ liệu", "Export everything";
+    TransfersExportStarted => "Đã bắt đầu xuất dữ liệu. Tiến độ hiện ở bảng bên dưới.", "The export has started. Its progress is in the table below.";
+    TransfersHeading => "Các lần xuất và nhập", "Exports and imports";
+    TransfersIntro => "Các lần xuất bắt đầu từ đây và các gói FHIR mà hệ thống của cơ sở y tế gửi tới, kể từ khi máy chủ khởi động, cùng tiến độ. Nhật ký truy cập giữ lại mọi lần một cách lâu dài.", "Exports started here and FHIR bundles sent by facility systems since the server started, with their progress. The audit log keeps every one for good.";
+    TransfersNone => "Chưa có lần xuất hoặc nhập nào kể từ khi máy chủ khởi động.", "No exports or imports since the server started.";
+    TransferWhat => "Việc", "What";
+    TransferStarted => "Bắt đầu", "Started";
+    TransferProgress => "Tiến độ", "Progress";
+    TransferResult => "Kết quả", "Result";
+    TransferKindExport => "Xuất toàn bộ dữ liệu", "Complete export";
+    TransferKindImport => "Nhập gói FHIR từ cơ sở", "FHIR bundle from a facility";
+    TransferRunning => "Đang chạy", "Running";
+    TransferDone => "Hoàn tất", "Finished";
+    TransferFailed => "Thất bại", "Failed";
+    StageStarting => "Đang bắt đầu", "Starting";
+    StageReceiving => "Đang nhận gói", "Receiving the bundle";
+    StageChecking => "Đang kiểm tra gói", "Checking the bundle";
+    StageMatching => "Đang đối chiếu người bệnh và tham chiếu", "Matching patients and references";
+    StageWriting => "Đang ghi các mục", "Writing entries";
+    StageRecording => "Đang ghi nguồn gốc và nhật ký", "Recording provenance and audit";
+    StageExporting => "Đang xuất bảng", "Exporting table";
+    StageSigning => "Đang ký bản kê", "Signing the manifest";
+    FactRows => "Số dòng", "Rows";
+    FactFiles => "Số tệp", "Files";
+    FactDirectory => "Thư mục", "Directory";
+    FactSha256 => "SHA-256 của bản kê", "Manifest SHA-256";
+    FactEntries => "Số mục", "Entries";
+    FactCreated => "Tạo mới", "Created";
+    FactUpdated => "Cập nhật", "Updated";
+    FactUnchanged => "Không đổi", "Unchanged";
+    FactFailed => "Lỗi", "Failed";
+    ClientsHeading => "Hệ thống gửi hồ sơ (FHIR)", "Systems that send records (FHIR)";
+    ClientsIntro => "Hệ thống thông tin của cơ sở (HIS, LIS) lấy mã truy cập bằng thông tin xác thực máy (OAuth2 client credentials) rồi gửi gói FHIR transaction hoặc batch. Khóa bí mật chỉ hiện một lần khi cấp; thu hồi có hiệu lực ngay.", "The facility's information system (HIS, LIS) gets an access token with its machine credentials (OAuth2 client credentials), then sends FHIR transaction or batch bundles. The secret is shown once, when issued; revoking takes effect at once.";
+    ClientsTokenUrl => "Địa chỉ lấy mã truy cập", "Token endpoint";
+    ClientsImportUrl => "Địa chỉ gửi gói FHIR (POST)", "Where bundles are sent (POST)";
+    ClientsNone => "Chưa cấp cho hệ thống nào.", "No system has credentials yet.";
+    ClientName => "Tên hệ thống", "System name";
+    ClientIssue => "Cấp thông tin xác thực", "Issue credentials";
+    ClientIssued => "Đã cấp thông tin xác thực cho", "Credentials issued to";
+    ClientSecretOnce => "Sao chép khóa bí mật vào hệ thống ngay: nó chỉ hiện một lần.", "Copy the secret into the system now: it is shown only once.";
+    ClientRevoked => "Đã thu hồi. Các mã truy cập của hệ thống này ngừng hoạt động ngay.", "Revoked. This system's access tokens stop working at once.";
+    ClientLastUsed => "Dùng gần nhất", "Last used";
 
     ApiTokensTitle => "Truy cập qua API (FHIR)", "API access (FHIR)";
     ApiTokensIntro => "Cho một ứng dụng (ví dụ ứng dụng sức khỏe trên điện thoại) đọc các phần hồ sơ bạn chọn qua API FHIR, thay mặt bạn, trong thời hạn bạn đặt. Mã chỉ hiện một lần; bạn có thể thu hồi bất cứ lúc nào. Mọi lần đọc đều vào nhật ký truy cập.", "Let an app (for example a health app on your phone) read the parts of the record you choose through the FHIR API, on your behalf, for as long as you set. The token is shown once; you can revoke it at any time. Every read is in the access log.";
@@ -664,8 +716,42 @@ impl Key {
             "link_create" => Key::ActionLinkCreate,
             "link_remove" => Key::ActionLinkRemove,
             "import" => Key::ActionImport,
+            "facility_client_issue" => Key::ActionFacilityClientIssue,
+            "facility_client_revoke" => Key::ActionFacilityClientRevoke,
+            "export_start" => Key::ActionExportStart,
+            "export_done" => Key::ActionExportDone,
+            "export_failed" => Key::ActionExportFailed,
             _ => Key::ActionRead,
         }
+    }
+
+    pub fn for_stage(code: &str) -> Key {
+        match code {
+            "receiving" => Key::StageReceiving,
+            "checking" => Key::StageChecking,
+            "matching" => Key::StageMatching,
+            "writing" => Key::StageWriting,
+            "recording" => Key::StageRecording,
+            "exporting" => Key::StageExporting,
+            "signing" => Key::StageSigning,
+            _ => Key::StageStarting,
+        }
+    }
+
+    /// A fact of a finished transfer; `None` for a code this build does not know.
+    pub fn for_fact(code: &str) -> Option<Key> {
+        Some(match code {
+            "rows" => Key::FactRows,
+            "files" => Key::FactFiles,
+            "directory" => Key::FactDirectory,
+            "sha256" => Key::FactSha256,
+            "entries" => Key::FactEntries,
+            "created" => Key::FactCreated,
+            "updated" => Key::FactUpdated,
+            "unchanged" => Key::FactUnchanged,
+            "failed" => Key::FactFailed,
+            _ => return None,
+        })
     }
 
     pub fn for_antigen(code: &str) -> Key {
@@ -726,6 +812,7 @@ impl Key {
             I::NotApplicable => Key::ErrNotApplicable,
             I::BadIssuer => Key::ErrBadIssuer,
             I::AlreadyLinked => Key::ErrAlreadyLinked,
+            I::AlreadyRunning => Key::ErrAlreadyRunning,
         }
     }
 

@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/codes") view=pages::admin::codes::CodesPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/reviews") view=pages::admin::reviews::ReviewsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=pages::admin::audit::AuditPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/transfers") view=pages::admin::transfers::TransfersPage ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

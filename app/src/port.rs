@@ -103,6 +103,18 @@ pub trait PortalPort: Send + Sync + 'static {
     async fn admin_remove_provider(&self, request: &RequestMeta, facility_id: String) -> Result<(), AppError>;
     async fn admin_link_subject(&self, request: &RequestMeta, account_id: String, subject: String) -> Result<(), AppError>;
     async fn admin_unlink(&self, request: &RequestMeta, link_id: String) -> Result<(), AppError>;
+    /// Machine credentials for a facility's system (the secret shown once), and their revocation.
+    async fn admin_issue_facility_client(
+        &self,
+        request: &RequestMeta,
+        facility_id: String,
+        name: String,
+    ) -> Result<crate::dto::IssuedFacilityClient, AppError>;
+    async fn admin_revoke_facility_client(&self, request: &RequestMeta, client_id: String) -> Result<(), AppError>;
+    /// Exports and facility imports with their progress.
+    async fn admin_transfers(&self, request: &RequestMeta) -> Result<crate::dto::Transfers, AppError>;
+    /// Starts a complete export on the server; returns the transfer's id.
+    async fn admin_start_export(&self, request: &RequestMeta) -> Result<String, AppError>;
 
     // Sign-in
     /// The facilities whose clinicians can sign in at their own identity provider, and the

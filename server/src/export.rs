@@ -174,9 +174,31 @@ fn create_private(path: &Path) -> anyhow::Result<std::fs::File> {
     options.open(path).with_context(|| format!("cannot create {}", path.display()))
 }
 
-/// Writes the export into `out` (which must not exist or be empty). `progress` is told each
-/// table as it finishes.
-pub async fn export(store: &Store, key: &AuditKey, out: &Path, now: i64, mut progress: impl FnMut(&str)) -> anyhow::Result<ExportReport> {
+/// Where an export or restore is: table `index` of [`TABLES`], `rows` of it so far, and whether
+/// the table is finished.
+#[derive(Clone, Copy, Debug)]
+pub struct Step<'a> {
+    pub index: usize,
+    pub table: &'a str,
+    pub rows: u64,
+    pub finished: bool,
+}
+
+impl std::fmt::Display for Step<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{}/{}] {}: {} rows", self.index + 1, TABLES.len(), self.table, self.rows)
+    }
+}
+
+/// How many rows between two reports within a table.
+const REPORT_EVERY: u64 = 5_000;
+
+/// Writes the export into `out` (which must not exist or be empty). `progress` is told every
+/// [`REPORT_EVERY`] rows and as each table finishes.
+///
+/// Every table is read in one read-only transaction, so the export is one moment of the
+/// database while the portal goes on serving (and writing) beside it.
+pub async fn export(store: &Store, key: &AuditKey, out: &Path, now: i64, mut progress: impl FnMut(Step<'_>)) -> anyhow::Result<ExportReport> {
     if out.exists() && std::fs::read_dir(out)?.next().is_some() {
         bail!("{} is not empty; export into a new directory", out.display());
     }
@@ -186,8 +208,12 @@ pub async fn export(store: &Store, key: &AuditKey, out: &Path, now: i64, mut pro
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o700))?;
     }
-    // One read transaction: every table as of the same moment.
-    let mut tx = store.begin().await?;
+    // One read transaction: every table as of the same moment (SQLite in WAL mode holds the
+    // snapshot of its first read; PostgreSQL is asked for it).
+    let mut tx = store.reader().begin().await?;
+    if store.backend() == Backend::Postgres {
+        sqlx::query("set transaction isolation level repeatable read, read only").execute(&mut *tx).await?;
+    }
     let mut files = Vec::new();
     for (number, (table, order, kind)) in TABLES.iter().enumerate() {
         let name = format!("{table}.ndjson");
@@ -206,11 +232,14 @@ pub async fn export(store: &Store, key: &AuditKey, out: &Path, now: i64, mut pro
             hasher.update(line.as_bytes());
             writer.write_all(line.as_bytes())?;
             count += 1;
+            if count % REPORT_EVERY == 0 {
+                progress(Step { index: number, table, rows: count, finished: false });
+            }
         }
         drop(rows);
         writer.flush()?;
         let resource_type = if *kind == "*" { "Bundle".to_string() } else { kind.to_string() };
-        progress(&format!("[{}/{}] {table}: {count} rows", number + 1, TABLES.len()));
+        progress(Step { index: number, table, rows: count, finished: true });
         files.push(OutputFile { resource_type, url: name, count, sha256: hex(&hasher.finalize()), table: table.to_string() });
     }
     let head = sqlx::query("select last_event_id, last_hash from audit_head where audit_head_id = 1").fetch_one(&mut *tx).await?;
@@ -296,9 +325,9 @@ async fn integer_columns(conn: &mut crate::store::Conn, backend: Backend, table:
 }
 
 /// Restores an export into an empty database (after checking the signature and every file).
-pub async fn restore(store: &Store, dir: &Path, expected_key: Option<&VerifyingKey>, mut progress: impl FnMut(&str)) -> anyhow::Result<u64> {
+/// `progress` is told every [`REPORT_EVERY`] rows and as each table finishes.
+pub async fn restore(store: &Store, dir: &Path, expected_key: Option<&VerifyingKey>, mut progress: impl FnMut(Step<'_>)) -> anyhow::Result<u64> {
     let manifest = verify(dir, expected_key)?;
-    progress("manifest signature and file checksums verified");
     let mut tx = store.begin().await?;
     for table in ["patient", "account", "facility", "audit_event", "clinical_resource"] {
         let count: i64 = sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&mut *tx).await?;
@@ -347,12 +376,15 @@ pub async fn restore(store: &Store, dir: &Path, expected_key: Option<&VerifyingK
             }
             query.execute(&mut *tx).await.with_context(|| format!("{}: restoring a row failed", file.url))?;
             count += 1;
+            if count % REPORT_EVERY == 0 {
+                progress(Step { index: number, table, rows: count, finished: false });
+            }
         }
         if count != file.count {
             bail!("{}: {count} rows read, the manifest says {}", file.url, file.count);
         }
         total += count;
-        progress(&format!("[{}/{}] {table}: {count} rows restored", number + 1, TABLES.len()));
+        progress(Step { index: number, table, rows: count, finished: true });
     }
     let last_id = manifest.pointer("/hoso/audit/last_event_id").and_then(Value::as_i64).unwrap_or(0);
     let last_hash = manifest.pointer("/hoso/audit/last_hash").and_then(Value::as_str).unwrap_or(crate::audit::chain::GENESIS);

@@ -16,6 +16,7 @@ pub mod seed;
 pub mod service;
 pub mod shc;
 pub mod store;
+pub mod transfers;
 
 use std::sync::Arc;
 

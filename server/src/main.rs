@@ -10,7 +10,10 @@
 //!                                         public keys stay published so their cards still verify
 //! server issue-facility-client --facility ID --name N
 //!                                         machine credentials for a facility's system to import
-//!                                         FHIR bundles (client id and secret, shown once)
+//!                                         FHIR bundles (client id and secret, shown once); the
+//!                                         console's facility page does the same, audited
+//! server revoke-facility-client --client ID
+//!                                         revoke those credentials; their tokens stop at once
 //! server export --out DIR                everything (records, consents, audit chain, accounts
 //!                                         without secrets) as FHIR NDJSON + signed manifest
 //! server restore --from DIR               an export into an empty database (checks signature,
@@ -72,6 +75,10 @@ async fn main() -> anyhow::Result<()> {
             let facility = flag(&args, "--facility").context(usage)?;
             let name = flag(&args, "--name").context(usage)?;
             issue_facility_client(config, &facility, &name).await
+        }
+        Some("revoke-facility-client") => {
+            let client = flag(&args, "--client").context("usage: server revoke-facility-client --client <client id>")?;
+            revoke_facility_client(config, &client).await
         }
         Some("counts") => counts(config).await,
         Some("rotate-card-key") => {
@@ -229,7 +236,12 @@ async fn export(config: Config, out: &std::path::Path) -> anyhow::Result<()> {
     store.migrate().await?;
     let key = server::audit::chain::AuditKey::load_or_create(&config.audit_key_file).context("audit signing key")?;
     let started = std::time::Instant::now();
-    let report = server::export::export(&store, &key, out, SystemClock.now_ms(), |line| eprintln!("  {line}")).await?;
+    let report = server::export::export(&store, &key, out, SystemClock.now_ms(), |step| {
+        if step.finished {
+            eprintln!("  {step}");
+        }
+    })
+    .await?;
     store.close().await;
     let rows: u64 = report.files.iter().map(|f| f.count).sum();
     println!(
@@ -255,7 +267,13 @@ async fn restore(config: Config, from: &std::path::Path) -> anyhow::Result<()> {
         None
     };
     let started = std::time::Instant::now();
-    let rows = server::export::restore(&store, from, key.as_ref(), |line| eprintln!("  {line}")).await?;
+    eprintln!("  checking the manifest's signature and every file's SHA-256");
+    let rows = server::export::restore(&store, from, key.as_ref(), |step| {
+        if step.finished {
+            eprintln!("  {step} restored");
+        }
+    })
+    .await?;
     let mut conn = store.reader().acquire().await?;
     let verdict = server::audit::chain::verify(&mut conn, key.as_ref()).await?;
     drop(conn);
@@ -291,6 +309,19 @@ async fn issue_facility_client(config: Config, facility_id: &str, name: &str) ->
             std::process::exit(1);
         }
     }
+}
+
+async fn revoke_facility_client(config: Config, client_id: &str) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url, 1).await?;
+    store.migrate().await?;
+    let mut tx = store.begin().await?;
+    let revoked = store::import::revoke_client(&mut tx, client_id, SystemClock.now_ms()).await?;
+    tx.commit().await?;
+    if !revoked {
+        bail!("no active facility client {client_id:?}");
+    }
+    println!("revoked {client_id}; its access tokens no longer work");
+    Ok(())
 }
 
 /// Prints how many accounts, sessions, passkeys, enrolled records, provider links and sign-ins in

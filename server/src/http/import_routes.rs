@@ -19,6 +19,8 @@ use super::fhir_routes::{fhir, outcome};
 use super::AppState;
 use crate::import::{outcome_of, ImportError};
 use crate::service::facility_import::{ImportRefusal, TOKEN_SECONDS};
+use crate::transfers::{Handle, Kind};
+use sha2::{Digest, Sha256};
 
 pub const TOKEN_PATH: &str = "/oauth/token";
 
@@ -151,35 +153,17 @@ pub async fn import(State(state): State<AppState>, Extension(meta): Extension<Re
     if declared.is_some_and(|length| length > limit) {
         return too_large(limit);
     }
-    let unavailable = |error: &dyn std::fmt::Display| {
-        tracing::error!(%error, "import spool failed");
-        outcome(StatusCode::SERVICE_UNAVAILABLE, "exception", "The service is temporarily unavailable.", None)
-    };
-    let (spool, mut file) = match spool_file(&state.portal.config.data_dir.join("import-spool")).await {
-        Ok(spool) => spool,
-        Err(error) => return unavailable(&error),
-    };
-    let mut received = 0usize;
-    let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = match chunk {
-            Ok(chunk) => chunk,
-            Err(_) => return outcome(StatusCode::BAD_REQUEST, "incomplete", "The request body ended early.", None),
-        };
-        received += chunk.len();
-        if received > limit {
-            return too_large(limit);
+    let transfer = state.portal.transfers.start(Kind::Import, format!("{} · {}", caller.facility_name, caller.client_name), meta.now_ms);
+    let now = || state.portal.clock.now_ms();
+    let (spool, sha256) = match receive(&state, body, declared, &transfer).await {
+        Ok(received) => received,
+        Err((response, why)) => {
+            transfer.fail(now(), why.to_string());
+            return response;
         }
-        if let Err(error) = file.write_all(&chunk).await {
-            return unavailable(&error);
-        }
-    }
-    if let Err(error) = file.flush().await {
-        return unavailable(&error);
-    }
-    drop(file);
+    };
     let started = std::time::Instant::now();
-    let result = state.portal.import_bundle(&meta, &caller, &spool.0).await;
+    let result = state.portal.import_bundle(&meta, &caller, &spool.0, sha256, &transfer).await;
     drop(spool);
     match result {
         Ok(summary) => {
@@ -193,6 +177,16 @@ pub async fn import(State(state): State<AppState>, Extension(meta): Extension<Re
                 millis = started.elapsed().as_millis() as u64,
                 "bundle imported"
             );
+            transfer.finish(
+                now(),
+                vec![
+                    ("entries", summary.entries.to_string()),
+                    ("created", summary.created.to_string()),
+                    ("updated", summary.updated.to_string()),
+                    ("unchanged", summary.unchanged.to_string()),
+                    ("failed", summary.failed.to_string()),
+                ],
+            );
             fhir(StatusCode::OK, &summary.response)
         }
         Err(ImportError::Refused(problems)) => {
@@ -204,9 +198,55 @@ pub async fn import(State(state): State<AppState>, Extension(meta): Extension<Re
                 StatusCode::UNPROCESSABLE_ENTITY
             };
             tracing::warn!(facility = %caller.facility_id, problems = problems.len(), "bundle refused");
+            let first = problems.first().map(|p| format!(": {} at {}", p.message, p.location)).unwrap_or_default();
+            transfer.fail(now(), format!("refused ({} problems){first}; nothing was written", problems.len()));
             fhir(status, &outcome_of(&problems))
         }
-        Err(ImportError::Store(error)) => unavailable(&error),
-        Err(ImportError::Io(error)) => unavailable(&error),
+        Err(ImportError::Store(error)) => {
+            transfer.fail(now(), "storage failed; nothing was written".into());
+            unavailable(&error)
+        }
+        Err(ImportError::Io(error)) => {
+            transfer.fail(now(), "reading the spooled bundle failed; nothing was written".into());
+            unavailable(&error)
+        }
     }
+}
+
+fn unavailable(error: &dyn std::fmt::Display) -> Response {
+    tracing::error!(%error, "import failed on storage or the spool");
+    outcome(StatusCode::SERVICE_UNAVAILABLE, "exception", "The service is temporarily unavailable.", None)
+}
+
+/// Streams the body to a spool file, hashing it and checking its size as it arrives.
+async fn receive(
+    state: &AppState,
+    body: Body,
+    declared: Option<usize>,
+    transfer: &Handle,
+) -> Result<(Spool, String), (Response, &'static str)> {
+    let limit = state.portal.config.import_max_bytes;
+    let (spool, mut file) = spool_file(&state.portal.config.data_dir.join("import-spool"))
+        .await
+        .map_err(|error| (unavailable(&error), "the spool could not be created"))?;
+    let total = declared.unwrap_or(0) as u64;
+    let mut hasher = Sha256::new();
+    let mut received = 0usize;
+    let mut reported = 0usize;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| (outcome(StatusCode::BAD_REQUEST, "incomplete", "The request body ended early.", None), "the body ended early"))?;
+        received += chunk.len();
+        if received > limit {
+            return Err((too_large(limit), "larger than the import limit"));
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await.map_err(|error| (unavailable(&error), "the spool could not be written"))?;
+        if received - reported >= 1 << 20 {
+            reported = received;
+            transfer.progress("receiving", "", received as u64, total);
+        }
+    }
+    file.flush().await.map_err(|error| (unavailable(&error), "the spool could not be written"))?;
+    Ok((spool, crate::audit::chain::hex(&hasher.finalize())))
 }

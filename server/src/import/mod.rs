@@ -36,6 +36,7 @@ use crate::store::clinical::ClinicalRow;
 use crate::store::import::ImportCaller;
 use crate::store::patient::PatientRow;
 use crate::store::{self, Conn, StoreError};
+use crate::transfers::Handle;
 
 /// At most this many problems are reported (and kept) for one bundle.
 pub const MAX_PROBLEMS: usize = 100;
@@ -295,11 +296,8 @@ fn survey_entry(index: usize, entry: &Value, problems: &mut Vec<Problem>) -> Opt
 }
 
 /// Pass one over the spooled bundle.
-fn survey(path: &Path) -> Result<Survey, ImportError> {
+fn survey(path: &Path, sha256: String) -> Result<Survey, ImportError> {
     let file = std::fs::File::open(path).map_err(ImportError::Io)?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut std::fs::File::open(path).map_err(ImportError::Io)?, &mut hasher).map_err(ImportError::Io)?;
-    let sha256 = crate::audit::chain::hex(&hasher.finalize());
     let mut problems = Vec::new();
     let mut heads = Vec::new();
     let parsed = stream::each_entry(BufReader::with_capacity(64 * 1024, file), |index, entry| {
@@ -794,7 +792,7 @@ fn iso(now: i64) -> String {
 }
 
 /// The Provenance of one import for one record.
-fn provenance(id: &str, patient_id: &str, caller: &ImportCaller, facility_name: &str, sha256: &str, touched: &Touched, now: i64) -> Value {
+fn provenance(id: &str, patient_id: &str, caller: &ImportCaller, sha256: &str, touched: &Touched, now: i64) -> Value {
     let activity = if touched.created > 0 { "CREATE" } else { "UPDATE" };
     let mut targets: Vec<Value> = touched.targets.iter().map(|t| json!({ "reference": t })).collect();
     if targets.is_empty() {
@@ -809,7 +807,7 @@ fn provenance(id: &str, patient_id: &str, caller: &ImportCaller, facility_name: 
         "agent": [
             {
                 "type": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "code": "author" }] },
-                "who": { "reference": format!("Organization/{}", caller.facility_id), "display": facility_name }
+                "who": { "reference": format!("Organization/{}", caller.facility_id), "display": caller.facility_name }
             },
             {
                 "type": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "code": "assembler" }] },
@@ -824,16 +822,21 @@ fn provenance(id: &str, patient_id: &str, caller: &ImportCaller, facility_name: 
     })
 }
 
-/// Imports a spooled bundle for `caller` in one transaction. `request_id` goes on the audit rows.
+/// Imports a spooled bundle for `caller` in one transaction. `sha256` is the bundle's hash (taken
+/// as it was spooled) for the Provenance; `request_id` goes on the audit rows; `progress` is told
+/// each stage, and during the write how many entries are done.
 pub async fn import(
     store: &store::Store,
     caller: &ImportCaller,
     path: &Path,
+    sha256: String,
     request_id: &str,
     now: i64,
+    progress: &Handle,
 ) -> Result<ImportSummary, ImportError> {
     let spooled = path.to_path_buf();
-    let survey = tokio::task::spawn_blocking(move || survey(&spooled))
+    progress.progress("checking", "", 0, 0);
+    let survey = tokio::task::spawn_blocking(move || survey(&spooled, sha256))
         .await
         .map_err(|error| ImportError::Io(std::io::Error::other(error)))??;
     let mut problems = survey.problems;
@@ -842,13 +845,13 @@ pub async fn import(
         return Err(ImportError::Refused(problems));
     }
     let heads = std::sync::Arc::new(survey.heads);
+    let entries = heads.len();
+    progress.progress("matching", "", 0, entries as u64);
     let mut tx = store.begin().await?;
     let resolved = resolve(&mut tx, caller, &heads, &mut problems).await?;
     if !problems.is_empty() {
         return Err(ImportError::Refused(problems));
     }
-    let facility_name = store::admin::facility(&mut tx, &caller.facility_id, now).await?.map(|f| f.name).unwrap_or_default();
-    let entries = heads.len();
     let mut writer = Writer {
         conn: &mut tx,
         caller,
@@ -904,13 +907,18 @@ pub async fn import(
         })
     };
     let mut chunk = Vec::with_capacity(200);
+    let mut written = 0u64;
+    progress.progress("writing", "", written, entries as u64);
     while let Some(prepared) = receiver.recv().await {
         chunk.push(prepared);
         if chunk.len() == 200 {
+            written += 200;
             writer.write_chunk(std::mem::take(&mut chunk)).await?;
+            progress.progress("writing", "", written, entries as u64);
         }
     }
     writer.write_chunk(chunk).await?;
+    progress.progress("recording", "", entries as u64, entries as u64);
     reader.await.map_err(|error| ImportError::Io(std::io::Error::other(error)))??;
     if writer.responses.iter().any(Value::is_null) {
         return Err(ImportError::Store(StoreError::Corrupt("an entry was not answered".into())));
@@ -920,7 +928,7 @@ pub async fn import(
     let mut audit = Vec::new();
     for (patient_id, touched) in &touched {
         let provenance_id = store::new_id();
-        let resource = provenance(&provenance_id, patient_id, caller, &facility_name, &survey.sha256, touched, now);
+        let resource = provenance(&provenance_id, patient_id, caller, &survey.sha256, touched, now);
         store::import::insert_provenance(
             writer.conn,
             &store::import::ProvenanceRow {

@@ -9,6 +9,9 @@
 //! (reasons, notes) is stored beside the chain, never in it.
 
 mod federation;
+mod transfers;
+
+pub use transfers::export_root;
 
 use app::dto::{
     AdminFacility, AdminFacilityDetail, AdminHome, AdminPerson, AdminPersonDetail, AuditLine, AuditPage, AuditQuery, ChainCheck, HeldGrant,
@@ -255,12 +258,17 @@ impl Portal {
             .map(held)
             .collect();
         let provider = self.provider_info(&mut conn, facility_id).await?;
+        let clients = store::import::clients_of(&mut conn, facility_id).await?.into_iter().map(transfers::client_info).collect();
+        let at = |path: &str| self.config.public_url.join(path).map(|url| url.to_string()).unwrap_or_default();
         Ok(AdminFacilityDetail {
             facility: facility(row),
             people,
             grants,
             provider,
             redirect_uri: self.federation.redirect_url().to_string(),
+            clients,
+            token_url: at(crate::http::import_routes::TOKEN_PATH),
+            import_url: at("/fhir"),
         })
     }
 

@@ -9,6 +9,7 @@ use crate::auth::session::{hash_token, new_token};
 use crate::import::{ImportError, ImportSummary};
 use crate::store::import::{FacilityClientRow, ImportCaller};
 use crate::store::{self, StoreError};
+use crate::transfers::Handle;
 
 /// How long an access token from the token endpoint lives.
 pub const TOKEN_SECONDS: i64 = 15 * 60;
@@ -31,35 +32,46 @@ pub struct IssuedClient {
     pub client_secret: String,
 }
 
-/// Issues machine credentials to a facility (the caller has checked who may). `None` if there is
-/// no such facility.
+/// Issues machine credentials to a facility, in its own transaction (the caller has checked who
+/// may). `None` if there is no such facility.
 pub async fn issue_client(
-        store: &store::Store,
-        facility_id: &str,
-        name: &str,
-        created_by: Option<&str>,
-        now: i64,
-    ) -> Result<Option<IssuedClient>, StoreError> {
-        let mut tx = store.begin().await?;
-        if store::admin::facility(&mut tx, facility_id, now).await?.is_none() {
-            return Ok(None);
-        }
-        let issued = IssuedClient { client_id: format!("fc-{}", store::new_id()), client_secret: new_token() };
-        let row = FacilityClientRow {
-            facility_client_id: issued.client_id.clone(),
-            facility_id: facility_id.to_string(),
-            name: name.trim().chars().take(200).collect(),
-            created_at: now,
-            revoked_at: None,
-            last_used_at: None,
-        };
-        store::import::insert_client(&mut tx, &row, &hash_token(&issued.client_secret), created_by).await?;
-        tx.commit().await?;
-        Ok(Some(issued))
+    store: &store::Store,
+    facility_id: &str,
+    name: &str,
+    created_by: Option<&str>,
+    now: i64,
+) -> Result<Option<IssuedClient>, StoreError> {
+    let mut tx = store.begin().await?;
+    let issued = issue_client_in(&mut tx, facility_id, name, created_by, now).await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// [`issue_client`] in the caller's transaction (the console audits it in the same one).
+pub async fn issue_client_in(
+    conn: &mut store::Conn,
+    facility_id: &str,
+    name: &str,
+    created_by: Option<&str>,
+    now: i64,
+) -> Result<Option<IssuedClient>, StoreError> {
+    if store::admin::facility(conn, facility_id, now).await?.is_none() {
+        return Ok(None);
+    }
+    let issued = IssuedClient { client_id: format!("fc-{}", store::new_id()), client_secret: new_token() };
+    let row = FacilityClientRow {
+        facility_client_id: issued.client_id.clone(),
+        facility_id: facility_id.to_string(),
+        name: name.trim().chars().take(200).collect(),
+        created_at: now,
+        revoked_at: None,
+        last_used_at: None,
+    };
+    store::import::insert_client(conn, &row, &hash_token(&issued.client_secret), created_by).await?;
+    Ok(Some(issued))
 }
 
 impl Portal {
-
     /// The token endpoint's work: an access token for valid client credentials.
     pub async fn client_credentials_token(&self, client_id: &str, client_secret: &str, now: i64) -> Result<Option<String>, StoreError> {
         let mut tx = self.store.begin().await?;
@@ -88,8 +100,15 @@ impl Portal {
         Err(ImportRefusal::BadToken)
     }
 
-    /// Imports a spooled bundle (see [`crate::import`]).
-    pub async fn import_bundle(&self, meta: &RequestMeta, caller: &ImportCaller, spooled: &std::path::Path) -> Result<ImportSummary, ImportError> {
-        crate::import::import(&self.store, caller, spooled, &meta.request_id, meta.now_ms).await
+    /// Imports a spooled bundle (see [`crate::import`]), reporting to the console's transfer list.
+    pub async fn import_bundle(
+        &self,
+        meta: &RequestMeta,
+        caller: &ImportCaller,
+        spooled: &std::path::Path,
+        sha256: String,
+        progress: &Handle,
+    ) -> Result<ImportSummary, ImportError> {
+        crate::import::import(&self.store, caller, spooled, sha256, &meta.request_id, meta.now_ms, progress).await
     }
 }

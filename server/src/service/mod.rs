@@ -53,6 +53,8 @@ pub struct Portal {
     pub cards: Arc<crate::shc::Cards>,
     /// OpenID providers: the HTTP client, discovery cache and the national identity provider.
     pub federation: Arc<crate::auth::federation::Federation>,
+    /// Exports and imports in progress, for the console.
+    pub transfers: Arc<crate::transfers::Transfers>,
 }
 
 /// What a read is about, as the entry point named it.
@@ -87,7 +89,7 @@ impl Portal {
         cards: Arc<crate::shc::Cards>,
     ) -> anyhow::Result<Portal> {
         let federation = Arc::new(crate::auth::federation::Federation::new(&config)?);
-        Ok(Portal { store, config, webauthn, clock, cards, federation })
+        Ok(Portal { store, config, webauthn, clock, cards, federation, transfers: crate::transfers::Transfers::new() })
     }
 
     /// Resolves the request's session. No cookie: `Ok(None)`. A cookie that names no live session:

@@ -205,6 +205,27 @@ impl PortalPort for Portal {
         Ok(Portal::admin_unlink(self, request, &link_id).await?)
     }
 
+    async fn admin_issue_facility_client(
+        &self,
+        request: &RequestMeta,
+        facility_id: String,
+        name: String,
+    ) -> Result<app::dto::IssuedFacilityClient, AppError> {
+        Ok(Portal::admin_issue_facility_client(self, request, &facility_id, &name).await?)
+    }
+
+    async fn admin_revoke_facility_client(&self, request: &RequestMeta, client_id: String) -> Result<(), AppError> {
+        Ok(Portal::admin_revoke_facility_client(self, request, &client_id).await?)
+    }
+
+    async fn admin_transfers(&self, request: &RequestMeta) -> Result<app::dto::Transfers, AppError> {
+        Ok(Portal::admin_transfers(self, request).await?)
+    }
+
+    async fn admin_start_export(&self, request: &RequestMeta) -> Result<String, AppError> {
+        Ok(Portal::admin_start_export(self, request).await?)
+    }
+
     async fn sign_in_options(&self, _request: &RequestMeta) -> Result<app::dto::SignInOptions, AppError> {
         Ok(Portal::sign_in_options(self).await?)
     }

@@ -23,10 +23,21 @@ pub struct FacilityClientRow {
 pub struct ImportCaller {
     pub facility_client_id: String,
     pub facility_id: String,
+    pub facility_name: String,
+    /// The name the administrator gave the client (the facility's system).
+    pub client_name: String,
 }
 
+/// The columns [`caller_from_row`] reads, from `facility_client c join facility f`.
+const CALLER_COLUMNS: &str = "c.facility_client_id, c.facility_id, f.name as facility_name, c.name as client_name";
+
 fn caller_from_row(row: &sqlx::any::AnyRow) -> Result<ImportCaller, StoreError> {
-    Ok(ImportCaller { facility_client_id: row.try_get("facility_client_id")?, facility_id: row.try_get("facility_id")? })
+    Ok(ImportCaller {
+        facility_client_id: row.try_get("facility_client_id")?,
+        facility_id: row.try_get("facility_id")?,
+        facility_name: row.try_get("facility_name")?,
+        client_name: row.try_get("client_name")?,
+    })
 }
 
 pub async fn insert_client(
@@ -52,10 +63,10 @@ pub async fn insert_client(
 
 /// The active client with this id and secret (hash), if any.
 pub async fn authenticate_client(conn: &mut Conn, client_id: &str, secret_hash: &str) -> Result<Option<ImportCaller>, StoreError> {
-    let row = sqlx::query(
-        "select facility_client_id, facility_id from facility_client
-         where facility_client_id = $1 and secret_hash = $2 and revoked_at is null",
-    )
+    let row = sqlx::query(&format!(
+        "select {CALLER_COLUMNS} from facility_client c join facility f on f.facility_id = c.facility_id
+         where c.facility_client_id = $1 and c.secret_hash = $2 and c.revoked_at is null"
+    ))
     .bind(client_id)
     .bind(secret_hash)
     .fetch_optional(conn)
@@ -82,11 +93,12 @@ pub async fn insert_token(conn: &mut Conn, token_hash: &str, client_id: &str, no
 
 /// The caller a live access token stands for (its client not revoked).
 pub async fn caller_by_token(conn: &mut Conn, token_hash: &str, now: i64) -> Result<Option<ImportCaller>, StoreError> {
-    let row = sqlx::query(
-        "select c.facility_client_id, c.facility_id from facility_client_token t
+    let row = sqlx::query(&format!(
+        "select {CALLER_COLUMNS} from facility_client_token t
          join facility_client c on c.facility_client_id = t.facility_client_id
-         where t.token_hash = $1 and t.expires_at > $2 and c.revoked_at is null",
-    )
+         join facility f on f.facility_id = c.facility_id
+         where t.token_hash = $1 and t.expires_at > $2 and c.revoked_at is null"
+    ))
     .bind(token_hash)
     .bind(now)
     .fetch_optional(conn)
@@ -94,26 +106,35 @@ pub async fn caller_by_token(conn: &mut Conn, token_hash: &str, now: i64) -> Res
     row.as_ref().map(caller_from_row).transpose()
 }
 
+const CLIENT_COLUMNS: &str = "facility_client_id, facility_id, name, created_at, revoked_at, last_used_at";
+
+fn client_from_row(row: &sqlx::any::AnyRow) -> Result<FacilityClientRow, StoreError> {
+    Ok(FacilityClientRow {
+        facility_client_id: row.try_get("facility_client_id")?,
+        facility_id: row.try_get("facility_id")?,
+        name: row.try_get("name")?,
+        created_at: row.try_get("created_at")?,
+        revoked_at: row.try_get("revoked_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+    })
+}
+
+/// A facility's clients, revoked ones included, oldest first.
 pub async fn clients_of(conn: &mut Conn, facility_id: &str) -> Result<Vec<FacilityClientRow>, StoreError> {
-    let rows = sqlx::query(
-        "select facility_client_id, facility_id, name, created_at, revoked_at, last_used_at from facility_client
-         where facility_id = $1 order by created_at",
-    )
-    .bind(facility_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|row| -> Result<FacilityClientRow, StoreError> {
-            Ok(FacilityClientRow {
-                facility_client_id: row.try_get("facility_client_id")?,
-                facility_id: row.try_get("facility_id")?,
-                name: row.try_get("name")?,
-                created_at: row.try_get("created_at")?,
-                revoked_at: row.try_get("revoked_at")?,
-                last_used_at: row.try_get("last_used_at")?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("select {CLIENT_COLUMNS} from facility_client where facility_id = $1 order by created_at, facility_client_id"))
+        .bind(facility_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(client_from_row).collect()
+}
+
+/// One client by id.
+pub async fn client(conn: &mut Conn, client_id: &str) -> Result<Option<FacilityClientRow>, StoreError> {
+    let row = sqlx::query(&format!("select {CLIENT_COLUMNS} from facility_client where facility_client_id = $1"))
+        .bind(client_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(client_from_row).transpose()
 }
 
 /// Revokes a client and ends its tokens. Returns false if there was no such active client.

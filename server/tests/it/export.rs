@@ -63,8 +63,15 @@ fn an_export_restores_whole_and_verifiable() {
 
         let out = temp_dir().join("export");
         let mut progress = Vec::new();
-        let report = server::export::export(app.store(), &key, &out, app.clock.now_ms(), |line| progress.push(line.to_string())).await.unwrap();
+        let report = server::export::export(app.store(), &key, &out, app.clock.now_ms(), |step| {
+            if step.finished {
+                progress.push(step.to_string());
+            }
+        })
+        .await
+        .unwrap();
         assert_eq!(progress.len(), TABLES.len(), "progress for each table");
+        assert!(progress[2].starts_with("[3/14] patient: "), "{progress:?}");
         assert_eq!(report.files.len(), TABLES.len());
         // No secret leaves: no hashes of sessions, codes or tokens, no client secrets.
         let everything: String = report.files.iter().map(|f| std::fs::read_to_string(out.join(&f.url)).unwrap()).collect();

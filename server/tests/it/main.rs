@@ -17,3 +17,4 @@ mod import;
 mod passkeys;
 mod store_conformance;
 mod support;
+mod transfers;

@@ -3,11 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{outcome, AdminFrame, HeldGrants};
-use crate::api::{AdminCreateFacility, AdminRemoveProvider, AdminRevokeGrant, AdminRevokeHeld, AdminSetProvider};
+use super::{outcome, when, AdminFrame, HeldGrants};
+use crate::api::{
+    AdminCreateFacility, AdminIssueFacilityClient, AdminRemoveProvider, AdminRevokeFacilityClient, AdminRevokeGrant, AdminRevokeHeld, AdminSetProvider,
+};
 use crate::components::error_notice::ErrorNotice;
-use crate::dto::{AdminFacility, AdminFacilityDetail};
-use crate::i18n::{use_t, Key};
+use crate::dto::{AdminFacility, AdminFacilityDetail, FacilityClientInfo, IssuedFacilityClient};
+use crate::error::AppError;
+use crate::i18n::{use_lang, use_t, Key};
 
 #[component]
 pub fn FacilitiesPage() -> impl IntoView {
@@ -75,12 +78,19 @@ pub fn FacilityPage() -> impl IntoView {
     let revoke_all = ServerAction::<AdminRevokeHeld>::new();
     let set_provider = ServerAction::<AdminSetProvider>::new();
     let remove_provider = ServerAction::<AdminRemoveProvider>::new();
+    let issue_client = ServerAction::<AdminIssueFacilityClient>::new();
+    let revoke_client = ServerAction::<AdminRevokeFacilityClient>::new();
     let facility_id = move || params.read().get("facility_id").unwrap_or_default();
     let detail = Resource::new(
         move || {
             (
                 facility_id(),
-                revoke_one.version().get() + revoke_all.version().get() + set_provider.version().get() + remove_provider.version().get(),
+                revoke_one.version().get()
+                    + revoke_all.version().get()
+                    + set_provider.version().get()
+                    + remove_provider.version().get()
+                    + issue_client.version().get()
+                    + revoke_client.version().get(),
             )
         },
         |(facility_id, _)| crate::api::admin_facility(facility_id),
@@ -90,7 +100,10 @@ pub fn FacilityPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(data) => view! { <FacilityBody data revoke_one revoke_all set_provider remove_provider/> }.into_any(),
+                    Ok(data) => {
+                        let clients = FacilityClients { issue: issue_client, revoke: revoke_client };
+                        view! { <FacilityBody data revoke_one revoke_all set_provider remove_provider clients/> }.into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -105,9 +118,11 @@ fn FacilityBody(
     revoke_all: ServerAction<AdminRevokeHeld>,
     set_provider: ServerAction<AdminSetProvider>,
     remove_provider: ServerAction<AdminRemoveProvider>,
+    clients: FacilityClients,
 ) -> impl IntoView {
     let t = use_t();
-    let AdminFacilityDetail { facility, people, grants, provider, redirect_uri } = data;
+    let AdminFacilityDetail { facility, people, grants, provider, redirect_uri, clients: list, token_url, import_url } = data;
+    let client_facility = facility.facility_id.clone();
     let (set_id, remove_id) = (facility.facility_id.clone(), facility.facility_id.clone());
     view! {
         <section class="card" aria-labelledby="facility">
@@ -156,6 +171,113 @@ fn FacilityBody(
                 <button type="submit" class="button-primary">{t(Key::ProviderSave)}</button>
             </ActionForm>
         </section>
+        <ClientsSection facility_id=client_facility list token_url import_url actions=clients/>
         <HeldGrants grants holder_kind="facility" holder_id=facility.facility_id revoke_one revoke_all/>
+    }
+}
+
+/// The facility page's two actions on machine credentials.
+#[derive(Clone, Copy)]
+struct FacilityClients {
+    issue: ServerAction<AdminIssueFacilityClient>,
+    revoke: ServerAction<AdminRevokeFacilityClient>,
+}
+
+/// The facility's systems that send FHIR bundles: issue credentials (the secret shown once),
+/// see when each was last used, revoke.
+#[component]
+fn ClientsSection(
+    facility_id: String,
+    list: Vec<FacilityClientInfo>,
+    token_url: String,
+    import_url: String,
+    actions: FacilityClients,
+) -> impl IntoView {
+    let t = use_t();
+    let lang = use_lang();
+    let FacilityClients { issue, revoke } = actions;
+    let empty = list.is_empty();
+    let rows = list
+        .into_iter()
+        .map(|client| {
+            let label = format!("{} {}", t(Key::Revoke), client.name);
+            let state = match &client.revoked_at {
+                Some(at) => format!("{} {}", t(Key::StateRevoked), when(lang, at)),
+                None => t(Key::StateActive).to_string(),
+            };
+            view! {
+                <tr data-testid="facility-client">
+                    <td>{client.name}<br/><code>{client.client_id.clone()}</code></td>
+                    <td>{when(lang, &client.created_at)}</td>
+                    <td>{client.last_used_at.map(|at| when(lang, &at)).unwrap_or_else(|| t(Key::Never).to_string())}</td>
+                    <td>{state}</td>
+                    <td>
+                        {client.revoked_at.is_none().then(|| view! {
+                            <ActionForm action=revoke attr:class="inline-form">
+                                <input type="hidden" name="client_id" value=client.client_id/>
+                                <button type="submit" class="button-danger" aria-label=label>{t(Key::Revoke)}</button>
+                            </ActionForm>
+                        })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="clients">
+            <h2 id="clients">{t(Key::ClientsHeading)}</h2>
+            <p>{t(Key::ClientsIntro)}</p>
+            <dl class="facts">
+                <dt>{t(Key::ClientsTokenUrl)}</dt><dd><code>{token_url}</code></dd>
+                <dt>{t(Key::ClientsImportUrl)}</dt><dd><code>{import_url}</code></dd>
+            </dl>
+            {move || outcome(revoke.value().get(), Key::ClientRevoked)}
+            {if empty {
+                view! { <p>{t(Key::ClientsNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table>
+                        <thead><tr>
+                            <th scope="col">{t(Key::ClientName)}</th>
+                            <th scope="col">{t(Key::AdminIssuedAt)}</th>
+                            <th scope="col">{t(Key::ClientLastUsed)}</th>
+                            <th scope="col">{t(Key::StateColumn)}</th>
+                            <th scope="col">{t(Key::Actions)}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table></div>
+                }.into_any()
+            }}
+            <ActionForm action=issue>
+                <input type="hidden" name="facility_id" value=facility_id/>
+                <div class="field">
+                    <label for="client-name">{t(Key::ClientName)}</label>
+                    <input type="text" id="client-name" name="name" required minlength="2" maxlength="200" autocomplete="off"/>
+                </div>
+                <button type="submit" class="button-primary">{t(Key::ClientIssue)}</button>
+            </ActionForm>
+            {move || issued_client(issue.value().get())}
+        </section>
+    }
+}
+
+/// Freshly issued credentials: the secret this once.
+fn issued_client(value: Option<Result<IssuedFacilityClient, AppError>>) -> Option<AnyView> {
+    let t = use_t();
+    match value? {
+        Ok(issued) => Some(
+            view! {
+                <div class="notice notice-ok" role="status" data-testid="issued-client">
+                    <p>{t(Key::ClientIssued)}" "<strong>{issued.name}</strong></p>
+                    <dl class="facts">
+                        <dt>{t(Key::ProviderClientId)}</dt><dd><code data-testid="issued-client-id">{issued.client_id}</code></dd>
+                        <dt>{t(Key::ProviderClientSecret)}</dt><dd><code class="code-once" data-testid="issued-client-secret">{issued.client_secret}</code></dd>
+                    </dl>
+                    <p>{t(Key::ClientSecretOnce)}</p>
+                </div>
+            }
+            .into_any(),
+        ),
+        other => outcome(Some(other), Key::ClientIssued),
     }
 }

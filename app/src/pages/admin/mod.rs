@@ -8,6 +8,7 @@ pub mod facilities;
 pub mod home;
 pub mod people;
 pub mod reviews;
+pub mod transfers;
 
 use leptos::prelude::*;
 
@@ -27,6 +28,7 @@ pub fn AdminFrame(title: Key) -> impl IntoView {
         ("/admin/codes", Key::AdminNavCodes),
         ("/admin/reviews", Key::AdminNavReviews),
         ("/admin/audit", Key::AdminNavAudit),
+        ("/admin/transfers", Key::AdminNavTransfers),
     ];
     view! {
         <h1>{t(title)}</h1>
