@@ -25,11 +25,12 @@ function serverCommand(env: Record<string, string>, ...args: string[]): string {
   return execFileSync(server, args, {
     env: { ...process.env, HOSO_DATA_DIR: dataDir, DATABASE_URL: `sqlite://${dataDir}/hoso.db`, RUST_LOG: "error", ...env },
     encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
   }).trim();
 }
 
 /** The smallest Synthea person, with a CCCD that agrees with their birth year and sex, as a Vietnamese HIS sends it. */
-function synthea(): { bundle: any; cccd: string; family: string } {
+function synthea(): any {
   const dir = path.join(root, "server", "tests", "fixtures", "synthea");
   const file = fs
     .readdirSync(dir)
@@ -42,7 +43,7 @@ function synthea(): { bundle: any; cccd: string; family: string } {
   const digit = (Math.floor(year / 100) - 19) * 2 + (patient.gender === "female" ? 1 : 0);
   const cccd = `049${digit}${String(year % 100).padStart(2, "0")}${String(Date.now() % 1_000_000).padStart(6, "0")}`;
   patient.identifier.push({ system: "https://fhir.hl7.org.vn/core/sid/cccd", value: cccd });
-  return { bundle, cccd, family: patient.name[0].family };
+  return bundle;
 }
 
 async function tokenFor(page: Page, clientId: string, secret: string) {
@@ -85,14 +86,14 @@ test("an administrator issues machine credentials; the facility's system imports
   const token = await tokenFor(page, clientId, secret);
   expect(token.status()).toBe(200);
   const { access_token } = await token.json();
-  const { bundle, family } = synthea();
+  const bundle = synthea();
   const imported = await page.request.post("/fhir", {
     headers: { authorization: `Bearer ${access_token}`, "content-type": "application/fhir+json" },
     data: JSON.stringify(bundle),
   });
   expect(imported.status(), await imported.text()).toBe(200);
   const answer = await imported.json();
-  expect(answer.type).toBe("transaction-response");
+  expect(answer.type).toBe(`${bundle.type}-response`);
   expect(answer.entry.every((e: any) => e.response.status === "201 Created")).toBeTruthy();
 
   // The console lists the import, finished, with its counts, under the facility and system's names.
@@ -102,7 +103,6 @@ test("an administrator issues machine credentials; the facility's system imports
   await expect(row).toHaveAttribute("data-state", "done");
   await expect(row).toContainText(`${FACILITY} · HIS Demo`);
   await expect(row.locator('[data-fact="created"]')).toHaveText(String(answer.entry.length));
-  expect(family.length).toBeGreaterThan(0);
 });
 
 test("a complete export started in the console shows its progress, finishes, and restores into an empty database", async () => {

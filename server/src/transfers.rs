@@ -41,7 +41,7 @@ pub enum Outcome {
 pub struct Transfer {
     pub transfer_id: String,
     pub kind: Kind,
-    /// Who or what: the facility and its system for an import, the directory for an export.
+    /// Who or what: the facility and its system for an import, the directory name for an export.
     pub label: String,
     pub started_at: i64,
     pub finished_at: Option<i64>,

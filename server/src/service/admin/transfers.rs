@@ -186,7 +186,7 @@ impl Portal {
         let dir = export_root(&self.config.data_dir).join(&name);
         let transfer = self
             .transfers
-            .start_alone(Kind::Export, dir.display().to_string(), meta.now_ms)
+            .start_alone(Kind::Export, name.clone(), meta.now_ms)
             .ok_or(invalid(InvalidInput::AlreadyRunning))?;
         let tx = self.store.begin().await?;
         let event = AuditEvent::AdminAction {
