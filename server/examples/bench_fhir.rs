@@ -13,9 +13,16 @@
 //!    imported record: session → policy → store → audit row, `--concurrency` requests at a time.
 //!    Baseline: `GET /healthz` through the same router the same way.
 //!
-//! `cargo run --release -p server --example bench_fhir -- --copies 10 --reads 4000`
+//! 3. **Beside another server** (`--helios URL`, a running `hfs` of the crates.io `helios-hfs`
+//!    on an empty database): the same bundles posted to it over loopback HTTP, and the same person's
+//!    `Immunization?patient=…&_count=50` read from it; hoso's reads are then measured over loopback
+//!    HTTP too (the router served on 127.0.0.1), with the same client, so both pay the same network
+//!    path. (The other server does no access control and no audit.)
+//!
+//! `cargo run --release -p server --example bench_fhir -- --copies 10 --reads 4000 [--helios http://127.0.0.1:8090]`
 //! (`DATABASE_URL` unset: a fresh SQLite file in a temporary directory.)
 
+use std::future::IntoFuture;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -28,6 +35,7 @@ use serde_json::{json, Value};
 use server::config::Config;
 use server::service::{Clock, SystemClock};
 use tower::ServiceExt;
+use openidconnect::reqwest;
 use url::Url;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
@@ -43,8 +51,9 @@ fn relabel(value: &mut Value, copy: usize) {
         Value::Object(map) => {
             for (key, inner) in map.iter_mut() {
                 if let Value::String(text) = inner {
-                    if (key == "fullUrl" || key == "reference") && text.starts_with("urn:uuid:") {
-                        *text = format!("urn:uuid:c{copy}-{}", &text[9..]);
+                    if (key == "fullUrl" || key == "reference") && text.starts_with("urn:uuid:") && text.len() >= 11 {
+                        // Still a UUID (another server may insist): the copy number in its first byte.
+                        *text = format!("urn:uuid:{:02x}{}", copy % 256, &text[11..]);
                     } else if key == "id" {
                         *text = format!("c{copy}-{text}");
                     }
@@ -199,6 +208,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Read: the first imported person enrols and reads their immunizations by FHIR.
     let cccd = reader_cccd.ok_or_else(|| anyhow::anyhow!("no patient"))?;
+    let reader_marker = format!("\"{cccd}\"");
     let mut conn = portal.store.reader().acquire().await?;
     let patient = server::store::patient::by_cccd(&mut conn, &cccd).await?.ok_or_else(|| anyhow::anyhow!("imported patient"))?;
     drop(conn);
@@ -255,6 +265,10 @@ async fn main() -> anyhow::Result<()> {
     let per_read = serde_json::from_str::<Value>(&body)?["entry"].as_array().map(Vec::len).unwrap_or(0);
     let healthz_secs = read_round("/healthz").await?;
     let fhir_secs = read_round("/fhir/Immunization?_count=50").await?;
+    let beside = match args.iter().position(|a| a == "--helios").and_then(|i| args.get(i + 1)) {
+        Some(helios) => Some(beside_helios(helios, &router, &bodies, &cookie, &reader_marker, import_concurrency, reads, concurrency).await?),
+        None => None,
+    };
     let mut conn = portal.store.reader().acquire().await?;
     let audit_rows = server::store::audit::count(&mut conn).await?;
     drop(conn);
@@ -282,5 +296,119 @@ async fn main() -> anyhow::Result<()> {
     println!("{:<46} {:>12.0} {:>10.2}", "baseline: GET /healthz (same router)", rate(reads, healthz_secs), healthz_secs);
     println!("{:<46} {:>12.0} {:>10.2}", "GET /fhir/Immunization (session→policy→audit)", rate(reads, fhir_secs), fhir_secs);
     println!("audit rows written in all: {audit_rows}");
+    if let Some(beside) = beside {
+        println!("beside helios-hfs at {} (over loopback HTTP, same client, same bundles):", beside.url);
+        println!("{:<46} {:>12} {:>10}", "", "per second", "seconds");
+        println!("{:<46} {:>12.0} {:>10.2}", "helios-hfs: first import, resources/s", rate(beside.import_entries, beside.import_secs), beside.import_secs);
+        println!("{:<46} {:>12.0} {:>10.2}", "helios-hfs: GET Immunization?patient=, req/s", rate(reads, beside.helios_read_secs), beside.helios_read_secs);
+        println!("{:<46} {:>12.0} {:>10.2}", "hoso over HTTP: GET /fhir/Immunization, req/s", rate(reads, beside.hoso_read_secs), beside.hoso_read_secs);
+        println!("  helios-hfs answered {} Immunizations per read (hoso {per_read})", beside.helios_per_read);
+    }
     Ok(())
+}
+
+struct Beside {
+    url: String,
+    import_entries: usize,
+    import_secs: f64,
+    helios_read_secs: f64,
+    hoso_read_secs: f64,
+    helios_per_read: usize,
+}
+
+/// `reads` GETs of `url`, `concurrency` at a time, each answered 200.
+async fn http_reads(client: &reqwest::Client, url: &str, headers: &[(&str, &str)], reads: usize, concurrency: usize) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..concurrency {
+        let share = reads / concurrency + usize::from(worker < reads % concurrency);
+        let (client, url) = (client.clone(), url.to_string());
+        let headers: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        tasks.spawn(async move {
+            for _ in 0..share {
+                let mut request = client.get(&url);
+                for (name, value) in &headers {
+                    request = request.header(name.as_str(), value.as_str());
+                }
+                let response = request.send().await?;
+                anyhow::ensure!(response.status().is_success(), "{url}: {}", response.status());
+                std::hint::black_box(response.bytes().await?);
+            }
+            Ok::<_, anyhow::Error>(())
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done??;
+    }
+    Ok(started.elapsed().as_secs_f64())
+}
+
+/// The same bundles into helios-hfs, the same person's immunizations read from it, and hoso's
+/// read over the same kind of connection.
+#[allow(clippy::too_many_arguments, reason = "one benchmark step with its inputs")]
+async fn beside_helios(
+    base: &str,
+    router: &axum::Router,
+    bodies: &[(Vec<u8>, usize)],
+    cookie: &str,
+    reader_marker: &str,
+    import_concurrency: usize,
+    reads: usize,
+    concurrency: usize,
+) -> anyhow::Result<Beside> {
+    let base = base.trim_end_matches('/').to_string();
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    let metadata = client.get(format!("{base}/metadata")).send().await?;
+    anyhow::ensure!(metadata.status().is_success(), "helios-hfs at {base} does not answer /metadata: {}", metadata.status());
+
+    // Import: the same bodies, `import_concurrency` at a time, each must succeed.
+    let queue = Arc::new(std::sync::Mutex::new(bodies.iter().map(|(b, _)| b.clone()).collect::<Vec<_>>()));
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..import_concurrency {
+        let (client, queue, base, marker) = (client.clone(), queue.clone(), base.clone(), reader_marker.to_string());
+        workers.spawn(async move {
+            let (mut answered, mut reader) = (0usize, None);
+            loop {
+                let next = queue.lock().map_err(|_| anyhow::anyhow!("queue"))?.pop();
+                let Some(body) = next else { break };
+                let holds_reader = reader.is_none() && std::str::from_utf8(&body).is_ok_and(|text| text.contains(&marker));
+                let response = client.post(&base).header("content-type", "application/fhir+json").body(body).send().await?;
+                let status = response.status();
+                let text = response.text().await?;
+                anyhow::ensure!(status.is_success(), "helios-hfs import: {status} {}", text.chars().take(400).collect::<String>());
+                let answer: Value = serde_json::from_str(&text)?;
+                for entry in answer["entry"].as_array().into_iter().flatten() {
+                    answered += 1;
+                    let location = entry["response"]["location"].as_str().unwrap_or_default();
+                    if holds_reader && location.starts_with("Patient/") {
+                        reader = location.split('/').nth(1).map(str::to_string);
+                    }
+                }
+            }
+            Ok::<_, anyhow::Error>((answered, reader))
+        });
+    }
+    let (mut import_entries, mut reader) = (0usize, None);
+    while let Some(done) = workers.join_next().await {
+        let (answered, found) = done??;
+        import_entries += answered;
+        reader = reader.or(found);
+    }
+    let import_secs = started.elapsed().as_secs_f64();
+    let reader = reader.ok_or_else(|| anyhow::anyhow!("helios-hfs named no Patient location for the reader's bundle"))?;
+
+    let helios_url = format!("{base}/Immunization?patient={reader}&_count=50");
+    let sample: Value = serde_json::from_slice(&client.get(&helios_url).send().await?.bytes().await?)?;
+    let helios_per_read = sample["entry"].as_array().map(Vec::len).unwrap_or(0);
+    let helios_read_secs = http_reads(&client, &helios_url, &[], reads, concurrency).await?;
+
+    // hoso's router on loopback, read the same way.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let served = tokio::spawn(axum::serve(listener, router.clone()).into_future());
+    let hoso_url = format!("http://{address}/fhir/Immunization?_count=50");
+    let hoso_read_secs = http_reads(&client, &hoso_url, &[("cookie", cookie), ("host", "localhost:3000")], reads, concurrency).await?;
+    served.abort();
+    Ok(Beside { url: base, import_entries, import_secs, helios_read_secs, hoso_read_secs, helios_per_read })
 }
