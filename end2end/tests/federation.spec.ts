@@ -9,10 +9,8 @@
 // proofing with a number that matches no record or a record already enrolled. Each is refused
 // with its own page and status, audited with its reason, and creates no account, session, passkey,
 // link or enrolment (counted with the server's own `counts` command).
-import { execFileSync } from "node:child_process";
-import path from "node:path";
 import { test, expect, type Browser, type BrowserContext, type Page, type Response } from "@playwright/test";
-import { addVirtualAuthenticator, demoCodes, expectAccessible, hydrated, type DemoCode } from "./support";
+import { addVirtualAuthenticator, demoCodes, expectAccessible, hydrated, serverCommand, type DemoCode } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -22,26 +20,14 @@ const ADMIN_CCCD = "001190007777";
 const DOCTOR = { name: "BS. Lê Văn Phúc", cccd: "001087001111", subject: "bs.phuc" };
 const CONFIRM = /Xác nhận bằng khóa truy cập/;
 
-const root = path.resolve(import.meta.dirname, "..", "..");
-const server = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "release", "server");
-
-/** Runs a server subcommand against the test database and returns its last line of output. */
-function serverCommand(...args: string[]): string {
-  const out = execFileSync(server, args, {
-    env: {
-      ...process.env,
-      HOSO_DATA_DIR: process.env.HOSO_E2E_DATA_DIR,
-      DATABASE_URL: `sqlite://${process.env.HOSO_E2E_DATA_DIR}/hoso.db`,
-      RUST_LOG: "error",
-    },
-    encoding: "utf8",
-  });
-  return out.trim().split("\n").pop()!;
+/** A server subcommand against the test database: its last line of output. */
+function lastLine(...args: string[]): string {
+  return serverCommand(args).split("\n").pop()!;
 }
 
 type Counts = { accounts: number; sessions: number; passkeys: number; enrolled_patients: number; links: number };
 function counts(): Counts {
-  const all = JSON.parse(serverCommand("counts"));
+  const all = JSON.parse(lastLine("counts"));
   return { accounts: all.accounts, sessions: all.sessions, passkeys: all.passkeys, enrolled_patients: all.enrolled_patients, links: all.links };
 }
 
@@ -93,7 +79,7 @@ test("an administrator configures the facility's provider and links a provider s
   admin = await person(browser);
   // The administrator's way back in from the shell: a fresh code for the staff account (the demo
   // code stays for the review spec).
-  const code = serverCommand("issue-enrolment-code", "--cccd", ADMIN_CCCD);
+  const code = lastLine("issue-enrolment-code", "--cccd", ADMIN_CCCD);
   await admin.page.goto("/enrol");
   await hydrated(admin.page, /Tạo khóa truy cập/);
   await admin.page.getByLabel("Số CCCD").fill(ADMIN_CCCD);

@@ -1,7 +1,23 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, type BrowserContext, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+
+/** The repository's root, and the release server binary the tests run against. */
+export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
+const serverBinary = path.join(process.env.CARGO_TARGET_DIR ?? path.join(repoRoot, "target"), "release", "server");
+
+/** Runs a server subcommand against the test database (unless `env` says otherwise) and returns
+ * its standard output, trimmed. */
+export function serverCommand(args: string[], env: Record<string, string> = {}): string {
+  const dataDir = process.env.HOSO_E2E_DATA_DIR!;
+  return execFileSync(serverBinary, args, {
+    env: { ...process.env, HOSO_DATA_DIR: dataDir, DATABASE_URL: `sqlite://${dataDir}/hoso.db`, RUST_LOG: "error", ...env },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
+}
 
 export type DemoCode = { role: string; who: string; cccd: string; code: string };
 

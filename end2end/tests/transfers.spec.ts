@@ -5,33 +5,22 @@
 // itself while the export runs), and the server's own `restore` puts it into an empty database
 // and verifies the audit chain against the server's key.
 // (Runs last: it uses the demo administrator with a fresh code from the shell.)
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test, expect, type Page } from "@playwright/test";
-import { addVirtualAuthenticator, expectAccessible, hydrated, watchErrors } from "./support";
+import { addVirtualAuthenticator, expectAccessible, hydrated, repoRoot, serverCommand, watchErrors } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
 const FACILITY = "Bệnh viện Đa khoa Hoso Demo";
 const ADMIN_CCCD = "001190007777";
 const CONFIRM = /Xác nhận bằng khóa truy cập/;
-const root = path.resolve(import.meta.dirname, "..", "..");
-const server = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "release", "server");
 const dataDir = process.env.HOSO_E2E_DATA_DIR!;
-
-function serverCommand(env: Record<string, string>, ...args: string[]): string {
-  return execFileSync(server, args, {
-    env: { ...process.env, HOSO_DATA_DIR: dataDir, DATABASE_URL: `sqlite://${dataDir}/hoso.db`, RUST_LOG: "error", ...env },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  }).trim();
-}
 
 /** The smallest Synthea person, with a CCCD that agrees with their birth year and sex, as a Vietnamese HIS sends it. */
 function synthea(): any {
-  const dir = path.join(root, "server", "tests", "fixtures", "synthea");
+  const dir = path.join(repoRoot, "server", "tests", "fixtures", "synthea");
   const file = fs
     .readdirSync(dir)
     .filter((name) => name.endsWith(".json") && !name.includes("Information"))
@@ -60,7 +49,7 @@ test("an administrator issues machine credentials; the facility's system imports
   page = await context.newPage();
   await addVirtualAuthenticator(context, page);
   errors = watchErrors(page);
-  const code = serverCommand({}, "issue-enrolment-code", "--cccd", ADMIN_CCCD).split("\n").pop()!;
+  const code = serverCommand(["issue-enrolment-code", "--cccd", ADMIN_CCCD]).split("\n").pop()!;
   await page.goto("/enrol");
   await hydrated(page, /Tạo khóa truy cập/);
   await page.getByLabel("Số CCCD").fill(ADMIN_CCCD);
@@ -120,7 +109,7 @@ test("a complete export started in the console shows its progress, finishes, and
   // The server's own restore into a new, empty SQLite database checks the signature against this
   // server's audit key, every file's SHA-256, then walks the restored audit chain.
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), "hoso-restore-"));
-  const out = serverCommand({ DATABASE_URL: `sqlite://${empty}/restored.db` }, "restore", "--from", dir);
+  const out = serverCommand(["restore", "--from", dir], { DATABASE_URL: `sqlite://${empty}/restored.db` });
   expect(out).toMatch(/audit chain OK \d+ entries/);
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
   const patients = manifest.output.find((f: any) => f.table === "patient").count;

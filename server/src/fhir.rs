@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::policy::Category;
+use crate::store::clinical::ClinicalRow;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FhirError {
@@ -39,6 +40,26 @@ pub struct IndexFields {
     pub effective_date: Option<String>,
     pub encounter_id: Option<String>,
     pub status: Option<String>,
+}
+
+impl IndexFields {
+    /// The row to insert for the indexed resource (`resource_json` is what is stored; its id may be
+    /// one the caller chose rather than `self.id`). The insert sets version 1 and the time itself.
+    pub fn into_row(self, clinical_resource_id: String, patient_id: String, resource_json: String) -> ClinicalRow {
+        ClinicalRow {
+            clinical_resource_id,
+            patient_id,
+            resource_type: self.resource_type,
+            category: self.category.as_str().to_string(),
+            code: self.code,
+            effective_date: self.effective_date,
+            encounter_id: self.encounter_id,
+            status: self.status,
+            resource_json,
+            version_id: 1,
+            last_updated: 0,
+        }
+    }
 }
 
 fn text<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {

@@ -103,10 +103,6 @@ impl Transfers {
         self.list.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()
     }
 
-    pub fn running(&self, kind: Kind) -> bool {
-        self.list.lock().unwrap_or_else(PoisonError::into_inner).iter().any(|t| t.kind == kind && t.outcome == Outcome::Running)
-    }
-
     fn with(&self, transfer_id: &str, change: impl FnOnce(&mut Transfer)) {
         let mut list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(transfer) = list.iter_mut().find(|t| t.transfer_id == transfer_id) {
@@ -173,13 +169,17 @@ impl Drop for Handle {
 mod tests {
     use super::*;
 
+    fn running(transfers: &Transfers, kind: Kind) -> bool {
+        transfers.list().iter().any(|t| t.kind == kind && t.outcome == Outcome::Running)
+    }
+
     #[test]
     fn progress_is_reported_and_a_dropped_handle_counts_as_failed() {
         let transfers = Transfers::new();
         let export = transfers.start(Kind::Export, "exports/a", 1);
         export.progress("exporting", "patient", 3, 14);
-        assert!(transfers.running(Kind::Export));
-        assert!(!transfers.running(Kind::Import));
+        assert!(running(&transfers, Kind::Export));
+        assert!(!running(&transfers, Kind::Import));
         let shown = &transfers.list()[0];
         assert_eq!((shown.stage, shown.detail.as_str(), shown.done, shown.total), ("exporting", "patient", 3, 14));
         export.finish(2, vec![("rows", "7".into())]);
@@ -193,7 +193,7 @@ mod tests {
 
         drop(transfers.start(Kind::Import, "HIS", 3));
         assert!(matches!(transfers.list()[0].outcome, Outcome::Failed(_)));
-        assert!(!transfers.running(Kind::Import));
+        assert!(!running(&transfers, Kind::Import));
     }
 
     #[test]

@@ -643,19 +643,7 @@ fn prepare(index: usize, mut entry: Value, resolved: &Resolved, heads: &[Option<
     let row = match head.kind {
         Kind::Clinical => {
             let fields = fhir::index(resource).ok()?;
-            Some(ClinicalRow {
-                clinical_resource_id: id.clone(),
-                patient_id: resolved.patients.get(index)?.clone()?,
-                resource_type: fields.resource_type,
-                category: fields.category.as_str().to_string(),
-                code: fields.code,
-                effective_date: fields.effective_date,
-                encounter_id: fields.encounter_id,
-                status: fields.status,
-                resource_json: json.clone(),
-                version_id: 1,
-                last_updated: 0,
-            })
+            Some(fields.into_row(id.clone(), resolved.patients.get(index)?.clone()?, json.clone()))
         }
         _ => None,
     };

@@ -11,7 +11,6 @@ use rand::Rng;
 
 use crate::auth::passkeys::hash_code;
 use crate::store::account::AccountRow;
-use crate::store::clinical::ClinicalRow;
 use crate::store::enrolment::EnrolmentCodeRow;
 use crate::store::patient::PatientRow;
 use crate::store::{self, Store, StoreError};
@@ -107,24 +106,8 @@ pub async fn insert_patient(conn: &mut store::Conn, seed: &SeedPatient, now: i64
     .await?;
     for resource in &seed.resources {
         let fields = crate::fhir::index(resource).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-        store::clinical::insert(
-            conn,
-            &ClinicalRow {
-                clinical_resource_id: fields.id,
-                patient_id: seed.patient_id.clone(),
-                resource_type: fields.resource_type,
-                category: fields.category.as_str().to_string(),
-                code: fields.code,
-                effective_date: fields.effective_date,
-                encounter_id: fields.encounter_id,
-                status: fields.status,
-                resource_json: resource.to_string(),
-                version_id: 1,
-                last_updated: now,
-            },
-            now,
-        )
-        .await?;
+        let id = fields.id.clone();
+        store::clinical::insert(conn, &fields.into_row(id, seed.patient_id.clone(), resource.to_string()), now).await?;
     }
     Ok(())
 }

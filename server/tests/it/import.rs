@@ -49,23 +49,27 @@ pub fn with_cccd(bundle: &Value, index: usize) -> (Value, String) {
     (bundle, cccd)
 }
 
+/// The token endpoint's answer for these client credentials (HTTP Basic).
+pub async fn token_request(app: &TestApp, client_id: &str, secret: &str) -> Response {
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{secret}"));
+    app.send(
+        Request::post("/oauth/token")
+            .header(header::HOST, "localhost:3000")
+            .header(header::AUTHORIZATION, format!("Basic {basic}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("grant_type=client_credentials&scope=system/Bundle.write"))
+            .unwrap(),
+    )
+    .await
+}
+
 /// Machine credentials for a facility, and an access token from the token endpoint.
 pub async fn facility_token(app: &TestApp, facility_id: &str) -> String {
     let issued = server::service::facility_import::issue_client(app.store(), facility_id, "HIS test", None, app.clock.now_ms())
         .await
         .unwrap()
         .unwrap();
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", issued.client_id, issued.client_secret));
-    let response = app
-        .send(
-            Request::post("/oauth/token")
-                .header(header::HOST, "localhost:3000")
-                .header(header::AUTHORIZATION, format!("Basic {basic}"))
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from("grant_type=client_credentials&scope=system/Bundle.write"))
-                .unwrap(),
-        )
-        .await;
+    let response = token_request(app, &issued.client_id, &issued.client_secret).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let body: Value = serde_json::from_str(&response.body).unwrap();
     assert_eq!((body["token_type"].as_str(), body["expires_in"].as_i64()), (Some("Bearer"), Some(900)));

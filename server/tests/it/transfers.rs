@@ -6,27 +6,12 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use base64::Engine;
+use axum::http::StatusCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::import::{post_bundle, synthea_patients, with_cccd};
-use crate::support::{Response, TestApp};
-
-async fn token_for(app: &TestApp, client_id: &str, secret: &str) -> Response {
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{secret}"));
-    app.send(
-        Request::post("/oauth/token")
-            .header(header::HOST, "localhost:3000")
-            .header(header::AUTHORIZATION, format!("Basic {basic}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from("grant_type=client_credentials"))
-            .unwrap(),
-    )
-    .await
-}
+use crate::import::{post_bundle, synthea_patients, token_request, with_cccd};
+use crate::support::TestApp;
 
 /// The console's transfer list once nothing is running any more (the export runs on the server's
 /// runtime; this waits for it as the page does, by asking again).
@@ -83,7 +68,7 @@ fn facility_credentials_are_issued_once_from_the_console_and_revoked_at_once() {
         assert_eq!(detail.json()["import_url"], "http://localhost:3000/fhir");
 
         // The credentials work: a token, and an import with it.
-        let response = token_for(&app, &client_id, &secret).await;
+        let response = token_request(&app, &client_id, &secret).await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.body);
         let token = response.json()["access_token"].as_str().unwrap().to_string();
         let (bundle, _) = with_cccd(&synthea_patients()[0], 0);
@@ -108,7 +93,7 @@ fn facility_credentials_are_issued_once_from_the_console_and_revoked_at_once() {
         // At once: the live token, and the secret at the token endpoint.
         let after = post_bundle(&app, Some(&token), bundle.to_string(), "application/fhir+json").await;
         assert_eq!(after.status, StatusCode::UNAUTHORIZED, "{}", after.body);
-        assert_eq!(token_for(&app, &client_id, &secret).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(token_request(&app, &client_id, &secret).await.status, StatusCode::UNAUTHORIZED);
         let again = app.post_form("/api/admin_revoke_facility_client", &format!("client_id={client_id}"), Some(&admin.cookie)).await;
         assert!(again.body.contains("not_applicable"), "{}", again.body);
         let unknown = app.post_form("/api/admin_revoke_facility_client", "client_id=fc-forged", Some(&admin.cookie)).await;
