@@ -139,6 +139,8 @@ pub async fn remove_passkey(
 pub struct EndSessionForm {
     /// One session to end; without it, every session but this one ends.
     session_id: Option<String>,
+    /// `on` (a ticked checkbox): revoke the person's API tokens too.
+    revoke_tokens: Option<String>,
 }
 
 /// HTML form: ends one of the person's other sessions, or all of them ("sign out other devices").
@@ -148,8 +150,14 @@ pub async fn end_sessions(
     Form(form): Form<EndSessionForm>,
 ) -> Response {
     let id = form.session_id.filter(|id| !id.is_empty());
-    match state.portal.end_sessions(&meta, id.as_deref()).await {
-        Ok(_) => Redirect::to("/account/passkeys?status=sessions_ended").into_response(),
+    let revoke_tokens = form.revoke_tokens.is_some_and(|value| !value.is_empty());
+    match state.portal.end_sessions(&meta, id.as_deref(), revoke_tokens).await {
+        // The page says what ended and what stays active (API tokens are not devices).
+        Ok(ended) => Redirect::to(&format!(
+            "/account/passkeys?status=sessions_ended&tokens_revoked={}&tokens_active={}",
+            ended.tokens_revoked, ended.tokens_still_active
+        ))
+        .into_response(),
         Err(AuthError::NotSignedIn) => Redirect::to("/").into_response(),
         Err(AuthError::BadRequest(_)) => Redirect::to("/account/passkeys?error=bad_request").into_response(),
         Err(other) => other.into_response(),
@@ -175,13 +183,12 @@ pub struct LanguageQuery {
     back: Option<String>,
 }
 
-/// Sets the language cookie and goes back to the page the person was on (same-site paths only).
-pub async fn switch_language(Query(query): Query<LanguageQuery>) -> Response {
+/// Sets the language cookie and goes back to the page the person was on: only a path of the
+/// portal's own origin, as a browser would parse it ([`super::redirect::same_origin`]); anything
+/// else goes to the home page. An undecodable query is a 400 (the extractor's rejection).
+pub async fn switch_language(State(state): State<AppState>, Query(query): Query<LanguageQuery>) -> Response {
     let lang = Lang::from_code(&query.to).unwrap_or_default();
-    let back = query
-        .back
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
-        .unwrap_or_else(|| "/".into());
+    let back = super::redirect::same_origin_or(&state.portal.config.public_url, query.back.as_deref(), "/");
     let mut response = Redirect::to(&back).into_response();
     let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
     if let Ok(value) = HeaderValue::from_str(&cookie) {
