@@ -8,7 +8,7 @@ export PATH := $(HOME)/.cache/hoso/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(
 run:
 	@bash .ci/tools.sh run
 	cargo leptos build --release
-	@bash .ci/serve.sh
+	@HOSO_SEED_DEMO=$${HOSO_SEED_DEMO:-true} bash .ci/serve.sh
 
 ## Every test: unit, store (SQLite and PostgreSQL), HTTP, passkeys, browser
 test:

@@ -26,10 +26,13 @@ pub struct Config {
     pub session_absolute: Duration,
     /// `HOSO_ENROLMENT_CODE_DAYS`: validity of newly issued enrolment codes. Default 14.
     pub enrolment_code_validity: Duration,
-    /// `HOSO_SEED_DEMO`: seed demo people on first start of an empty database. Default `true`.
+    /// `HOSO_SEED_DEMO`: seed demo people on first start of an empty database. Default `false`
+    /// (a production start never creates demo accounts); `make run` sets it to `true`.
     pub seed_demo: bool,
     /// `HOSO_MAX_BODY_BYTES`: largest request body accepted. Default 65536.
     pub max_body_bytes: usize,
+    /// Abuse limits (answered with 429 and `Retry-After`); see [`RateLimits`].
+    pub rate_limits: RateLimits,
     /// `HOSO_IMPORT_MAX_BYTES`: largest FHIR Bundle a facility may send to `POST /fhir` (it is
     /// spooled to disk and read one entry at a time). Default 33554432 (32 MiB).
     pub import_max_bytes: usize,
@@ -59,6 +62,26 @@ pub struct Config {
     /// claim carrying the 12-digit personal identification number; default `pid`) and
     /// `HOSO_NATIONAL_IDP_NAME` (shown on the button; default `VNeID`).
     pub national_idp: Option<NationalIdp>,
+}
+
+/// How often one client may try what attackers repeat. Each is a number per minute (per hour for
+/// code attempts), refilled evenly (GCRA, the `governor` crate), with the same number as burst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimits {
+    /// `HOSO_RATE_AUTH_PER_MINUTE`: enrolment and sign-in ceremonies (start and finish), identity
+    /// proofing starts and token requests, per client address. Default 30.
+    pub auth_per_minute: u32,
+    /// `HOSO_RATE_SEARCH_PER_MINUTE`: searches (patients by identifier, the sharing directory, the
+    /// console's people and audit searches, the card checker), per account (or client address when
+    /// signed out). Default 60.
+    pub search_per_minute: u32,
+    /// `HOSO_RATE_CODE_ATTEMPTS_PER_HOUR`: enrolment-code attempts for one CCCD, from anywhere. Default 10.
+    pub code_attempts_per_hour: u32,
+}
+
+impl RateLimits {
+    /// Limits no test or demo reaches (tests of the limits set their own).
+    pub const GENEROUS: RateLimits = RateLimits { auth_per_minute: 100_000, search_per_minute: 100_000, code_attempts_per_hour: 100_000 };
 }
 
 /// The national identity provider, as configured.
@@ -134,8 +157,8 @@ impl Config {
             Some(other) => bail!("HOSO_LOG_FORMAT must be text or json, got {other:?}"),
         };
         let seed_demo = match var("HOSO_SEED_DEMO").as_deref() {
-            None | Some("true") | Some("1") => true,
-            Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            None | Some("false") | Some("0") => false,
             Some(other) => bail!("HOSO_SEED_DEMO must be true or false, got {other:?}"),
         };
         let audit_key_file =
@@ -152,6 +175,11 @@ impl Config {
             enrolment_code_validity: Duration::from_secs(86400 * number("HOSO_ENROLMENT_CODE_DAYS", 14u64)?),
             seed_demo,
             max_body_bytes: number("HOSO_MAX_BODY_BYTES", 64 * 1024usize)?,
+            rate_limits: RateLimits {
+                auth_per_minute: number("HOSO_RATE_AUTH_PER_MINUTE", 30u32)?.max(1),
+                search_per_minute: number("HOSO_RATE_SEARCH_PER_MINUTE", 60u32)?.max(1),
+                code_attempts_per_hour: number("HOSO_RATE_CODE_ATTEMPTS_PER_HOUR", 10u32)?.max(1),
+            },
             import_max_bytes: number("HOSO_IMPORT_MAX_BYTES", 32 * 1024 * 1024usize)?,
             db_max_connections: number("HOSO_DB_MAX_CONNECTIONS", 8u32)?,
             log_json,
@@ -182,6 +210,7 @@ impl Config {
             enrolment_code_validity: Duration::from_secs(14 * 86400),
             seed_demo: false,
             max_body_bytes: 64 * 1024,
+            rate_limits: RateLimits::GENEROUS,
             import_max_bytes: 32 * 1024 * 1024,
             db_max_connections: 4,
             log_json: false,

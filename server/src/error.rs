@@ -28,10 +28,16 @@ impl From<ServiceError> for AppError {
             ServiceError::Unauthenticated => AppError::Unauthenticated,
             ServiceError::Forbidden(DenyReason::NotAuthenticated) => AppError::Unauthenticated,
             ServiceError::Forbidden(DenyReason::ReauthRequired) => AppError::ReauthRequired,
+            ServiceError::Forbidden(DenyReason::StaffNotConfirmed) => AppError::AwaitingConfirmation,
+            ServiceError::Forbidden(DenyReason::SecondAdministratorRequired) => AppError::Invalid(InvalidInput::SecondAdministratorRequired),
             ServiceError::Forbidden(_) => AppError::Forbidden,
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::BadRequest(_) => AppError::BadRequest,
             ServiceError::Invalid(what) => AppError::Invalid(what),
+            ServiceError::Store(StoreError::LimitReached(what)) => {
+                tracing::warn!(what, "storage limit reached");
+                AppError::TooManyRequests
+            }
             ServiceError::Store(error) => {
                 tracing::error!(%error, "storage failure");
                 AppError::Unavailable

@@ -116,8 +116,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             server::seed::write_codes_file(&data_dir, &codes, &expires)?;
             tracing::info!(people = codes.len(), "demo data seeded");
         }
-        if let Ok(text) = std::fs::read_to_string(data_dir.join(server::seed::DEMO_CODES_FILE)) {
-            println!("\n{text}");
+        // Codes are secrets and come with names and CCCDs: only in the file (mode 0600), never in
+        // the output or the logs.
+        let file = data_dir.join(server::seed::DEMO_CODES_FILE);
+        if file.exists() {
+            println!("demo enrolment codes: {} (readable only by you)", file.display());
         }
     }
     let audit_key = Arc::new(
@@ -126,7 +129,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tokio::spawn(checkpoint_periodically(portal.clone(), audit_key.clone(), clock.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     println!("hoso is serving on http://{listen} — open {public_url} in your browser");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await.context("server error")?;
+    // The peer address is what the abuse limits count per client.
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("server error")?;
     checkpoint_now(&portal, &audit_key, clock.now_ms()).await;
     portal.store.close().await;
     Ok(())
@@ -339,6 +346,8 @@ async fn counts(config: Config) -> anyhow::Result<()> {
         ("enrolled_patients", T::EnrolledPatients),
         ("links", T::Links),
         ("pending_logins", T::PendingLogins),
+        ("audit_events", T::AuditEvents),
+        ("api_tokens", T::ApiTokens),
     ] {
         out.insert(name.into(), count(&mut conn, table).await?.into());
     }

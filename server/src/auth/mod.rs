@@ -37,6 +37,9 @@ pub enum AuthError {
     TooLarge,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// Too many enrolment-code attempts for one CCCD.
+    #[error("too many attempts")]
+    TooManyAttempts,
     #[error("storage: {0}")]
     Store(#[from] StoreError),
     #[error("webauthn: {0}")]
@@ -77,6 +80,9 @@ impl AuthError {
             AuthError::LastPasskey => (StatusCode::CONFLICT, AuthErrorCode::LastPasskey),
             AuthError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, AuthErrorCode::TooLarge),
             AuthError::BadRequest(_) => (StatusCode::BAD_REQUEST, AuthErrorCode::BadRequest),
+            AuthError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, AuthErrorCode::TooManyRequests),
+            // A bounded table is full (e.g. live sign-in ceremonies): "try again later", not a fault.
+            AuthError::Store(StoreError::LimitReached(_)) => (StatusCode::TOO_MANY_REQUESTS, AuthErrorCode::TooManyRequests),
             AuthError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, AuthErrorCode::Unavailable),
             AuthError::Webauthn(_) => (StatusCode::UNAUTHORIZED, AuthErrorCode::SignInFailed),
         }
@@ -94,6 +100,7 @@ impl AuthError {
             AuthErrorCode::TooLarge => "The request is too large.",
             AuthErrorCode::BadRequest => "The request is not valid.",
             AuthErrorCode::Unavailable => "The service is temporarily unavailable.",
+            AuthErrorCode::TooManyRequests => "Too many attempts. Please wait and try again.",
         }
     }
 }

@@ -1,9 +1,19 @@
 //! WebAuthn ceremony state: written at start, taken (deleted) exactly once at finish.
+//!
+//! Storage is bounded: storing a ceremony first deletes the expired ones, and an anonymous
+//! ceremony (no signed-in account: sign-in, enrolment) is refused with
+//! [`StoreError::LimitReached`] while [`MAX_LIVE_CEREMONIES`] of its purpose are live, so
+//! anonymous sign-in starts cannot grow the table without end.
 
 use sqlx::Row;
 
 use super::{Conn, StoreError};
 
+/// How many anonymous ceremonies of one purpose may be live at once. Callers of [`insert`] get
+/// this cap; [`insert_bounded`] takes another (tests use a small one).
+pub const MAX_LIVE_CEREMONIES: i64 = 10_000;
+
+/// One ceremony in flight.
 #[derive(Clone, Debug)]
 pub struct CeremonyRow {
     pub purpose: String,
@@ -13,7 +23,39 @@ pub struct CeremonyRow {
     pub expires_at: i64,
 }
 
+/// Stores a ceremony under the hash of its id, with the default cap [`MAX_LIVE_CEREMONIES`]:
+/// see [`insert_bounded`].
 pub async fn insert(conn: &mut Conn, id_hash: &str, ceremony: &CeremonyRow, now: i64) -> Result<(), StoreError> {
+    insert_bounded(conn, id_hash, ceremony, now, MAX_LIVE_CEREMONIES).await
+}
+
+/// Stores a ceremony after deleting every expired one (`expires_at <= now`). An anonymous
+/// ceremony (`account_id` none) is refused with [`StoreError::LimitReached`], and nothing is
+/// written, when `max_live` anonymous ceremonies of its purpose are already live; a signed-in
+/// account's ceremony is not counted against the cap.
+///
+/// Run it in a write transaction. On SQLite writes are serialised, so the cap is exact; on
+/// PostgreSQL concurrent starts may overshoot it by at most the number of concurrent writers.
+pub async fn insert_bounded(
+    conn: &mut Conn,
+    id_hash: &str,
+    ceremony: &CeremonyRow,
+    now: i64,
+    max_live: i64,
+) -> Result<(), StoreError> {
+    delete_expired(&mut *conn, now).await?;
+    if ceremony.account_id.is_none() {
+        let live: i64 = sqlx::query_scalar(
+            "select count(*) from webauthn_ceremony where purpose = $1 and account_id is null and expires_at > $2",
+        )
+        .bind(&ceremony.purpose)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        if live >= max_live {
+            return Err(StoreError::LimitReached("live anonymous webauthn ceremonies"));
+        }
+    }
     sqlx::query(
         "insert into webauthn_ceremony (ceremony_id_hash, purpose, account_id, enrolment_code_id, state_json, expires_at, created_at)
          values ($1, $2, $3, $4, $5, $6, $7)",
@@ -55,6 +97,7 @@ pub async fn take(conn: &mut Conn, id_hash: &str) -> Result<Option<CeremonyRow>,
     }))
 }
 
+/// Deletes every ceremony that expired (`expires_at <= now`); returns how many.
 pub async fn delete_expired(conn: &mut Conn, now: i64) -> Result<u64, StoreError> {
     let result = sqlx::query("delete from webauthn_ceremony where expires_at <= $1")
         .bind(now)

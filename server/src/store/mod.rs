@@ -28,6 +28,7 @@ use sqlx::{AnyPool, Executor};
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 pub type Conn = sqlx::AnyConnection;
 
+/// What a store function can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("row not found")]
@@ -36,6 +37,10 @@ pub enum StoreError {
     Conflict,
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A bounded table is full (an abuse limit, e.g. too many live sign-in ceremonies): nothing was
+    /// written; the caller answers "try again later" (429 or 503), it is not a database fault.
+    #[error("storage limit reached: {0}")]
+    LimitReached(&'static str),
     #[error("database error: {0}")]
     Database(sqlx::Error),
 }
@@ -186,4 +191,37 @@ fn sqlite_url_with_create(database_url: &str) -> anyhow::Result<String> {
 /// A random identifier for new rows.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// A `like` pattern that matches any text containing `term` literally: `\`, `%` and `_` in the
+/// term are escaped with a backslash and the whole is wrapped in `%…%`, so user input never acts
+/// as a wildcard. Every query using it writes `like $n escape '\'` out: SQLite has no default
+/// escape character (PostgreSQL's default is the backslash, the same). Case folding is the
+/// caller's (lowercase both the term and the column).
+pub fn like_contains(term: &str) -> String {
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for character in term.chars() {
+        if matches!(character, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(character);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_contains;
+
+    #[test]
+    fn like_patterns_escape_every_wildcard() {
+        assert_eq!(like_contains(""), "%%");
+        assert_eq!(like_contains("an"), "%an%");
+        assert_eq!(like_contains("%"), "%\\%%");
+        assert_eq!(like_contains("_"), "%\\_%");
+        assert_eq!(like_contains("a%b_c\\d"), "%a\\%b\\_c\\\\d%");
+        assert_eq!(like_contains("Đức"), "%Đức%");
+    }
 }
