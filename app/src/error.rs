@@ -24,6 +24,13 @@ pub enum AppError {
     Invalid(InvalidInput),
     #[error("service unavailable")]
     Unavailable,
+    /// Too many attempts from this address or account; try again after `Retry-After` seconds.
+    #[error("too many requests")]
+    TooManyRequests,
+    /// A staff account an administrator created, not yet confirmed by a second administrator (or
+    /// its facility's identity provider): it reads nothing until then.
+    #[error("awaiting confirmation")]
+    AwaitingConfirmation,
     /// Transport or decoding trouble between browser and server.
     #[error("request failed")]
     Transport,
@@ -33,11 +40,12 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden | AppError::ReauthRequired => 403,
+            AppError::Forbidden | AppError::ReauthRequired | AppError::AwaitingConfirmation => 403,
             AppError::NotFound => 404,
             AppError::BadRequest => 400,
             AppError::Invalid(_) => 422,
             AppError::Unavailable => 503,
+            AppError::TooManyRequests => 429,
             AppError::Transport => 500,
         }
     }
@@ -48,7 +56,9 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            // Whatever the caller sent that could not be decoded into the function's arguments
+            // (missing, malformed, not UTF-8, the wrong encoding) is their mistake: a 400.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
             _ => AppError::Transport,
         }
     }
@@ -100,4 +110,11 @@ pub enum InvalidInput {
     AlreadyLinked,
     /// Work of this kind (an export) is already running; wait for it to finish.
     AlreadyRunning,
+    /// Separation of duties: the administrator who issued a code, made a link or created an account
+    /// cannot also approve or confirm it; another administrator must.
+    SecondAdministratorRequired,
+    /// A staff enrolment code's CCCD differs from the identity verified for that account.
+    IdentityMismatch,
+    /// Nothing awaits approval or confirmation here (already done, used, cancelled or expired).
+    NothingToApprove,
 }

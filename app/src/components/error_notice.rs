@@ -15,6 +15,8 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::BadRequest => (Key::ErrBadRequest, false),
         AppError::Invalid(input) => (Key::for_invalid(input), false),
         AppError::Unavailable => (Key::ErrUnavailable, false),
+        AppError::TooManyRequests => (Key::ErrTooManyRequests, false),
+        AppError::AwaitingConfirmation => (Key::ErrAwaitingConfirmation, false),
         AppError::Transport => (Key::ErrGeneric, false),
     };
     view! {
@@ -38,5 +40,6 @@ pub fn auth_error_key(code: crate::dto::AuthErrorCode) -> Key {
         C::TooLarge => Key::ErrTooLarge,
         C::BadRequest => Key::ErrBadRequest,
         C::Unavailable => Key::ErrUnavailable,
+        C::TooManyRequests => Key::ErrTooManyRequests,
     }
 }

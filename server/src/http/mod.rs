@@ -8,6 +8,8 @@ pub mod card_routes;
 pub mod federation_routes;
 pub mod fhir_routes;
 pub mod import_routes;
+pub mod limits;
+pub mod redirect;
 pub mod security;
 
 use std::sync::Arc;
@@ -74,6 +76,39 @@ pub fn message_page(
     (status, axum::response::Html(page)).into_response()
 }
 
+/// Every plain HTTP route [`router`] adds besides the Leptos pages and the server functions
+/// (those come from `generate_route_list` and `server_fn_paths`), as (method, path with `{param}`
+/// segments). Tests go through this list (redirects, malformed input, other-site requests); a test
+/// checks it against the `.route(` calls below, so a route added there must be added here.
+pub const PLAIN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/lang"),
+    ("POST", "/auth/enrol/start"),
+    ("POST", "/auth/enrol/finish"),
+    ("POST", "/auth/signin/start"),
+    ("POST", "/auth/signin/finish"),
+    ("POST", "/auth/passkeys/start"),
+    ("POST", "/auth/passkeys/finish"),
+    ("POST", "/auth/passkeys/remove"),
+    ("POST", "/auth/logout"),
+    ("POST", "/auth/sessions/end"),
+    ("POST", "/auth/reauth/start"),
+    ("POST", "/auth/reauth/finish"),
+    ("GET", "/auth/oidc/start"),
+    ("GET", crate::auth::federation::CALLBACK_PATH),
+    ("POST", "/auth/enrol/proofed/start"),
+    ("GET", "/fhir/metadata"),
+    ("GET", "/fhir/Patient/{id}/$everything"),
+    ("GET", "/fhir/{resource_type}"),
+    ("GET", "/fhir/{resource_type}/{id}"),
+    ("GET", "/fhir"),
+    ("POST", "/fhir"),
+    ("POST", import_routes::TOKEN_PATH),
+    ("GET", admin_routes::AUDIT_CSV_PATH),
+    ("GET", security::JWKS_PATH),
+    ("GET", "/record/vaccinations/card/download"),
+];
+
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
@@ -113,9 +148,15 @@ pub fn router(state: AppState) -> Router {
             move || app::shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        // Innermost: a server function's refusal to decode its arguments gets the error's own 4xx.
+        .layer(axum::middleware::from_fn(security::server_fn_status))
         // Inside `request_meta`: the gate reads the request's session from its metadata.
         .layer(axum::middleware::from_fn_with_state(state.clone(), admin_routes::gate))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::request_meta))
+        // Before any ceremony or search touches the database: abuse limits (429).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::rate_limit))
+        // Before anything reads a session: requests another site makes the browser send are refused.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::fetch_metadata))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::guard))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::body_limit))

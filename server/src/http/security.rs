@@ -82,7 +82,20 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
 
 /// The request body limit (`HOSO_MAX_BODY_BYTES`), except for a facility's `POST /fhir`, whose
 /// handler streams the body to disk and holds it to `HOSO_IMPORT_MAX_BYTES` itself.
+///
+/// The body is read here, whole and bounded, before any handler or server function sees it: a
+/// declared or streamed (chunked) body over the limit is a 413, a body that breaks off is a 400,
+/// and neither reaches code that could answer 500 for it. A query string that is not UTF-8 once
+/// percent-decoded is a 400 too.
 pub async fn body_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    use http_body_util::BodyExt;
+    // An address whose query holds bytes that are not UTF-8 once percent-decoded is the caller's
+    // mistake, whatever the route: a 400 before any extractor reads it lossily or fails.
+    if let Some(query) = request.uri().query() {
+        if percent_encoding::percent_decode_str(query).decode_utf8().is_err() {
+            return (StatusCode::BAD_REQUEST, "The address holds bytes that are not UTF-8.").into_response();
+        }
+    }
     if request.method() == Method::POST && request.uri().path() == "/fhir" {
         return next.run(request).await;
     }
@@ -92,7 +105,129 @@ pub async fn body_limit(State(state): State<AppState>, request: Request, next: N
         return (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.").into_response();
     }
     let (parts, body) = request.into_parts();
-    next.run(Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, limit)))).await
+    match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => next.run(Request::from_parts(parts, Body::from(collected.to_bytes()))).await,
+        Err(error) if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.").into_response()
+        }
+        Err(_) => (StatusCode::BAD_REQUEST, "The request body could not be read.").into_response(),
+    }
+}
+
+/// The header `server_fn` marks its error answers with.
+const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
+
+/// A server function that cannot decode its arguments (missing, malformed, not UTF-8, a JSON
+/// body where a form is expected) is answered by `server_fn` itself with status 500 and our
+/// error's JSON (`{"kind":"bad_request"}`). This gives such answers the status the error names
+/// ([`app::error::AppError::status`]), so a caller's mistake is a 4xx, never a 5xx.
+pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Paths any site may use: static assets, the published card keys, the liveness probe, the
+/// OpenID callback (providers send the browser back from their own site) and the machine
+/// credentials' token endpoint (no browser involved).
+pub fn open_to_other_sites(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path == "/favicon.svg"
+        || path == JWKS_PATH
+        || path == "/healthz"
+        || path == crate::auth::federation::CALLBACK_PATH
+        || path == super::import_routes::TOKEN_PATH
+}
+
+/// What Fetch Metadata says about where a request came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Initiator {
+    /// The portal's own pages, a typed address or bookmark, or a client that sends no Fetch
+    /// Metadata (not a browser, or one too old to send it: the origin check below still applies).
+    OwnPages,
+    /// A top-level navigation from another site (a link followed from elsewhere).
+    OtherSiteNavigation,
+    /// Anything else from another site or a sibling site (`<img>`, `fetch`, a form post, a frame).
+    OtherSite,
+}
+
+/// Classifies a request by its `Sec-Fetch-Site`, `Sec-Fetch-Mode` and `Sec-Fetch-Dest` headers
+/// (W3C Fetch Metadata Request Headers). `same-site` counts as another site: a sibling
+/// subdomain (or another port of the same host) is not the portal.
+pub fn initiator(headers: &axum::http::HeaderMap, method: &Method) -> Initiator {
+    let value = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_ascii_lowercase);
+    match value("sec-fetch-site").as_deref() {
+        None | Some("same-origin") | Some("none") => Initiator::OwnPages,
+        Some(_) => {
+            let navigate = value("sec-fetch-mode").as_deref() == Some("navigate");
+            let document = matches!(value("sec-fetch-dest").as_deref(), None | Some("document") | Some("empty"));
+            if navigate && document && matches!(*method, Method::GET | Method::HEAD) {
+                Initiator::OtherSiteNavigation
+            } else {
+                Initiator::OtherSite
+            }
+        }
+    }
+}
+
+/// Resource isolation: a request that another site (or a sibling site) makes the browser send is
+/// refused before anything reads health data, writes an audit row or changes state. A bearer
+/// token on `/fhir` is not ambient (the browser never adds it by itself), so such calls pass. A
+/// link followed from another site to a page, carrying the session cookie (only a sibling site's
+/// links do: the cookie is `SameSite=Strict`), gets a page with a link to continue instead of the
+/// page itself, so that nothing is read in the person's name until they click on the portal's
+/// own page.
+pub async fn fetch_metadata(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let initiator = initiator(request.headers(), request.method());
+    if initiator == Initiator::OwnPages || open_to_other_sites(path) {
+        return next.run(request).await;
+    }
+    let bearer = request.headers().get(header::AUTHORIZATION).is_some() && (path == "/fhir" || path.starts_with("/fhir/"));
+    if bearer && request.method() == Method::GET {
+        return next.run(request).await;
+    }
+    let cookies: Vec<&str> = request.headers().get_all(header::COOKIE).iter().filter_map(|value| value.to_str().ok()).collect();
+    let signed_in = cookies.iter().any(|header| token_from_cookie_header(header).is_some());
+    if initiator == Initiator::OtherSiteNavigation {
+        if !signed_in {
+            return next.run(request).await;
+        }
+        let lang = cookies.iter().map(|header| app::i18n::Lang::from_cookie_header(header)).next().unwrap_or_default();
+        let wanted = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let target = super::redirect::same_origin_or(&state.portal.config.public_url, Some(wanted), "/");
+        return continue_page(lang, &target);
+    }
+    tracing::info!(%path, "request from another site refused");
+    if path.starts_with("/api/") {
+        return super::error_response(app::error::AppError::Forbidden);
+    }
+    (StatusCode::FORBIDDEN, "Request from another site refused.").into_response()
+}
+
+/// The page a link from another site lands on while signed in: what happened and a link to go on.
+fn continue_page(lang: app::i18n::Lang, target: &str) -> Response {
+    use app::i18n::Key;
+    let link = format!(
+        "<p><a class=\"button\" data-testid=\"cross-site-continue\" href=\"{}\">{}</a></p>",
+        super::federation_routes::escape(target),
+        Key::CrossSiteContinue.text(lang)
+    );
+    let mut response =
+        super::message_page(StatusCode::OK, lang, Key::CrossSiteTitle.text(lang), Key::CrossSiteMessage.text(lang), &link, None);
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Request metadata for the app (session cookie, request id, the one clock reading, CSP nonce)
