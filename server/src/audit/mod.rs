@@ -48,6 +48,11 @@ pub enum AuditEvent<'a> {
     /// A facility's system imported a bundle that changed this record (`provenance_id` names the
     /// Provenance listing what it wrote; `client_id` the machine credentials it used).
     Imported { facility_id: &'a str, client_id: &'a str, patient_id: &'a str, provenance_id: &'a str },
+    /// A facility's system looked a person up by an identifier (a CCCD, an identifier it sent
+    /// before, a `Patient/<id>` reference) while importing: `patient_id` is the record found, `None`
+    /// if no one matched. Written whatever became of the import (refused or changing nothing
+    /// included), since its answer tells the facility whether the person has a record here.
+    PatientLookup { facility_id: &'a str, client_id: &'a str, patient_id: Option<&'a str> },
     /// An administrator's action. `action` is a code (`account_suspend`, `break_glass_review`, ...);
     /// `target` the account, code, facility or audit query it acted on; `code` a short outcome code
     /// (e.g. `justified`). Free text (reasons, notes) stays in its own table, never in the chain.
@@ -143,6 +148,15 @@ impl AuditEvent<'_> {
                 resource_id: Some(provenance_id.to_string()),
                 basis_ref: Some(client_id.to_string()),
                 ..base_action("import", request_id, now)
+            },
+            AuditEvent::PatientLookup { facility_id, client_id, patient_id } => AuditRow {
+                actor_role: Some("facility_system".into()),
+                actor_facility_id: Some(facility_id.to_string()),
+                patient_id: patient_id.map(str::to_string),
+                category: Some(Category::Administrative.as_str().into()),
+                basis_ref: Some(client_id.to_string()),
+                reason: patient_id.is_none().then(|| "no_match".to_string()),
+                ..base_action("patient_lookup", request_id, now)
             },
             AuditEvent::SignedIn { account_id, role } => by_account(account_id, role, "sign_in", request_id, now),
             AuditEvent::SignedOut { account_id, role } => by_account(account_id, role, "sign_out", request_id, now),

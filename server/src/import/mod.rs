@@ -10,6 +10,11 @@
 //!    the record (it then waits for its citizen to enrol). Every `urn:uuid:` and relative reference
 //!    must point at an entry of the bundle or at something already stored; every clinical entry
 //!    must belong to a patient. Any problem: nothing is written, and the answer names each one.
+//!    Each lookup of a person (by CCCD, by an identifier of the facility, by a `Patient/<id>`
+//!    reference) is audited as `patient_lookup`, with the record found or none, whatever the
+//!    outcome: the answer (a location, "unknown patient", a conflict) tells the facility whether
+//!    the person has a record. A refused import is rolled back and its lookups are then recorded
+//!    in a transaction of their own, so a refusal writes audit rows and nothing else.
 //! 3. **Write** (same transaction, second read of the file): each resource gets a stable id derived
 //!    from (facility, type, the id it was sent with), its references are rewritten to the portal's
 //!    ids, and it is inserted, replaced (a new version) or left alone when unchanged, so sending the
@@ -31,6 +36,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use crate::audit::AuditEvent;
 use crate::fhir::{self, CCCD_SYSTEM, DIRECTORY_TYPES};
 use crate::store::clinical::ClinicalRow;
 use crate::store::import::ImportCaller;
@@ -54,6 +60,32 @@ pub struct Problem {
 
 fn problem(status: u16, code: &'static str, location: impl Into<String>, message: impl Into<String>) -> Problem {
     Problem { status, code, location: location.into(), message: message.into() }
+}
+
+/// How a `Patient.identifier` is matched to a record. Every match is a lookup of a person and is
+/// audited (`patient_lookup`), so a new way of matching belongs in [`IdentifierSystem::ALL`], which
+/// the tests go through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentifierSystem {
+    /// The national CCCD ([`CCCD_SYSTEM`]): any record with that number.
+    Cccd,
+    /// Any other system (a medical record number, ...): the record this facility sent that
+    /// identifier for before, together with a CCCD.
+    Facility,
+}
+
+impl IdentifierSystem {
+    /// Every way of matching an identifier.
+    pub const ALL: [IdentifierSystem; 2] = [IdentifierSystem::Cccd, IdentifierSystem::Facility];
+
+    /// How an identifier of this `system` is matched.
+    pub fn of(system: &str) -> IdentifierSystem {
+        if system == CCCD_SYSTEM {
+            IdentifierSystem::Cccd
+        } else {
+            IdentifierSystem::Facility
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -174,10 +206,13 @@ fn patient_facts(resource: &Value, at: &str, problems: &mut Vec<Problem>) -> Pat
     let mut facts = PatientFacts::default();
     for (index, identifier) in resource["identifier"].as_array().into_iter().flatten().enumerate() {
         let (Some(system), Some(value)) = (identifier["system"].as_str(), identifier["value"].as_str()) else { continue };
-        if system == CCCD_SYSTEM {
-            facts.cccd = Some((value.to_string(), format!("{at}.identifier[{index}].value")));
-        } else if !value.is_empty() && value.len() <= 200 && system.len() <= 300 {
-            facts.identifiers.push((system.to_string(), value.to_string()));
+        match IdentifierSystem::of(system) {
+            IdentifierSystem::Cccd => facts.cccd = Some((value.to_string(), format!("{at}.identifier[{index}].value"))),
+            IdentifierSystem::Facility => {
+                if !value.is_empty() && value.len() <= 200 && system.len() <= 300 {
+                    facts.identifiers.push((system.to_string(), value.to_string()));
+                }
+            }
         }
     }
     let name = resource["name"].as_array().and_then(|names| {
@@ -371,12 +406,17 @@ struct Resolved {
     matches: BTreeMap<usize, PatientMatch>,
 }
 
+/// The people an import looked up, in order: the record found, or `None` for a lookup that
+/// matched no one. Each is audited, whatever becomes of the import.
+type Lookups = Vec<Option<String>>;
+
 async fn match_patient(
     conn: &mut Conn,
     caller: &ImportCaller,
     at: &str,
     facts: &PatientFacts,
     problems: &mut Vec<Problem>,
+    lookups: &mut Lookups,
 ) -> Result<Option<PatientMatch>, StoreError> {
     let mut by_identifier = None;
     for (system, value) in &facts.identifiers {
@@ -385,7 +425,21 @@ async fn match_patient(
             break;
         }
     }
-    let Some((cccd_text, cccd_at)) = &facts.cccd else {
+    let cccd = facts.cccd.as_ref().map(|(text, cccd_at)| (crate::cccd::parse(text), cccd_at));
+    let by_cccd = match &cccd {
+        Some((Ok(number), _)) => store::patient::by_cccd(conn, number).await?,
+        _ => None,
+    };
+    // Both queries above looked the person up: the records found, or no one, are audited.
+    let found: Vec<String> = by_identifier.iter().cloned().chain(by_cccd.iter().map(|p| p.patient_id.clone())).collect();
+    if found.is_empty() {
+        if !facts.identifiers.is_empty() || matches!(cccd, Some((Ok(_), _))) {
+            lookups.push(None);
+        }
+    } else {
+        lookups.extend(found.into_iter().map(Some));
+    }
+    let Some((parsed, cccd_at)) = cccd else {
         return Ok(match by_identifier {
             Some(found) => Some(PatientMatch::Existing(found)),
             None => {
@@ -399,11 +453,11 @@ async fn match_patient(
             }
         });
     };
-    let Ok(cccd) = crate::cccd::parse(cccd_text) else {
+    let Ok(cccd) = parsed else {
         problems.push(problem(422, "invalid", cccd_at.clone(), "a CCCD has exactly 12 digits"));
         return Ok(None);
     };
-    if let Some(existing) = store::patient::by_cccd(conn, &cccd).await? {
+    if let Some(existing) = by_cccd {
         if by_identifier.as_ref().is_some_and(|other| *other != existing.patient_id) {
             problems.push(problem(409, "conflict", format!("{at}.identifier"), "an identifier of this patient belongs to another person's record"));
             return Ok(None);
@@ -466,7 +520,13 @@ async fn exists(conn: &mut Conn, resource_type: &str, id: &str) -> Result<bool, 
     })
 }
 
-async fn resolve(conn: &mut Conn, caller: &ImportCaller, heads: &[Option<Head>], problems: &mut Vec<Problem>) -> Result<Resolved, StoreError> {
+async fn resolve(
+    conn: &mut Conn,
+    caller: &ImportCaller,
+    heads: &[Option<Head>],
+    problems: &mut Vec<Problem>,
+    lookups: &mut Lookups,
+) -> Result<Resolved, StoreError> {
     let mut resolved = Resolved {
         ids: vec![None; heads.len()],
         patients: vec![None; heads.len()],
@@ -479,7 +539,7 @@ async fn resolve(conn: &mut Conn, caller: &ImportCaller, heads: &[Option<Head>],
         let Some(head) = head else { continue };
         let at = format!("Bundle.entry[{index}].resource");
         let id = match &head.kind {
-            Kind::Patient(facts) => match match_patient(conn, caller, &at, facts, problems).await? {
+            Kind::Patient(facts) => match match_patient(conn, caller, &at, facts, problems, lookups).await? {
                 Some(found) => {
                     let id = match &found {
                         PatientMatch::Existing(id) => id.clone(),
@@ -542,6 +602,10 @@ async fn resolve(conn: &mut Conn, caller: &ImportCaller, heads: &[Option<Head>],
                                     found = Some(format!("{kind}/{candidate}"));
                                     break;
                                 }
+                            }
+                            // A `Patient/<id>` reference looks the person up by the portal's id.
+                            if kind == "Patient" {
+                                lookups.push(found.is_some().then(|| id.to_string()));
                             }
                             found
                         }
@@ -810,9 +874,18 @@ fn provenance(id: &str, patient_id: &str, caller: &ImportCaller, sha256: &str, t
     })
 }
 
+/// At most this many audit rows go into one insert: each binds 17 values, and SQLite and
+/// PostgreSQL cap the values of one statement.
+const AUDIT_ROWS_PER_INSERT: usize = 1000;
+
 /// Imports a spooled bundle for `caller` in one transaction. `sha256` is the bundle's hash (taken
 /// as it was spooled) for the Provenance; `request_id` goes on the audit rows; `progress` is told
 /// each stage, and during the write how many entries are done.
+///
+/// Every person looked up is audited whatever the outcome. Accepted: in the import's transaction.
+/// Refused (or failed): the import's transaction is rolled back, so nothing of it stays, and the
+/// lookups are recorded alone in a short second one; if they cannot be, the refusal is not
+/// reported (the audit's error is).
 pub async fn import(
     store: &store::Store,
     caller: &ImportCaller,
@@ -827,19 +900,13 @@ pub async fn import(
     let survey = tokio::task::spawn_blocking(move || survey(&spooled, sha256))
         .await
         .map_err(|error| ImportError::Io(std::io::Error::other(error)))??;
-    let mut problems = survey.problems;
-    let Some(kind) = survey.kind else { return Err(ImportError::Refused(problems)) };
-    if problems.iter().any(|p| p.status == 400) {
-        return Err(ImportError::Refused(problems));
+    let Some(kind) = survey.kind else { return Err(ImportError::Refused(survey.problems)) };
+    if survey.problems.iter().any(|p| p.status == 400) {
+        return Err(ImportError::Refused(survey.problems));
     }
-    let heads = std::sync::Arc::new(survey.heads);
-    let entries = heads.len();
-    progress.progress("matching", "", 0, entries as u64);
+    let entries = survey.heads.len();
+    let mut lookups = Lookups::new();
     let mut tx = store.begin().await?;
-    let resolved = resolve(&mut tx, caller, &heads, &mut problems).await?;
-    if !problems.is_empty() {
-        return Err(ImportError::Refused(problems));
-    }
     let mut writer = Writer {
         conn: &mut tx,
         caller,
@@ -850,6 +917,57 @@ pub async fn import(
         summary: ImportSummary { entries, ..ImportSummary::default() },
         failures: Vec::new(),
     };
+    let written = write_bundle(&mut writer, path, survey, &mut lookups, progress).await;
+    let imported = match written {
+        Ok(imported) => imported,
+        Err(error) => {
+            tx.rollback().await?;
+            if !lookups.is_empty() {
+                let mut tx = store.begin().await?;
+                record(&mut tx, &lookup_events(caller, &lookups), request_id, now).await?;
+                tx.commit().await?;
+            }
+            return Err(error);
+        }
+    };
+    let mut events = lookup_events(caller, &lookups);
+    events.extend(imported.iter().map(|(patient_id, provenance_id)| AuditEvent::Imported {
+        facility_id: &caller.facility_id,
+        client_id: &caller.facility_client_id,
+        patient_id,
+        provenance_id,
+    }));
+    record(writer.conn, &events, request_id, now).await?;
+    let mut summary = std::mem::take(&mut writer.summary);
+    let responses = std::mem::take(&mut writer.responses);
+    tx.commit().await?;
+    summary.response = json!({
+        "resourceType": "Bundle",
+        "type": if kind == BundleKind::Transaction { "transaction-response" } else { "batch-response" },
+        "entry": responses,
+    });
+    Ok(summary)
+}
+
+/// Resolves and writes a surveyed bundle through `writer` (in the import's transaction). Returns
+/// each record changed with the id of the Provenance written for it. People are added to `lookups`
+/// as they are looked up, so that the caller audits them whatever this returns.
+async fn write_bundle(
+    writer: &mut Writer<'_>,
+    path: &Path,
+    survey: Survey,
+    lookups: &mut Lookups,
+    progress: &Handle,
+) -> Result<Vec<(String, String)>, ImportError> {
+    let (caller, now) = (writer.caller, writer.now);
+    let mut problems = survey.problems;
+    let heads = std::sync::Arc::new(survey.heads);
+    let entries = heads.len();
+    progress.progress("matching", "", 0, entries as u64);
+    let resolved = resolve(writer.conn, caller, &heads, &mut problems, lookups).await?;
+    if !problems.is_empty() {
+        return Err(ImportError::Refused(problems));
+    }
     // Patients first: the clinical rows refer to them.
     for (index, found) in &resolved.matches {
         match found {
@@ -911,9 +1029,9 @@ pub async fn import(
     if writer.responses.iter().any(Value::is_null) {
         return Err(ImportError::Store(StoreError::Corrupt("an entry was not answered".into())));
     }
-    // One Provenance and one audit row per record changed.
+    // One Provenance per record changed (and, from the caller, one audit row).
     let touched = std::mem::take(&mut writer.touched);
-    let mut audit = Vec::new();
+    let mut imported = Vec::new();
     for (patient_id, touched) in &touched {
         let provenance_id = store::new_id();
         let resource = provenance(&provenance_id, patient_id, caller, &survey.sha256, touched, now);
@@ -932,27 +1050,29 @@ pub async fn import(
             },
         )
         .await?;
-        audit.push((patient_id.clone(), provenance_id));
+        imported.push((patient_id.clone(), provenance_id));
     }
-    let events: Vec<crate::audit::AuditEvent<'_>> = audit
+    Ok(imported)
+}
+
+/// The audit events of an import's lookups: each person once, in the order first looked up, and
+/// each lookup that matched no one.
+fn lookup_events<'a>(caller: &'a ImportCaller, lookups: &'a Lookups) -> Vec<AuditEvent<'a>> {
+    let mut seen = HashSet::new();
+    lookups
         .iter()
-        .map(|(patient_id, provenance_id)| crate::audit::AuditEvent::Imported {
-            facility_id: &caller.facility_id,
-            client_id: &caller.facility_client_id,
-            patient_id,
-            provenance_id,
-        })
-        .collect();
-    crate::audit::record_all(writer.conn, &events, request_id, now).await?;
-    let mut summary = std::mem::take(&mut writer.summary);
-    let responses = std::mem::take(&mut writer.responses);
-    tx.commit().await?;
-    summary.response = json!({
-        "resourceType": "Bundle",
-        "type": if kind == BundleKind::Transaction { "transaction-response" } else { "batch-response" },
-        "entry": responses,
-    });
-    Ok(summary)
+        .map(Option::as_deref)
+        .filter(|found| found.is_none_or(|patient_id| seen.insert(patient_id)))
+        .map(|patient_id| AuditEvent::PatientLookup { facility_id: &caller.facility_id, client_id: &caller.facility_client_id, patient_id })
+        .collect()
+}
+
+/// Appends an import's audit events in the caller's transaction, a bounded number per statement.
+async fn record(conn: &mut Conn, events: &[AuditEvent<'_>], request_id: &str, now: i64) -> Result<(), StoreError> {
+    for chunk in events.chunks(AUDIT_ROWS_PER_INSERT) {
+        crate::audit::record_all(conn, chunk, request_id, now).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -994,5 +1114,25 @@ mod tests {
         rewrite(&mut resource, &map);
         assert_eq!(resource["subject"]["reference"], "Patient/1");
         assert_eq!(resource["result"][1]["reference"], "#c");
+    }
+
+    #[test]
+    fn each_person_looked_up_is_audited_once_and_each_miss_on_its_own() {
+        let caller = ImportCaller { facility_client_id: "fc-1".into(), facility_id: "f1".into(), facility_name: "F".into(), client_name: "HIS".into() };
+        let lookups: Lookups = vec![Some("p1".into()), None, Some("p2".into()), Some("p1".into()), None];
+        let found: Vec<Option<&str>> = lookup_events(&caller, &lookups)
+            .iter()
+            .map(|event| match event {
+                AuditEvent::PatientLookup { facility_id: "f1", client_id: "fc-1", patient_id } => *patient_id,
+                other => panic!("not a lookup by this caller: {other:?}"),
+            })
+            .collect();
+        assert_eq!(found, [Some("p1"), None, Some("p2"), None]);
+    }
+
+    #[test]
+    fn the_cccd_system_is_matched_nationally_and_every_other_by_facility() {
+        assert_eq!(IdentifierSystem::of(CCCD_SYSTEM), IdentifierSystem::Cccd);
+        assert_eq!(IdentifierSystem::of("http://hospital.example/mrn"), IdentifierSystem::Facility);
     }
 }
