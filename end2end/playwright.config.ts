@@ -63,6 +63,10 @@ export default defineConfig({
         HOSO_DATA_DIR: process.env.HOSO_E2E_DATA_DIR,
         HOSO_SITE_ROOT: path.join(root, "target", "site"),
         HOSO_SEED_DEMO: "true",
+        // Every test runs from one address: the abuse limits (tested in Rust) are set out of reach.
+        HOSO_RATE_AUTH_PER_MINUTE: "100000",
+        HOSO_RATE_SEARCH_PER_MINUTE: "100000",
+        HOSO_RATE_CODE_ATTEMPTS_PER_HOUR: "100000",
         DATABASE_URL: `sqlite://${process.env.HOSO_E2E_DATA_DIR}/hoso.db`,
         HOSO_NATIONAL_IDP_ISSUER: process.env.HOSO_E2E_OIDC_ISSUER,
         HOSO_NATIONAL_IDP_CLIENT_ID: "hoso-national",

@@ -250,6 +250,27 @@ pub async fn admin_cancel_code(code_id: String) -> Result<(), AppError> {
     port.0.admin_cancel_code(&meta, code_id).await.map_err(entry::fail)
 }
 
+/// Approves a held enrolment code (another administrator issued it).
+#[server(prefix = "/api", endpoint = "admin_approve_code")]
+pub async fn admin_approve_code(code_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_approve_code(&meta, code_id).await.map_err(entry::fail)
+}
+
+/// Approves a held federated link (another administrator made it).
+#[server(prefix = "/api", endpoint = "admin_approve_link")]
+pub async fn admin_approve_link(link_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_approve_link(&meta, link_id).await.map_err(entry::fail)
+}
+
+/// Confirms a staff account another administrator created; until then it reads nothing.
+#[server(prefix = "/api", endpoint = "admin_confirm_staff")]
+pub async fn admin_confirm_staff(account_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_confirm_staff(&meta, account_id).await.map_err(entry::fail)
+}
+
 #[server(prefix = "/api", endpoint = "admin_suspend")]
 pub async fn admin_suspend(account_id: String, #[server(default)] reason: String) -> Result<(), AppError> {
     let (port, meta) = entry::context()?;

@@ -171,6 +171,10 @@ pub struct PasskeyInfo {
     pub name: String,
     pub created_at: String,
     pub last_used_at: Option<String>,
+    /// How it was added: `enrolment` (the account's first, with a code), `enrolment_code` (with a
+    /// code an administrator issued, to an account that already had a passkey), `signed_in` (by the
+    /// owner while signed in) or `unrecorded` (before this was recorded).
+    pub added_via: String,
 }
 
 /// One of the signed-in person's sessions (a browser or device where they are signed in).
@@ -199,6 +203,8 @@ pub enum AuthErrorCode {
     TooLarge,
     BadRequest,
     Unavailable,
+    /// Too many attempts from this address, or for this CCCD: wait and try again.
+    TooManyRequests,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -474,6 +480,10 @@ pub struct AdminPersonDetail {
     pub links: Vec<FederatedLink>,
     /// For a clinician: whether their facility has an identity provider (links need one).
     pub facility_has_provider: bool,
+    /// A staff account awaiting a second administrator's confirmation (it reads nothing until then).
+    pub awaiting_confirmation: bool,
+    /// Whether the administrator looking created this account (and so cannot confirm it).
+    pub created_by_me: bool,
 }
 
 /// "This provider's subject is this clinician", as the console shows it.
@@ -483,6 +493,10 @@ pub struct FederatedLink {
     pub issuer: String,
     pub subject: String,
     pub created_at: String,
+    /// Held for a second administrator's approval: sign-in through it is refused until then.
+    pub awaiting_approval: bool,
+    /// Whether the administrator looking made this link (and so cannot approve it).
+    pub created_by_me: bool,
 }
 
 /// A facility's identity provider as the console shows it (never the secret).
@@ -598,6 +612,11 @@ pub struct OpenCode {
     pub cccd_hint: String,
     pub created_at: String,
     pub expires_at: String,
+    /// Held for a second administrator's approval (a code for an account that can already read):
+    /// it cannot enrol until then.
+    pub awaiting_approval: bool,
+    /// Whether the administrator looking issued it (and so cannot approve it).
+    pub issued_by_me: bool,
 }
 
 /// A freshly issued code: shown once.
@@ -606,6 +625,8 @@ pub struct IssuedCode {
     pub code: String,
     pub name: String,
     pub expires_at: String,
+    /// Held until another administrator approves it (a code for an account that can already read).
+    pub awaiting_approval: bool,
 }
 
 /// A break-glass declaration in the review queue, with the reads made under it.

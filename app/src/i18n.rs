@@ -124,6 +124,7 @@ keys! {
     ErrTooLarge => "Yêu cầu quá lớn.", "The request is too large.";
     ErrBadRequest => "Yêu cầu không hợp lệ.", "The request is not valid.";
     ErrUnavailable => "Dịch vụ tạm thời gián đoạn. Vui lòng thử lại sau.", "The service is temporarily unavailable. Please try again later.";
+    ErrTooManyRequests => "Bạn đã thử quá nhiều lần. Vui lòng đợi một lát rồi thử lại.", "Too many attempts. Please wait a moment and try again.";
     ErrCancelled => "Thao tác với khóa truy cập đã bị hủy hoặc không thành công.", "The passkey operation was cancelled or did not succeed.";
     ErrUnauthenticated => "Bạn cần đăng nhập để xem trang này.", "You need to sign in to see this page.";
     ErrForbidden => "Bạn không có quyền xem thông tin này.", "You are not allowed to see this information.";
@@ -227,6 +228,7 @@ keys! {
     CatVisits => "Lần khám", "Visits";
     CatDocuments => "Tài liệu", "Documents";
     CatBilling => "Chi phí, thanh toán BHYT", "Billing and insurance claims";
+    CatAccessHistory => "Lịch sử chia sẻ và truy cập", "Sharing and access history";
     CatAll => "Toàn bộ hồ sơ", "My whole record";
     PurposeTreatment => "Điều trị", "Treatment";
     PurposeInsurance => "Thẩm định bảo hiểm", "Insurance assessment";
@@ -411,6 +413,10 @@ keys! {
     SessionEnd => "Đăng xuất thiết bị này", "Sign out this device";
     SessionsEndOthers => "Đăng xuất mọi thiết bị khác", "Sign out all other devices";
     SessionsEnded => "Đã đăng xuất các thiết bị đã chọn.", "The chosen devices have been signed out.";
+    SessionsAlsoRevokeTokens => "Thu hồi luôn mọi mã truy cập API (ứng dụng đang dùng mã sẽ ngừng đọc được hồ sơ)", "Also revoke every API token (apps using one will stop reading the record)";
+    SessionsNoTokens => "Bạn không có mã truy cập API nào còn hiệu lực.", "You have no API token that still works.";
+    SessionsTokensStillActive => "Đăng xuất thiết bị không thu hồi mã truy cập API. Số mã API vẫn còn hiệu lực (thu hồi ở mục Mã truy cập API bên dưới):", "Signing out devices does not revoke API tokens. API tokens that still work (revoke them under API tokens below):";
+    SessionsTokensRevoked => "Đã thu hồi cả các mã truy cập API. Số mã đã thu hồi:", "Your API tokens were revoked too. Tokens revoked:";
     AdminTitle => "Quản trị", "Administration";
     AdminNavLabel => "Mục quản trị", "Administration sections";
     AdminNavHome => "Tổng quan", "Overview";
@@ -437,6 +443,25 @@ keys! {
     ActionExportStart => "Bắt đầu xuất toàn bộ dữ liệu", "Complete export started";
     ActionExportDone => "Xuất toàn bộ dữ liệu xong", "Complete export finished";
     ActionExportFailed => "Xuất toàn bộ dữ liệu thất bại", "Complete export failed";
+    PasskeyAddedVia => "Cách thêm", "How it was added";
+    AddedViaEnrolment => "Khi đăng ký, bằng mã đăng ký", "At enrolment, with an enrolment code";
+    AddedViaEnrolmentCode => "Bằng mã đăng ký do quản trị viên cấp, khi tài khoản đã có khoá", "With an enrolment code an administrator issued, to an account that already had a passkey";
+    AddedViaSignedIn => "Do bạn thêm khi đã đăng nhập", "Added by you while signed in";
+    AddedViaUnrecorded => "Không ghi nhận (trước khi có mục này)", "Not recorded (added before this was kept)";
+    PasskeyAddedByCode => "Một khoá đăng nhập đã được thêm vào tài khoản của bạn bằng mã đăng ký do quản trị viên cấp. Nếu không phải bạn, hãy xoá khoá đó và báo cho cơ sở của bạn.", "A passkey was added to your account with an enrolment code an administrator issued. If it was not you, remove it and tell your facility.";
+    ActionLinkApprove => "Duyệt liên kết đăng nhập cơ sở", "Facility sign-in link approved";
+    ActionCodeApprove => "Duyệt mã đăng ký", "Enrolment code approved";
+    ActionStaffConfirm => "Xác nhận tài khoản nhân viên", "Staff account confirmed";
+    AdminCodeHeldNote => "Tài khoản này đã xem được hồ sơ, nên mã chỉ dùng được sau khi một quản trị viên khác duyệt (Mã đăng ký → Duyệt).", "This account can already open records, so the code works only after another administrator approves it (Enrolment codes → Approve).";
+    AdminAwaitingApproval => "Chờ quản trị viên thứ hai duyệt", "Awaiting a second administrator";
+    AdminApprove => "Duyệt", "Approve";
+    AdminAwaitingConfirmation => "Tài khoản nhân viên này chưa được xác nhận: chưa xem được hồ sơ nào cho đến khi một quản trị viên khác (không phải người tạo) xác nhận.", "This staff account is not confirmed yet: it cannot open any record until an administrator other than its creator confirms it.";
+    AdminConfirmByAnother => "Bạn đã tạo tài khoản này, nên một quản trị viên khác phải xác nhận.", "You created this account, so another administrator must confirm it.";
+    AdminConfirmStaff => "Xác nhận tài khoản", "Confirm the account";
+    ErrAwaitingConfirmation => "Tài khoản của bạn đang chờ một quản trị viên thứ hai xác nhận. Cho đến khi đó bạn chưa xem được hồ sơ nào.", "Your account is waiting for a second administrator to confirm it. Until then you cannot open any record.";
+    ErrSecondAdministratorRequired => "Cần một quản trị viên khác: người đã cấp mã, tạo liên kết hoặc tạo tài khoản không thể tự duyệt.", "Another administrator must do this: whoever issued the code, made the link or created the account cannot approve it.";
+    ErrIdentityMismatch => "Số CCCD này không phải số đã xác minh cho tài khoản này.", "This citizen ID is not the one verified for this account.";
+    ErrNothingToApprove => "Không còn gì chờ duyệt ở đây (đã duyệt, đã dùng, đã huỷ hoặc hết hạn).", "Nothing here is waiting for approval (already approved, used, cancelled or expired).";
     ErrAlreadyRunning => "Một lần xuất dữ liệu đang chạy. Hãy chờ nó xong rồi thử lại.", "An export is already running. Wait for it to finish, then try again.";
     AdminNavTransfers => "Xuất và nhập dữ liệu", "Exports and imports";
     TransfersExportHeading => "Xuất toàn bộ dữ liệu", "Complete export";
@@ -615,6 +640,9 @@ keys! {
     StateSuspended => "Tạm khóa", "Suspended";
     NavAdmin => "Quản trị", "Administration";
     ActionReview => "Xem xét truy cập khẩn cấp", "Emergency access reviewed";
+    CrossSiteTitle => "Bạn đến từ một trang khác", "You came from another site";
+    CrossSiteMessage => "Một trang web khác đã mở liên kết này. Để bảo vệ hồ sơ của bạn, cổng không mở trang khi chưa được bạn xác nhận.", "Another website opened this link. To protect your record, the portal does not open the page until you confirm.";
+    CrossSiteContinue => "Tiếp tục đến trang này", "Continue to this page";
 }
 
 
@@ -632,6 +660,7 @@ impl Key {
             "visits" => Key::CatVisits,
             "documents" => Key::CatDocuments,
             "billing" => Key::CatBilling,
+            "access_history" => Key::CatAccessHistory,
             _ => Key::CatAll,
         }
     }
@@ -688,7 +717,7 @@ impl Key {
 
     pub fn for_action(code: &str) -> Key {
         match code {
-            "search" => Key::ActionSearch,
+            "search" | "patient_lookup" => Key::ActionSearch,
             "grant_create" => Key::ActionGrantCreate,
             "grant_revoke" => Key::ActionGrantRevoke,
             "break_glass_declare" => Key::ActionBreakGlass,
@@ -715,6 +744,9 @@ impl Key {
             "provider_remove" => Key::ActionProviderRemove,
             "link_create" => Key::ActionLinkCreate,
             "link_remove" => Key::ActionLinkRemove,
+            "link_approve" => Key::ActionLinkApprove,
+            "enrolment_code_approve" => Key::ActionCodeApprove,
+            "staff_confirm" => Key::ActionStaffConfirm,
             "import" => Key::ActionImport,
             "facility_client_issue" => Key::ActionFacilityClientIssue,
             "facility_client_revoke" => Key::ActionFacilityClientRevoke,
@@ -722,6 +754,16 @@ impl Key {
             "export_done" => Key::ActionExportDone,
             "export_failed" => Key::ActionExportFailed,
             _ => Key::ActionRead,
+        }
+    }
+
+    /// How a passkey was added (`PasskeyInfo::added_via`).
+    pub fn for_added_via(code: &str) -> Key {
+        match code {
+            "enrolment" => Key::AddedViaEnrolment,
+            "enrolment_code" => Key::AddedViaEnrolmentCode,
+            "signed_in" => Key::AddedViaSignedIn,
+            _ => Key::AddedViaUnrecorded,
         }
     }
 
@@ -813,6 +855,9 @@ impl Key {
             I::BadIssuer => Key::ErrBadIssuer,
             I::AlreadyLinked => Key::ErrAlreadyLinked,
             I::AlreadyRunning => Key::ErrAlreadyRunning,
+            I::SecondAdministratorRequired => Key::ErrSecondAdministratorRequired,
+            I::IdentityMismatch => Key::ErrIdentityMismatch,
+            I::NothingToApprove => Key::ErrNothingToApprove,
         }
     }
 

@@ -85,6 +85,11 @@ pub trait PortalPort: Send + Sync + 'static {
     async fn admin_issue_code(&self, request: &RequestMeta, cccd: String, account_id: Option<String>) -> Result<crate::dto::IssuedCode, AppError>;
     async fn admin_open_codes(&self, request: &RequestMeta) -> Result<Vec<crate::dto::OpenCode>, AppError>;
     async fn admin_cancel_code(&self, request: &RequestMeta, code_id: String) -> Result<(), AppError>;
+    /// Separation of duties: a second administrator approves a held code, or a held federated
+    /// link, or confirms a staff account another administrator created.
+    async fn admin_approve_code(&self, request: &RequestMeta, code_id: String) -> Result<(), AppError>;
+    async fn admin_approve_link(&self, request: &RequestMeta, link_id: String) -> Result<(), AppError>;
+    async fn admin_confirm_staff(&self, request: &RequestMeta, account_id: String) -> Result<(), AppError>;
     async fn admin_set_suspended(&self, request: &RequestMeta, account_id: String, suspend: bool, reason: String) -> Result<(), AppError>;
     async fn admin_end_sessions(&self, request: &RequestMeta, account_id: String, session_id: Option<String>) -> Result<u64, AppError>;
     async fn admin_revoke_grant(&self, request: &RequestMeta, grant_id: String, reason: String) -> Result<(), AppError>;

@@ -10,7 +10,7 @@
 // with its own page and status, audited with its reason, and creates no account, session, passkey,
 // link or enrolment (counted with the server's own `counts` command).
 import { test, expect, type Browser, type BrowserContext, type Page, type Response } from "@playwright/test";
-import { addVirtualAuthenticator, demoCodes, expectAccessible, hydrated, serverCommand, type DemoCode } from "./support";
+import { addVirtualAuthenticator, confirmBySecondAdministrator, demoCodes, expectAccessible, hydrated, serverCommand, type DemoCode } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -116,6 +116,8 @@ test("an administrator configures the facility's provider and links a provider s
   await admin.page.getByRole("button", { name: "Liên kết", exact: true }).click();
   await expect(admin.page.getByTestId("federated-link")).toContainText(DOCTOR.subject);
   await expectAccessible(admin.page);
+  // The new clinician's account reads nothing until a second administrator confirms it.
+  await confirmBySecondAdministrator(browser, DOCTOR.name);
   expect(admin.errors).toEqual([]);
 });
 

@@ -4,7 +4,7 @@
 // queue with its reads; the administrator marks it; the citizen sees the outcome in their log.
 // (Runs after the other specs: it uses the demo administrator and a record waiting for enrolment.)
 import { test, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { addVirtualAuthenticator, demoCodes, expectAccessible, hydrated, watchErrors, type DemoCode } from "./support";
+import { addVirtualAuthenticator, confirmBySecondAdministrator, demoCodes, expectAccessible, hydrated, watchErrors, type DemoCode } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -69,6 +69,11 @@ test("the administrator enrols, confirms with the passkey, issues a citizen's co
   const doctorCode = (await admin.page.getByTestId("issued-code").textContent())!.trim();
   doctor = await person(browser);
   await enrolWith(doctor.page, "001086007654", doctorCode, "/clinician", "Tìm bệnh nhân");
+  // The new clinician reads nothing until a second administrator confirms the account.
+  await admin.page.getByRole("link", { name: "BS. Đỗ Thu Hà" }).first().click();
+  await expect(admin.page.getByTestId("awaiting-confirmation")).toContainText("chưa được xác nhận");
+  await expect(admin.page.getByTestId("confirm-staff")).toHaveCount(0);
+  await confirmBySecondAdministrator(browser, "BS. Đỗ Thu Hà");
   expect(admin.errors).toEqual([]);
 });
 

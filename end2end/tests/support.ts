@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { expect, type BrowserContext, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
 /** The repository's root, and the release server binary the tests run against. */
@@ -84,6 +84,37 @@ export async function enrol(page: Page, person: DemoCode) {
     await page.waitForURL("**/record");
     await expect(page.getByRole("heading", { level: 1, name: "Hồ sơ sức khỏe của tôi" })).toBeVisible();
   }
+}
+
+/** The demo's second administrator (separation of duties: what one administrator starts for a
+ * staff account, another confirms). */
+export const SECOND_ADMIN_CCCD = "001190008888";
+
+/** The second administrator, in a browser of their own, enrols a passkey with a fresh code from
+ * the operator's shell, confirms with it (sudo mode) and confirms the staff account `staffName`
+ * another administrator created; until then that account reads nothing. */
+export async function confirmBySecondAdministrator(browser: Browser, staffName: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await addVirtualAuthenticator(context, page);
+  const code = serverCommand(["issue-enrolment-code", "--cccd", SECOND_ADMIN_CCCD]).split("\n").pop()!;
+  await page.goto("/enrol");
+  await hydrated(page, /Tạo khóa truy cập/);
+  await page.getByLabel("Số CCCD").fill(SECOND_ADMIN_CCCD);
+  await page.getByLabel("Mã đăng ký").fill(code);
+  await page.getByRole("button", { name: /Tạo khóa truy cập/ }).click();
+  await page.waitForURL("**/admin");
+  await page.goto(`/admin/people?term=${encodeURIComponent(staffName)}`);
+  await hydrated(page, /Xác nhận bằng khóa truy cập/);
+  await page.getByRole("button", { name: "Xác nhận bằng khóa truy cập" }).click();
+  await expect(page.getByText("Đã xác nhận. Bạn có 5 phút")).toBeVisible();
+  await page.getByRole("link", { name: staffName }).first().click();
+  await expect(page.getByTestId("awaiting-confirmation")).toBeVisible();
+  await hydrated(page, /Xác nhận tài khoản/);
+  await page.getByTestId("confirm-staff").click();
+  await expect(page.getByTestId("awaiting-confirmation")).toHaveCount(0);
+  await expectAccessible(page);
+  await context.close();
 }
 
 /** No serious or critical axe-core violation on the current page. */

@@ -6,13 +6,20 @@
 //! record ([`Resource`]) and `now`, so revocation and expiry apply on the very next request.
 //!
 //! Rules, in order:
-//! 1. a suspended account is refused everything;
+//! 1. a suspended account is refused everything, and so is a staff account an administrator
+//!    created until a second administrator (or the facility's identity provider) confirms it;
 //! 2. a target that does not exist is refused (indistinguishable outside from someone else's);
 //! 3. a citizen may read every part of their own record, nothing of anyone else's;
 //! 4. a clinician with an active break-glass on the record may read all of it (read-only);
 //! 5. a clinician may read a category if an active grant to them, or to their facility, covers
 //!    that category and the purpose they act under, at `now` (started, not expired, not revoked);
 //! 6. nothing else (administrators read the audit trail, not records).
+//!
+//! Separation of duties ([`may_approve`], [`may_confirm_staff`]): no single administrator can
+//! obtain a working credential for someone else. A staff account they create reads nothing until
+//! another administrator confirms it; an enrolment code or a federated link for an account that can
+//! already read is held until an administrator other than the one who made it approves it; a staff
+//! code binds to the CCCD verified for its account.
 
 use std::fmt;
 
@@ -25,7 +32,16 @@ pub enum Actor {
     /// No session at all.
     Anonymous,
     Citizen { account_id: String, patient_id: Option<String>, active: bool },
-    Clinician { account_id: String, clinician_id: Option<String>, facility_id: Option<String>, active: bool, purpose: Purpose },
+    /// `confirmed`: false for a staff account an administrator created and no second administrator
+    /// has confirmed yet (it reads nothing).
+    Clinician {
+        account_id: String,
+        clinician_id: Option<String>,
+        facility_id: Option<String>,
+        active: bool,
+        confirmed: bool,
+        purpose: Purpose,
+    },
     Administrator { account_id: String, active: bool },
 }
 
@@ -79,10 +95,14 @@ pub enum Category {
     /// Claims and explanations of benefit a facility sent: the citizen's own, never shareable and
     /// not opened by break-glass (health data goes to insurers only at the citizen's written request).
     Billing,
+    /// The citizen's own facts about their record: the grants they made (FHIR Consent), who read it
+    /// (AuditEvent) and what facilities sent (Provenance, naming facilities and their systems).
+    /// Never shareable, never opened by break-glass; a bearer token reads it only when its owner chose it.
+    AccessHistory,
 }
 
 impl Category {
-    pub const ALL: [Category; 9] = [
+    pub const ALL: [Category; 10] = [
         Category::Administrative,
         Category::Allergies,
         Category::Conditions,
@@ -92,6 +112,7 @@ impl Category {
         Category::Visits,
         Category::Documents,
         Category::Billing,
+        Category::AccessHistory,
     ];
 
     /// The categories a citizen can choose to share (the administrative part comes with any grant).
@@ -116,6 +137,7 @@ impl Category {
             Category::Visits => "visits",
             Category::Documents => "documents",
             Category::Billing => "billing",
+            Category::AccessHistory => "access_history",
         }
     }
 
@@ -282,6 +304,11 @@ pub enum DenyReason {
     ReauthRequired,
     /// An API bearer token read a category its owner did not give it.
     OutsideTokenScope,
+    /// A staff account an administrator created, not yet confirmed by a second administrator.
+    StaffNotConfirmed,
+    /// The administrator approving or confirming is the one who issued, linked or created it (or
+    /// the account it is for): another administrator must.
+    SecondAdministratorRequired,
 }
 
 impl DenyReason {
@@ -303,6 +330,8 @@ impl DenyReason {
             DenyReason::NotAdministrator => "not_administrator",
             DenyReason::ReauthRequired => "reauth_required",
             DenyReason::OutsideTokenScope => "outside_token_scope",
+            DenyReason::StaffNotConfirmed => "staff_not_confirmed",
+            DenyReason::SecondAdministratorRequired => "second_administrator_required",
         }
     }
 
@@ -396,6 +425,7 @@ pub fn decide(actor: &Actor, resource: &Resource<'_>, action: Action, now: Milli
         Actor::Citizen { active: false, .. }
         | Actor::Clinician { active: false, .. }
         | Actor::Administrator { active: false, .. } => Decision::Deny(DenyReason::AccountSuspended),
+        Actor::Clinician { confirmed: false, .. } => Decision::Deny(DenyReason::StaffNotConfirmed),
         Actor::Citizen { patient_id: own, .. } => match (own.as_deref(), resource.patient_id) {
             (_, None) => Decision::Deny(DenyReason::NoSuchRecord),
             (None, Some(_)) => Decision::Deny(DenyReason::NoRecordOfOwn),
@@ -415,6 +445,37 @@ pub fn decide(actor: &Actor, resource: &Resource<'_>, action: Action, now: Milli
     }
 }
 
+/// Whether administrator `approver` may approve a held credential (an enrolment code or a
+/// federated link) that administrator `issuer` made: only someone other than whoever made it.
+/// `issuer` `None` is the operator's command line or the seed, which any administrator may second.
+/// Issuing one for one's own account still needs a second administrator.
+pub fn may_approve(approver: &Actor, issuer: Option<&str>) -> Result<(), DenyReason> {
+    let approver_id = administrator_id(approver)?;
+    match issuer {
+        Some(issuer) if issuer == approver_id => Err(DenyReason::SecondAdministratorRequired),
+        _ => Ok(()),
+    }
+}
+
+/// Whether administrator `confirmer` may confirm staff account `account` that `created_by` made:
+/// neither its creator nor the account itself.
+pub fn may_confirm_staff(confirmer: &Actor, created_by: Option<&str>, account: &str) -> Result<(), DenyReason> {
+    let confirmer_id = administrator_id(confirmer)?;
+    if created_by == Some(confirmer_id) || account == confirmer_id {
+        return Err(DenyReason::SecondAdministratorRequired);
+    }
+    Ok(())
+}
+
+fn administrator_id(actor: &Actor) -> Result<&str, DenyReason> {
+    match actor {
+        Actor::Administrator { active: true, account_id } => Ok(account_id),
+        Actor::Administrator { active: false, .. } => Err(DenyReason::AccountSuspended),
+        Actor::Anonymous => Err(DenyReason::NotAuthenticated),
+        _ => Err(DenyReason::NotAdministrator),
+    }
+}
+
 fn clinician_decision(
     account_id: &str,
     clinician_id: Option<&str>,
@@ -431,8 +492,8 @@ fn clinician_decision(
     };
     for emergency in resource.break_glass.iter().filter(|b| b.clinician_account_id == account_id) {
         if emergency.starts_at <= now && now < emergency.expires_at {
-            // An emergency needs the clinical record, never the billing.
-            if resource.category != Category::Billing {
+            // An emergency needs the clinical record, never the billing or the access history.
+            if !matches!(resource.category, Category::Billing | Category::AccessHistory) {
                 return allow(Basis::BreakGlass, Some(&emergency.break_glass_id));
             }
         } else {

@@ -19,7 +19,18 @@ fn clinician_at(facility: &str, active: bool, purpose: Purpose) -> Actor {
         clinician_id: Some(if facility == "fac-1" { "cl-1".into() } else { "cl-9".into() }),
         facility_id: Some(facility.into()),
         active,
+        confirmed: true,
         purpose,
+    }
+}
+
+/// The same clinician before a second administrator confirmed the account.
+fn unconfirmed_clinician() -> Actor {
+    match clinician() {
+        Actor::Clinician { account_id, clinician_id, facility_id, active, purpose, .. } => {
+            Actor::Clinician { account_id, clinician_id, facility_id, active, confirmed: false, purpose }
+        }
+        other => other,
     }
 }
 
@@ -127,6 +138,11 @@ use Expect::{Allow, Deny};
 #[case::suspended_clinician_with_grant(clinician_at("fac-1", false, Purpose::Treatment), Some("pa"), Category::Immunizations, to_clinician(IMM, When::Active), vec![], Deny(DenyReason::AccountSuspended))]
 #[case::suspended_clinician_facility_grant(clinician_at("fac-1", false, Purpose::Treatment), Some("pa"), Category::Immunizations, to_facility(ALL, When::Active), vec![], Deny(DenyReason::AccountSuspended))]
 #[case::suspended_clinician_break_glass(clinician_at("fac-1", false, Purpose::Treatment), Some("pa"), Category::Visits, vec![], emergency(false), Deny(DenyReason::AccountSuspended))]
+// ── unconfirmed staff (separation of duties) ────────────────────────────────────────────
+#[case::unconfirmed_clinician_with_grant(unconfirmed_clinician(), Some("pa"), Category::Immunizations, to_clinician(IMM, When::Active), vec![], Deny(DenyReason::StaffNotConfirmed))]
+#[case::unconfirmed_clinician_facility_grant(unconfirmed_clinician(), Some("pa"), Category::Visits, to_facility(ALL, When::Active), vec![], Deny(DenyReason::StaffNotConfirmed))]
+#[case::unconfirmed_clinician_break_glass(unconfirmed_clinician(), Some("pa"), Category::Visits, vec![], emergency(false), Deny(DenyReason::StaffNotConfirmed))]
+#[case::unconfirmed_clinician_administrative(unconfirmed_clinician(), Some("pa"), Category::Administrative, to_facility(ALL, When::Active), vec![], Deny(DenyReason::StaffNotConfirmed))]
 // ── break-glass ─────────────────────────────────────────────────────────────────────────
 #[case::break_glass_active_visits(clinician(), Some("pa"), Category::Visits, vec![], emergency(false), Allow(Basis::BreakGlass))]
 #[case::break_glass_active_documents(clinician(), Some("pa"), Category::Documents, vec![], emergency(false), Allow(Basis::BreakGlass))]
@@ -191,4 +207,42 @@ fn the_permit_names_the_grant_or_break_glass_it_rests_on() {
         panic!("expected allow")
     };
     assert_eq!(permit.basis_ref(), Some("bg-1"));
+}
+
+/// An unconfirmed staff account reads no category of any record, whatever grants and emergencies it has.
+#[test]
+fn an_unconfirmed_staff_account_reads_nothing() {
+    let grants = [to_clinician(ALL, When::Active), to_facility(ALL, When::Active)].concat();
+    let emergencies = emergency(false);
+    for category in Category::ALL {
+        let resource = Resource { patient_id: Some("pa"), category, grants: &grants, break_glass: &emergencies };
+        assert!(matches!(decide(&unconfirmed_clinician(), &resource, Action::Read, NOW), Decision::Deny(DenyReason::StaffNotConfirmed)));
+    }
+}
+
+fn other_admin() -> Actor {
+    Actor::Administrator { account_id: "acc-admin-2".into(), active: true }
+}
+
+// ── separation of duties: approving a held credential, confirming a staff account ──────────
+#[rstest]
+#[case::issuer_approves_own_code(admin(true), Some("acc-admin"), Err(DenyReason::SecondAdministratorRequired))]
+#[case::second_administrator_approves(other_admin(), Some("acc-admin"), Ok(()))]
+#[case::operator_issued(admin(true), None, Ok(()))]
+#[case::suspended_administrator(admin(false), Some("acc-admin-2"), Err(DenyReason::AccountSuspended))]
+#[case::clinician_approves(clinician(), Some("acc-admin"), Err(DenyReason::NotAdministrator))]
+#[case::anonymous_approves(Actor::Anonymous, Some("acc-admin"), Err(DenyReason::NotAuthenticated))]
+fn approving_a_held_credential(#[case] approver: Actor, #[case] issuer: Option<&str>, #[case] expect: Result<(), DenyReason>) {
+    assert_eq!(may_approve(&approver, issuer), expect);
+}
+
+#[rstest]
+#[case::creator_confirms(admin(true), Some("acc-admin"), "acc-new", Err(DenyReason::SecondAdministratorRequired))]
+#[case::second_administrator_confirms(other_admin(), Some("acc-admin"), "acc-new", Ok(()))]
+#[case::confirming_oneself(other_admin(), Some("acc-admin"), "acc-admin-2", Err(DenyReason::SecondAdministratorRequired))]
+#[case::operator_created(admin(true), None, "acc-new", Ok(()))]
+#[case::suspended_administrator(admin(false), Some("acc-admin-2"), "acc-new", Err(DenyReason::AccountSuspended))]
+#[case::clinician_confirms(clinician(), Some("acc-admin"), "acc-new", Err(DenyReason::NotAdministrator))]
+fn confirming_a_staff_account(#[case] confirmer: Actor, #[case] created_by: Option<&str>, #[case] account: &str, #[case] expect: Result<(), DenyReason>) {
+    assert_eq!(may_confirm_staff(&confirmer, created_by, account), expect);
 }

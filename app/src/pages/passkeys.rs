@@ -44,6 +44,20 @@ pub fn PasskeysPage() -> impl IntoView {
         <h1>{t(Key::PasskeysTitle)}</h1>
         <p>{t(Key::PasskeysIntro)}</p>
         {move || status().map(|key| view! { <p class="notice notice-ok" role="status">{t(key)}</p> })}
+        {move || {
+            let query = query.read();
+            let number = |name: &str| query.get(name).and_then(|value| value.parse::<u32>().ok());
+            (query.get("status").as_deref() == Some("sessions_ended")).then(|| {
+                let revoked = number("tokens_revoked").unwrap_or(0);
+                let active = number("tokens_active").unwrap_or(0);
+                let text = match (revoked, active) {
+                    (0, 0) => t(Key::SessionsNoTokens).to_string(),
+                    (0, active) => format!("{} {active}", t(Key::SessionsTokensStillActive)),
+                    (revoked, _) => format!("{} {revoked}", t(Key::SessionsTokensRevoked)),
+                };
+                view! { <p class="notice" role="status" data-testid="tokens-after-sign-out">{text}</p> }
+            })
+        }}
         {move || query_error().map(|key| view! { <p class="notice notice-error" role="alert">{t(key)}</p> })}
         <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -76,7 +90,8 @@ pub fn PasskeysPage() -> impl IntoView {
     }
 }
 
-const TOKEN_CATEGORIES: [&str; 8] = ["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents", "billing"];
+const TOKEN_CATEGORIES: [&str; 9] =
+    ["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents", "billing", "access_history"];
 
 /// Bearer tokens for the FHIR API: create (shown once), list, revoke.
 #[component]
@@ -192,6 +207,10 @@ fn SessionTable(list: Vec<SessionInfo>) -> impl IntoView {
         </div>
         {(others > 0).then(|| view! {
             <form method="post" action="/auth/sessions/end">
+                <label class="choice" for="revoke-tokens">
+                    <input type="checkbox" id="revoke-tokens" name="revoke_tokens" value="on"/>
+                    <span>{t(Key::SessionsAlsoRevokeTokens)}</span>
+                </label>
                 <button type="submit" class="button-danger">{t(Key::SessionsEndOthers)}</button>
             </form>
         })}
@@ -203,13 +222,22 @@ fn PasskeyTable(list: Vec<PasskeyInfo>) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
     let only_one = list.len() <= 1;
+    // A passkey added with an administrator's code to an account that already had one is announced.
+    let added_by_code: Vec<String> = list.iter().filter(|p| p.added_via == "enrolment_code").map(|p| p.created_at.clone()).collect();
     view! {
+        {(!added_by_code.is_empty()).then(|| view! {
+            <div class="notice notice-error" role="alert" data-testid="passkey-added-by-code">
+                <p>{t(Key::PasskeyAddedByCode)}</p>
+                <ul>{added_by_code.into_iter().map(|at| view! { <li>{lang.date(&at)}</li> }).collect_view()}</ul>
+            </div>
+        })}
         <div class="table-wrap">
             <table>
                 <thead><tr>
                     <th scope="col">{t(Key::PasskeyName)}</th>
                     <th scope="col">{t(Key::CreatedAt)}</th>
                     <th scope="col">{t(Key::LastUsed)}</th>
+                    <th scope="col">{t(Key::PasskeyAddedVia)}</th>
                     <th scope="col">{t(Key::Actions)}</th>
                 </tr></thead>
                 <tbody>
@@ -220,6 +248,7 @@ fn PasskeyTable(list: Vec<PasskeyInfo>) -> impl IntoView {
                                 <td>{passkey.name}</td>
                                 <td>{lang.date(&passkey.created_at)}</td>
                                 <td>{passkey.last_used_at.map(|at| lang.date(&at)).unwrap_or_else(|| t(Key::Never).to_string())}</td>
+                                <td data-testid="passkey-added-via">{t(Key::for_added_via(&passkey.added_via))}</td>
                                 <td>
                                     <form method="post" action="/auth/passkeys/remove" class="inline-form">
                                         <input type="hidden" name="passkey_id" value=passkey.passkey_id/>

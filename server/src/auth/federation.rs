@@ -473,7 +473,8 @@ impl Portal {
         let unknown =
             || FederationError::Refused(Refused { refusal: Refusal::UnknownSubject, subject: Some(subject.clone()), patient_id: None });
         let Some(link) = store::federation::link_by_subject(&mut tx, issuer, &subject).await? else { return Err(unknown()) };
-        if link.facility_id != facility_id {
+        // A held link (to an account that could already read, awaiting a second administrator) signs no one in.
+        if link.facility_id != facility_id || link.approved_at.is_none() {
             return Err(unknown());
         }
         let principal = store::account::principal(&mut tx, &link.account_id).await?.ok_or_else(unknown)?;

@@ -17,7 +17,7 @@ use super::session::{hash_token, new_token};
 use super::AuthError;
 use crate::audit::{self, AuditEvent};
 use crate::service::Portal;
-use crate::store::account::{AccountRow, PasskeyRow};
+use crate::store::account::{AccountRow, AddedVia, PasskeyRow};
 use crate::store::ceremony::CeremonyRow;
 use crate::store::{self, StoreError};
 
@@ -67,6 +67,17 @@ fn options_json<T: Serialize>(value: &T) -> Result<serde_json::Value, AuthError>
     serde_json::to_value(value).map_err(|_| AuthError::BadRequest("cannot encode options"))
 }
 
+/// What "sign out other devices" ended, and what it left working.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EndedSessions {
+    /// Sessions (devices) signed out.
+    pub sessions: u64,
+    /// API tokens revoked with them (only when asked for).
+    pub tokens_revoked: u64,
+    /// API tokens that still work.
+    pub tokens_still_active: u64,
+}
+
 impl Portal {
     fn session_max_age_secs(&self) -> u64 {
         self.config.session_absolute.as_secs()
@@ -104,6 +115,8 @@ impl Portal {
     pub async fn enrol_start(&self, meta: &RequestMeta, cccd: &str, code: &str) -> Result<CeremonyStarted, AuthError> {
         let now = meta.now_ms;
         let cccd = crate::cccd::parse(cccd).map_err(|_| AuthError::InvalidCccd)?;
+        // Guessing codes for one person is limited wherever the guesses come from.
+        self.limiters.code_attempt(&cccd).map_err(|_| AuthError::TooManyAttempts)?;
         if code.len() > 64 {
             return Err(AuthError::EnrolmentRefused("code too long"));
         }
@@ -122,6 +135,10 @@ impl Portal {
         }
         if enrolment.cccd != cccd {
             return Err(AuthError::EnrolmentRefused("CCCD does not match the code"));
+        }
+        // Separation of duties: a code for an account that can already read waits for a second administrator.
+        if enrolment.approved_at.is_none() {
+            return Err(AuthError::EnrolmentRefused("code awaiting a second administrator's approval"));
         }
         let (user_handle, user_name, display_name, excluded) = match (&enrolment.patient_id, &enrolment.account_id) {
             (Some(patient_id), _) => {
@@ -229,7 +246,10 @@ impl Portal {
             }
             (None, None) => return Err(AuthError::EnrolmentRefused("code targets nothing")),
         };
-        self.insert_passkey(&mut tx, &account_id, &passkey, now).await?;
+        if enrolment.approved_at.is_none() {
+            return Err(AuthError::EnrolmentRefused("code awaiting a second administrator's approval"));
+        }
+        self.insert_passkey(&mut tx, &account_id, &passkey, Some(&code_id), now).await?;
         audit::record(
             &mut tx,
             AuditEvent::Enrolled { account_id: &account_id, role: &role, patient_id: patient_id.as_deref() },
@@ -243,8 +263,22 @@ impl Portal {
         Ok(session)
     }
 
-    async fn insert_passkey(&self, tx: &mut store::Tx, account_id: &str, passkey: &Passkey, now: i64) -> Result<(), AuthError> {
+    /// Stores a verified passkey; `code_id` the enrolment code it came with (`None`: added by the
+    /// signed-in owner). How it was added is recorded for its owner to see.
+    async fn insert_passkey(
+        &self,
+        tx: &mut store::Tx,
+        account_id: &str,
+        passkey: &Passkey,
+        code_id: Option<&str>,
+        now: i64,
+    ) -> Result<(), AuthError> {
         let count = store::account::passkeys_of(tx, account_id).await?.len();
+        let added_via = match (code_id, count) {
+            (None, _) => AddedVia::SignedIn,
+            (Some(_), 0) => AddedVia::Enrolment,
+            (Some(_), _) => AddedVia::EnrolmentCode,
+        };
         store::account::insert_passkey(
             tx,
             &PasskeyRow {
@@ -255,6 +289,8 @@ impl Portal {
                 credential_json: to_json(passkey)?,
                 created_at: now,
                 last_used_at: None,
+                added_via: added_via.as_str().to_string(),
+                added_with_code_id: code_id.map(str::to_string),
             },
         )
         .await
@@ -447,7 +483,7 @@ impl Portal {
             .finish_passkey_registration(&credential, &state.registration)
             .map_err(|_| AuthError::BadRequest("passkey verification failed"))?;
         let mut tx = self.store.begin().await?;
-        self.insert_passkey(&mut tx, &account.account_id, &passkey, now).await?;
+        self.insert_passkey(&mut tx, &account.account_id, &passkey, None, now).await?;
         audit::record(
             &mut tx,
             AuditEvent::PasskeyAdded { account_id: &account.account_id, role: &account.role },
@@ -470,6 +506,7 @@ impl Portal {
                 name: row.name,
                 created_at: iso_date(row.created_at),
                 last_used_at: row.last_used_at.map(iso_date),
+                added_via: row.added_via,
             })
             .collect())
     }
@@ -530,7 +567,7 @@ impl Portal {
 
     /// Ends one of the caller's sessions (`Some(id)`) or every one but the current (`None`).
     /// Returns how many ended; an id that is not one of the caller's sessions is a bad request.
-    pub async fn end_sessions(&self, meta: &RequestMeta, session_id: Option<&str>) -> Result<u64, AuthError> {
+    pub async fn end_sessions(&self, meta: &RequestMeta, session_id: Option<&str>, revoke_tokens: bool) -> Result<EndedSessions, AuthError> {
         let session = self.session(meta).await?.ok_or(AuthError::NotSignedIn)?;
         let account = &session.principal.account;
         let mut tx = self.store.begin().await?;
@@ -544,17 +581,26 @@ impl Portal {
             }
             None => store::session::delete_others(&mut tx, &account.account_id, &session.token_hash).await?,
         };
+        let mut events = Vec::new();
         if ended > 0 {
-            audit::record(
-                &mut tx,
-                AuditEvent::SessionsEnded { account_id: &account.account_id, role: &account.role },
-                &meta.request_id,
-                meta.now_ms,
-            )
-            .await?;
+            events.push(AuditEvent::SessionsEnded { account_id: &account.account_id, role: &account.role });
         }
+        // API tokens are not devices' sessions: they end only when asked, and the answer says how
+        // many still work otherwise.
+        let live = store::api_token::live_ids(&mut tx, &account.account_id, meta.now_ms).await?;
+        let mut tokens_revoked = 0u64;
+        if revoke_tokens {
+            for token_id in &live {
+                if store::api_token::revoke(&mut tx, &account.account_id, token_id, meta.now_ms).await? {
+                    tokens_revoked += 1;
+                }
+            }
+            events.extend(live.iter().map(|token_id| AuditEvent::ApiTokenRevoked { account_id: &account.account_id, role: &account.role, token_id }));
+        }
+        audit::record_all(&mut tx, &events, &meta.request_id, meta.now_ms).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(ended)
+        let tokens_still_active = u64::try_from(live.len()).unwrap_or_default() - tokens_revoked;
+        Ok(EndedSessions { sessions: ended, tokens_revoked, tokens_still_active })
     }
 
     /// Ends the request's session (if any).

@@ -28,7 +28,8 @@ pub fn is_admin_path(path: &str) -> bool {
 
 /// The one gate in front of every administrator path: anyone but an active administrator is
 /// refused here, before any page renders or server function decodes its arguments, and the
-/// refusal is audited with the path. (The service checks again on every call.)
+/// refusal is audited with the path; a state-changing function (any non-GET `/api/admin_…`) also
+/// needs a passkey confirmation within the last five minutes. (The service checks again.)
 pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     if !is_admin_path(&path) {
@@ -37,7 +38,15 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
     let Some(meta) = request.extensions().get::<RequestMeta>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    match state.portal.administrator(&meta, &path).await {
+    // Every console function that changes anything is a POST (reads are GET server functions and
+    // pages): all of them need the fresh passkey confirmation, here, whatever the function does.
+    let changes_state = path.starts_with("/api/admin_") && request.method() != axum::http::Method::GET;
+    let admitted = if changes_state {
+        state.portal.fresh_administrator(&meta, &path).await
+    } else {
+        state.portal.administrator(&meta, &path).await
+    };
+    match admitted {
         Ok(_) => next.run(request).await,
         Err(error) => {
             let lang = request

@@ -56,7 +56,11 @@ pub async fn issue_enrolment_code_by(
     let code = new_enrolment_code();
     let (patient_id, account_id) = match enrols {
         Enrols::Patient(id) => (Some(id), None),
-        Enrols::Account(id) => (None, Some(id)),
+        Enrols::Account(id) => {
+            // A staff account's first code binds it to the CCCD verified for it; later codes must carry the same.
+            store::account::bind_staff_cccd(conn, &id, cccd).await?;
+            (None, Some(id))
+        }
     };
     store::enrolment::insert(
         conn,
@@ -70,6 +74,7 @@ pub async fn issue_enrolment_code_by(
             used_at: None,
             cancelled_at: None,
             created_by_account_id: issued_by.map(str::to_string),
+            approved_at: Some(now),
         },
         now,
     )
@@ -159,6 +164,19 @@ pub async fn seed_demo_if_empty(store: &Store, now: i64, valid_ms: i64) -> anyho
     let admin_cccd = "001190007777".to_string();
     let code = issue_enrolment_code(&mut tx, Enrols::Account(admin.account_id.clone()), &admin_cccd, now, valid_ms).await?;
     codes.push(DemoCode { who: admin.display_name.clone(), role: "administrator", cccd: admin_cccd, code });
+    // A second administrator: what one administrator starts for a staff account (creating it, a new
+    // code for it, a link to it), another confirms.
+    let second_admin = AccountRow {
+        account_id: store::new_id(),
+        role: "administrator".into(),
+        display_name: "Quản trị viên thứ hai".into(),
+        user_handle: uuid::Uuid::new_v4().to_string(),
+        status: "active".into(),
+    };
+    store::account::insert(&mut tx, &second_admin, now).await?;
+    let second_cccd = "001190008888".to_string();
+    let code = issue_enrolment_code(&mut tx, Enrols::Account(second_admin.account_id.clone()), &second_cccd, now, valid_ms).await?;
+    codes.push(DemoCode { who: second_admin.display_name.clone(), role: "administrator", cccd: second_cccd, code });
 
     for patient in generate::demo_patients(today) {
         insert_patient(&mut tx, &patient, now).await?;

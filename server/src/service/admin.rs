@@ -224,7 +224,9 @@ impl Portal {
                 .collect(),
             None => Vec::new(),
         };
-        let links = store::federation::links_of_account(&mut conn, account_id).await?.into_iter().map(federation::link).collect();
+        let viewer = session.principal.account.account_id.as_str();
+        let links = store::federation::links_of_account(&mut conn, account_id).await?.into_iter().map(|link| federation::link(link, viewer)).collect();
+        let staff = store::account::staff_facts(&mut conn, account_id).await?.ok_or(ServiceError::NotFound)?;
         let facility_has_provider = match &row.facility_id {
             Some(facility_id) => self.provider_info(&mut conn, facility_id).await?.is_some(),
             None => false,
@@ -232,6 +234,8 @@ impl Portal {
         Ok(AdminPersonDetail {
             links,
             facility_has_provider,
+            awaiting_confirmation: staff.confirmed_at.is_none(),
+            created_by_me: staff.created_by_account_id.as_deref() == Some(viewer),
             is_self: row.account_id == session.principal.account.account_id,
             suspended_at: row.suspended_at.map(iso),
             suspension_reason: row.suspension_reason.clone(),
@@ -296,7 +300,9 @@ impl Portal {
     }
 
     /// Creates a clinician (account and staff record) at a facility and issues their enrolment
-    /// code, bound to the CCCD they will type. The code is returned once.
+    /// code, bound to the CCCD they will type (the identity this administrator verified). The code
+    /// is returned once. The account reads nothing until another administrator confirms it
+    /// ([`Portal::admin_confirm_staff`]).
     pub async fn admin_create_clinician(
         &self,
         meta: &RequestMeta,
@@ -318,9 +324,9 @@ impl Portal {
             user_handle: uuid::Uuid::new_v4().to_string(),
             status: "active".into(),
         };
-        store::account::insert(&mut tx, &account, meta.now_ms).await?;
-        store::account::insert_clinician(&mut tx, &store::new_id(), &account.account_id, facility_id, &full_name, meta.now_ms).await?;
         let by = session.principal.account.account_id.as_str();
+        store::account::insert_unconfirmed_staff(&mut tx, &account, by, &cccd, meta.now_ms).await?;
+        store::account::insert_clinician(&mut tx, &store::new_id(), &account.account_id, facility_id, &full_name, meta.now_ms).await?;
         let code = issue_enrolment_code_by(&mut tx, Enrols::Account(account.account_id.clone()), &cccd, meta.now_ms, CODE_VALID_MS, Some(by)).await?;
         let event = AuditEvent::AdminAction {
             actor: &session.actor,
@@ -331,21 +337,30 @@ impl Portal {
             code: None,
         };
         self.commit_action(tx, meta, event).await?;
-        Ok(IssuedCode { code, name: full_name, expires_at: iso(meta.now_ms + CODE_VALID_MS) })
+        Ok(IssuedCode { code, name: full_name, expires_at: iso(meta.now_ms + CODE_VALID_MS), awaiting_approval: false })
     }
 
     /// Issues an enrolment code: for a citizen, named by the CCCD of a record not yet enrolled; for
-    /// a staff account (`account_id`), bound to the CCCD given. Returned once, stored hashed.
+    /// a staff account (`account_id`), bound to the CCCD verified for that account (another CCCD is
+    /// refused with `identity_mismatch`). Returned once, stored hashed. A code for a staff account
+    /// that can already read (confirmed) is a new credential for someone else: it is held until an
+    /// administrator other than this one approves it ([`Portal::admin_approve_code`]).
     pub async fn admin_issue_code(&self, meta: &RequestMeta, cccd: &str, account_id: Option<&str>) -> Result<IssuedCode, ServiceError> {
         let session = self.fresh_administrator(meta, "admin_issue_code").await?;
         let cccd = crate::cccd::parse(cccd).map_err(|_| invalid(InvalidInput::InvalidIdentifier))?;
         let mut tx = self.store.begin().await?;
+        let mut held = false;
         let (enrols, who, patient_id) = match account_id {
             Some(account_id) => {
                 let row = store::admin::person(&mut tx, account_id).await?.ok_or(invalid(InvalidInput::UnknownTarget))?;
                 if row.role == "citizen" {
                     return Err(invalid(InvalidInput::NotApplicable));
                 }
+                let staff = store::account::staff_facts(&mut tx, account_id).await?.ok_or(invalid(InvalidInput::UnknownTarget))?;
+                if staff.staff_cccd.as_ref().is_some_and(|verified| *verified != cccd) {
+                    return Err(invalid(InvalidInput::IdentityMismatch));
+                }
+                held = staff.confirmed_at.is_some();
                 (Enrols::Account(row.account_id.clone()), row.display_name, None)
             }
             None => {
@@ -361,26 +376,90 @@ impl Portal {
         };
         let by = session.principal.account.account_id.as_str();
         let code = issue_enrolment_code_by(&mut tx, enrols, &cccd, meta.now_ms, CODE_VALID_MS, Some(by)).await?;
+        if held {
+            store::enrolment::hold(&mut tx, &crate::auth::passkeys::hash_code(&code)).await?;
+        }
         let event = AuditEvent::AdminAction {
             actor: &session.actor,
             action: "enrolment_code_issue",
             patient_id: patient_id.as_deref(),
             target: Some(&target),
             basis_ref: None,
-            code: None,
+            code: held.then_some("awaiting_approval"),
         };
         self.commit_action(tx, meta, event).await?;
-        Ok(IssuedCode { code, name: who, expires_at: iso(meta.now_ms + CODE_VALID_MS) })
+        Ok(IssuedCode { code, name: who, expires_at: iso(meta.now_ms + CODE_VALID_MS), awaiting_approval: held })
+    }
+
+    /// Approves a held enrolment code (separation of duties): refused to the administrator who
+    /// issued it ([`crate::policy::may_approve`]); `nothing_to_approve` if it is not held or no
+    /// longer open.
+    pub async fn admin_approve_code(&self, meta: &RequestMeta, code_id: &str) -> Result<(), ServiceError> {
+        let session = self.fresh_administrator(meta, "admin_approve_code").await?;
+        let mut tx = self.store.begin().await?;
+        let code = store::enrolment::by_id(&mut tx, code_id).await?.ok_or(invalid(InvalidInput::UnknownTarget))?;
+        if code.approved_at.is_some() {
+            return Err(invalid(InvalidInput::NothingToApprove));
+        }
+        if let Err(reason) = crate::policy::may_approve(&session.actor, code.created_by_account_id.as_deref()) {
+            drop(tx);
+            return self.refuse(meta, &session.actor, "admin_approve_code", reason).await;
+        }
+        let by = session.principal.account.account_id.as_str();
+        if !store::enrolment::approve(&mut tx, code_id, by, meta.now_ms).await? {
+            return Err(invalid(InvalidInput::NothingToApprove));
+        }
+        let event = AuditEvent::AdminAction {
+            actor: &session.actor,
+            action: "enrolment_code_approve",
+            patient_id: None,
+            target: code.account_id.as_deref(),
+            basis_ref: Some(code_id),
+            code: None,
+        };
+        self.commit_action(tx, meta, event).await
+    }
+
+    /// Confirms a staff account another administrator created (separation of duties): refused to
+    /// its creator and to the account itself ([`crate::policy::may_confirm_staff`]). Until then the
+    /// policy refuses the account every record.
+    pub async fn admin_confirm_staff(&self, meta: &RequestMeta, account_id: &str) -> Result<(), ServiceError> {
+        let session = self.fresh_administrator(meta, "admin_confirm_staff").await?;
+        let mut tx = self.store.begin().await?;
+        let staff = store::account::staff_facts(&mut tx, account_id).await?.ok_or(invalid(InvalidInput::UnknownTarget))?;
+        if staff.confirmed_at.is_some() {
+            return Err(invalid(InvalidInput::NothingToApprove));
+        }
+        if let Err(reason) = crate::policy::may_confirm_staff(&session.actor, staff.created_by_account_id.as_deref(), account_id) {
+            drop(tx);
+            return self.refuse(meta, &session.actor, "admin_confirm_staff", reason).await;
+        }
+        let by = session.principal.account.account_id.as_str();
+        if !store::account::confirm_staff(&mut tx, account_id, by, meta.now_ms).await? {
+            return Err(invalid(InvalidInput::NothingToApprove));
+        }
+        let event = AuditEvent::AdminAction {
+            actor: &session.actor,
+            action: "staff_confirm",
+            patient_id: None,
+            target: Some(account_id),
+            basis_ref: None,
+            code: None,
+        };
+        self.commit_action(tx, meta, event).await
     }
 
     pub async fn admin_open_codes(&self, meta: &RequestMeta) -> Result<Vec<OpenCode>, ServiceError> {
-        self.administrator(meta, "admin_open_codes").await?;
+        let session = self.administrator(meta, "admin_open_codes").await?;
+        let viewer = session.principal.account.account_id.as_str();
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
         Ok(store::enrolment::open_codes(&mut conn, meta.now_ms, 500)
             .await?
             .into_iter()
             .map(|row| OpenCode {
                 kind: if row.code.patient_id.is_some() { "citizen".into() } else { "staff".into() },
+                awaiting_approval: row.code.approved_at.is_none(),
+                issued_by_me: row.code.created_by_account_id.as_deref() == Some(viewer),
                 cccd_hint: cccd_hint(&row.code.cccd),
                 code_id: row.code.enrolment_code_id,
                 name: row.name,
@@ -529,7 +608,7 @@ impl Portal {
 
     /// Marks a pending break-glass justified or not, with a note; the patient sees both.
     pub async fn admin_review(&self, meta: &RequestMeta, break_glass_id: &str, outcome: &str, note: &str) -> Result<(), ServiceError> {
-        let session = self.administrator(meta, "admin_review").await?;
+        let session = self.fresh_administrator(meta, "admin_review").await?;
         let outcome = ["justified", "unjustified"].into_iter().find(|known| *known == outcome).ok_or(ServiceError::BadRequest("outcome"))?;
         let note = text(note)?;
         let mut tx = self.store.begin().await?;

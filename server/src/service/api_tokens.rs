@@ -103,8 +103,9 @@ impl Portal {
         let mut scopes = vec![Category::Administrative];
         for code in categories {
             let category = Category::parse(code)
-                // Billing is the citizen's own (no grant covers it), so only their tokens can use it.
-                .filter(|category| Category::SHAREABLE.contains(category) || *category == Category::Billing)
+                // Billing and the access history are the citizen's own (no grant covers them), so
+                // only their tokens can use them, and only when chosen.
+                .filter(|category| Category::SHAREABLE.contains(category) || matches!(category, Category::Billing | Category::AccessHistory))
                 .ok_or(ServiceError::Invalid(InvalidInput::UnknownCategory))?;
             if !scopes.contains(&category) {
                 scopes.push(category);

@@ -32,8 +32,10 @@ impl Portal {
     async fn clinician_actor(&self, meta: &RequestMeta) -> Result<Actor, ServiceError> {
         let session = self.session(meta).await?.ok_or(ServiceError::Unauthenticated)?;
         match &session.actor {
-            Actor::Clinician { active: true, .. } => Ok(session.actor),
             Actor::Clinician { active: false, .. } => Err(ServiceError::Forbidden(DenyReason::AccountSuspended)),
+            // Finding a patient and break-glass are refused too, not only reading.
+            Actor::Clinician { confirmed: false, .. } => Err(ServiceError::Forbidden(DenyReason::StaffNotConfirmed)),
+            Actor::Clinician { .. } => Ok(session.actor),
             _ => Err(ServiceError::Forbidden(DenyReason::NoRuleAllows)),
         }
     }
@@ -72,7 +74,7 @@ impl Portal {
         let (grants, emergencies) = consent_facts(&mut tx, &actor, target).await?;
         let decisions: Vec<(Category, Decision)> = Category::ALL
             .into_iter()
-            .filter(|c| *c != Category::Documents)
+            .filter(|c| !matches!(c, Category::Documents | Category::AccessHistory))
             .map(|category| {
                 let resource = Resource { patient_id: target, category, grants: &grants, break_glass: &emergencies };
                 (category, policy::decide(&actor, &resource, Action::Read, now))

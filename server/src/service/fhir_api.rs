@@ -392,7 +392,8 @@ impl Portal {
         };
         let now = meta.now_ms;
         let wanted = resource_type.to_string();
-        self.guarded_read(meta, target, &[Category::Administrative], move |conn, patient_id| {
+        // Their own category: a bearer token reads them only when its owner chose `access_history`.
+        self.guarded_read(meta, target, &[Category::AccessHistory], move |conn, patient_id| {
             Box::pin(async move {
                 if wanted == "Consent" {
                     let mut grants = store::consent::grant_rows_for_patient(conn, &patient_id).await?;

@@ -55,6 +55,8 @@ pub struct Portal {
     pub federation: Arc<crate::auth::federation::Federation>,
     /// Exports and imports in progress, for the console.
     pub transfers: Arc<crate::transfers::Transfers>,
+    /// Abuse limits (per client address, account and CCCD).
+    pub limiters: Arc<crate::http::limits::Limiters>,
 }
 
 /// What a read is about, as the entry point named it.
@@ -89,7 +91,8 @@ impl Portal {
         cards: Arc<crate::shc::Cards>,
     ) -> anyhow::Result<Portal> {
         let federation = Arc::new(crate::auth::federation::Federation::new(&config)?);
-        Ok(Portal { store, config, webauthn, clock, cards, federation, transfers: crate::transfers::Transfers::new() })
+        let limiters = Arc::new(crate::http::limits::Limiters::new(&config.rate_limits));
+        Ok(Portal { store, config, webauthn, clock, cards, federation, transfers: crate::transfers::Transfers::new(), limiters })
     }
 
     /// Resolves the request's session. No cookie: `Ok(None)`. A cookie that names no live session:
@@ -241,6 +244,7 @@ pub fn actor_of(principal: &Principal) -> Actor {
             clinician_id: principal.clinician_id.clone(),
             facility_id: principal.facility_id.clone(),
             active,
+            confirmed: principal.confirmed,
             purpose: Purpose::Treatment,
         },
         "administrator" => Actor::Administrator { account_id, active },
@@ -274,8 +278,8 @@ async fn resolve_target(
 /// The same actor acting under another purpose (only clinicians state one).
 pub fn with_purpose(actor: Actor, purpose: Purpose) -> Actor {
     match actor {
-        Actor::Clinician { account_id, clinician_id, facility_id, active, .. } => {
-            Actor::Clinician { account_id, clinician_id, facility_id, active, purpose }
+        Actor::Clinician { account_id, clinician_id, facility_id, active, confirmed, .. } => {
+            Actor::Clinician { account_id, clinician_id, facility_id, active, confirmed, purpose }
         }
         other => other,
     }

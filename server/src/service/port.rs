@@ -153,6 +153,15 @@ impl PortalPort for Portal {
     async fn admin_cancel_code(&self, request: &RequestMeta, code_id: String) -> Result<(), AppError> {
         Ok(Portal::admin_cancel_code(self, request, &code_id).await?)
     }
+    async fn admin_approve_code(&self, request: &RequestMeta, code_id: String) -> Result<(), AppError> {
+        Ok(Portal::admin_approve_code(self, request, &code_id).await?)
+    }
+    async fn admin_approve_link(&self, request: &RequestMeta, link_id: String) -> Result<(), AppError> {
+        Ok(Portal::admin_approve_link(self, request, &link_id).await?)
+    }
+    async fn admin_confirm_staff(&self, request: &RequestMeta, account_id: String) -> Result<(), AppError> {
+        Ok(Portal::admin_confirm_staff(self, request, &account_id).await?)
+    }
 
     async fn admin_set_suspended(&self, request: &RequestMeta, account_id: String, suspend: bool, reason: String) -> Result<(), AppError> {
         Ok(Portal::admin_set_suspended(self, request, &account_id, suspend, &reason).await?)

@@ -76,6 +76,18 @@ pub async fn revoke(conn: &mut Conn, account_id: &str, api_token_id: &str, now: 
     Ok(result.rows_affected() == 1)
 }
 
+/// The ids of the account's tokens that still work at `now` (not revoked, not expired).
+pub async fn live_ids(conn: &mut Conn, account_id: &str, now: i64) -> Result<Vec<String>, StoreError> {
+    let ids = sqlx::query_scalar::<_, String>(
+        "select api_token_id from api_token where account_id = $1 and revoked_at is null and expires_at > $2 order by api_token_id",
+    )
+    .bind(account_id)
+    .bind(now)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids)
+}
+
 pub async fn touch(conn: &mut Conn, api_token_id: &str, now: i64) -> Result<(), StoreError> {
     sqlx::query("update api_token set last_used_at = $1 where api_token_id = $2").bind(now).bind(api_token_id).execute(conn).await?;
     Ok(())

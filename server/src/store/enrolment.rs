@@ -15,12 +15,15 @@ pub struct EnrolmentCodeRow {
     /// Set when an administrator cancelled the code before use.
     pub cancelled_at: Option<i64>,
     pub created_by_account_id: Option<String>,
+    /// Unix ms; `None` while the code is held for a second administrator's approval (a code for
+    /// an account that can already read). Enrolment refuses a held code.
+    pub approved_at: Option<i64>,
 }
 
 pub async fn insert(conn: &mut Conn, code_hash: &str, code: &EnrolmentCodeRow, now: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "insert into enrolment_code (enrolment_code_id, code_hash, cccd, patient_id, account_id, expires_at, used_at, created_at, cancelled_at, created_by_account_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "insert into enrolment_code (enrolment_code_id, code_hash, cccd, patient_id, account_id, expires_at, used_at, created_at, cancelled_at, created_by_account_id, approved_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&code.enrolment_code_id)
     .bind(code_hash)
@@ -32,6 +35,7 @@ pub async fn insert(conn: &mut Conn, code_hash: &str, code: &EnrolmentCodeRow, n
     .bind(now)
     .bind(code.cancelled_at)
     .bind(&code.created_by_account_id)
+    .bind(code.approved_at)
     .execute(conn)
     .await?;
     Ok(())
@@ -47,10 +51,12 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<EnrolmentCodeRow, StoreError> {
         used_at: row.try_get("used_at")?,
         cancelled_at: row.try_get("cancelled_at")?,
         created_by_account_id: row.try_get("created_by_account_id")?,
+        approved_at: row.try_get("approved_at")?,
     })
 }
 
-const COLUMNS: &str = "enrolment_code_id, cccd, patient_id, account_id, expires_at, used_at, cancelled_at, created_by_account_id";
+const COLUMNS: &str =
+    "enrolment_code_id, cccd, patient_id, account_id, expires_at, used_at, cancelled_at, created_by_account_id, approved_at";
 
 pub async fn by_hash(conn: &mut Conn, code_hash: &str) -> Result<Option<EnrolmentCodeRow>, StoreError> {
     let row = sqlx::query(&format!("select {COLUMNS} from enrolment_code where code_hash = $1"))
@@ -147,4 +153,25 @@ pub async fn is_proofing(conn: &mut Conn, code_hash: &str) -> Result<bool, Store
         Some(row) => row.try_get::<String, _>("source")? == "identity_proofing",
         None => false,
     })
+}
+
+/// Holds a code for a second administrator's approval (it cannot enrol until [`approve`]).
+pub async fn hold(conn: &mut Conn, code_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("update enrolment_code set approved_at = null where code_hash = $1").bind(code_hash).execute(conn).await?;
+    Ok(())
+}
+
+/// Approves a held code that is still open (not used, cancelled or expired at `now`); false if
+/// there was no such code.
+pub async fn approve(conn: &mut Conn, enrolment_code_id: &str, by: &str, now: i64) -> Result<bool, StoreError> {
+    let result = sqlx::query(
+        "update enrolment_code set approved_at = $2, approved_by_account_id = $3
+         where enrolment_code_id = $1 and approved_at is null and used_at is null and cancelled_at is null and expires_at > $2",
+    )
+    .bind(enrolment_code_id)
+    .bind(now)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
 }

@@ -93,9 +93,12 @@ pub struct LinkRow {
     pub facility_id: String,
     pub created_by_account_id: String,
     pub created_at: i64,
+    /// Unix ms; `None` while a link to an account that can already read awaits a second
+    /// administrator's approval. Sign-in refuses a held link.
+    pub approved_at: Option<i64>,
 }
 
-const LINK_COLUMNS: &str = "federated_link_id, issuer, subject, account_id, facility_id, created_by_account_id, created_at";
+const LINK_COLUMNS: &str = "federated_link_id, issuer, subject, account_id, facility_id, created_by_account_id, created_at, approved_at";
 
 fn link_from_row(row: &sqlx::any::AnyRow) -> Result<LinkRow, StoreError> {
     Ok(LinkRow {
@@ -106,12 +109,35 @@ fn link_from_row(row: &sqlx::any::AnyRow) -> Result<LinkRow, StoreError> {
         facility_id: row.try_get("facility_id")?,
         created_by_account_id: row.try_get("created_by_account_id")?,
         created_at: row.try_get("created_at")?,
+        approved_at: row.try_get("approved_at")?,
     })
+}
+
+/// Approves a held link; false if there was none awaiting approval with this id.
+pub async fn approve_link(conn: &mut Conn, federated_link_id: &str, by: &str, now: i64) -> Result<bool, StoreError> {
+    let result = sqlx::query(
+        "update federated_link set approved_at = $2, approved_by_account_id = $3 where federated_link_id = $1 and approved_at is null",
+    )
+    .bind(federated_link_id)
+    .bind(now)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// A link by its id.
+pub async fn link(conn: &mut Conn, federated_link_id: &str) -> Result<Option<LinkRow>, StoreError> {
+    let row = sqlx::query(&format!("select {LINK_COLUMNS} from federated_link where federated_link_id = $1"))
+        .bind(federated_link_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(link_from_row).transpose()
 }
 
 /// Inserts a link; `Conflict` if the subject is already linked.
 pub async fn insert_link(conn: &mut Conn, link: &LinkRow) -> Result<(), StoreError> {
-    sqlx::query(&format!("insert into federated_link ({LINK_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7)"))
+    sqlx::query(&format!("insert into federated_link ({LINK_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8)"))
         .bind(&link.federated_link_id)
         .bind(&link.issuer)
         .bind(&link.subject)
@@ -119,6 +145,7 @@ pub async fn insert_link(conn: &mut Conn, link: &LinkRow) -> Result<(), StoreErr
         .bind(&link.facility_id)
         .bind(&link.created_by_account_id)
         .bind(link.created_at)
+        .bind(link.approved_at)
         .execute(conn)
         .await?;
     Ok(())
@@ -230,6 +257,8 @@ pub async fn count(conn: &mut Conn, table: CountedTable) -> Result<i64, StoreErr
         CountedTable::EnrolledPatients => "select count(*) as n from patient where account_id is not null",
         CountedTable::Passkeys => "select count(*) as n from passkey",
         CountedTable::PendingLogins => "select count(*) as n from oidc_login",
+        CountedTable::AuditEvents => "select count(*) as n from audit_event",
+        CountedTable::ApiTokens => "select count(*) as n from api_token",
     };
     Ok(sqlx::query(sql).fetch_one(conn).await?.try_get("n")?)
 }
@@ -242,4 +271,7 @@ pub enum CountedTable {
     EnrolledPatients,
     Passkeys,
     PendingLogins,
+    /// The audit trail's rows (a request refused before it reached anything writes none).
+    AuditEvents,
+    ApiTokens,
 }

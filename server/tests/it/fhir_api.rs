@@ -55,7 +55,7 @@ pub fn validate(files: &[PathBuf]) {
     assert_eq!(report.lines().filter(|line| line.starts_with("valid ")).count(), files.len(), "{report}");
 }
 
-async fn grant(app: &TestApp, citizen: &User, grantee: &str, categories: &[&str]) {
+pub async fn grant(app: &TestApp, citizen: &User, grantee: &str, categories: &[&str]) {
     let mut body = format!("grantee={grantee}&purpose=treatment&expires_on={EXPIRY}");
     for (index, category) in categories.iter().enumerate() {
         body.push_str(&format!("&categories[{index}]={category}"));
@@ -278,7 +278,7 @@ fn a_clinicians_session_reads_by_fhir_only_the_consented_categories() {
     });
 }
 
-async fn bearer(app: &TestApp, path: &str, token: &str) -> Response {
+pub async fn bearer(app: &TestApp, path: &str, token: &str) -> Response {
     let request = axum::http::Request::get(path)
         .header(axum::http::header::HOST, "localhost:3000")
         .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
@@ -287,7 +287,7 @@ async fn bearer(app: &TestApp, path: &str, token: &str) -> Response {
     app.send(request).await
 }
 
-async fn new_token(app: &TestApp, user: &User, categories: &[&str], days: u32) -> String {
+pub async fn new_token(app: &TestApp, user: &User, categories: &[&str], days: u32) -> String {
     let mut body = format!("name=Phần mềm phòng khám&days={days}");
     for (index, category) in categories.iter().enumerate() {
         body.push_str(&format!("&categories[{index}]={category}"));
@@ -365,7 +365,7 @@ fn bearer_tokens_read_only_what_both_the_token_and_the_consent_allow() {
         assert_eq!(bearer(&app, "/fhir/Encounter", &own).await.status, StatusCode::OK);
         assert_outcome(&bearer(&app, "/fhir/Condition", &own).await, StatusCode::FORBIDDEN, "forbidden");
         assert_outcome(&bearer(&app, &format!("/fhir/Patient/{}/$everything", patient.id()), &own).await, StatusCode::FORBIDDEN, "forbidden");
-        let full = new_token(&app, &citizen, &["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents", "billing"], 1).await;
+        let full = new_token(&app, &citizen, &["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents", "billing", "access_history"], 1).await;
         assert_eq!(bearer(&app, &format!("/fhir/Patient/{}/$everything", patient.id()), &full).await.status, StatusCode::OK);
 
         // Revoked, expired and unknown tokens are 401.

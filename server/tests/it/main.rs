@@ -15,6 +15,7 @@ mod fhir_api;
 mod http_record;
 mod import;
 mod passkeys;
+mod security_kinds;
 mod store_conformance;
 mod support;
 mod transfers;

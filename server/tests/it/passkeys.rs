@@ -212,12 +212,12 @@ fn a_person_sees_their_sessions_and_signs_out_other_devices() {
         let phone_id = app.get("/api/my_sessions", Some(&phone)).await.json().as_array().unwrap().iter()
             .find(|s| s["current"] == true).unwrap()["session_id"].clone();
         let one = app.post_form("/auth/sessions/end", &format!("session_id={}", phone_id.as_str().unwrap()), Some(&laptop)).await;
-        assert_eq!(one.headers["location"], "/account/passkeys?status=sessions_ended");
+        assert_eq!(one.headers["location"], "/account/passkeys?status=sessions_ended&tokens_revoked=0&tokens_active=0");
         assert_eq!(app.get("/api/visits", Some(&phone)).await.status, StatusCode::UNAUTHORIZED);
         assert_eq!(app.get("/api/visits", Some(&tablet)).await.status, StatusCode::OK);
 
         let others = app.post_form("/auth/sessions/end", "", Some(&laptop)).await;
-        assert_eq!(others.headers["location"], "/account/passkeys?status=sessions_ended");
+        assert_eq!(others.headers["location"], "/account/passkeys?status=sessions_ended&tokens_revoked=0&tokens_active=0");
         assert_eq!(app.get("/api/visits", Some(&tablet)).await.status, StatusCode::UNAUTHORIZED);
         assert_eq!(app.get("/api/visits", Some(&laptop)).await.status, StatusCode::OK, "this device stays signed in");
         assert_eq!(app.get("/api/visits", Some(&stranger.cookie)).await.status, StatusCode::OK, "other people are untouched");

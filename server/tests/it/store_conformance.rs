@@ -86,6 +86,8 @@ async fn conformance(store: &Store) {
                 credential_json: "{}".into(),
                 created_at: now + n,
                 last_used_at: None,
+                added_via: if n == 0 { "enrolment".into() } else { "signed_in".into() },
+                added_with_code_id: None,
             },
         )
         .await
@@ -157,6 +159,8 @@ async fn conformance(store: &Store) {
     drop(conn);
     administration(store, &patients).await;
     federation(store).await;
+    literal_searches(store).await;
+    ceremony_limits(store).await;
 }
 
 /// What the administrators' console reads and writes, on both databases.
@@ -278,6 +282,7 @@ async fn administration(store: &Store, patients: &[server::seed::generate::SeedP
         clinician_id: Some("cli-a".into()),
         facility_id: Some("fac-a".into()),
         active: true,
+        confirmed: true,
         purpose: server::policy::Purpose::Treatment,
     };
     let events = [
@@ -409,8 +414,14 @@ async fn federation(store: &Store) {
         facility_id: "fac-fed".into(),
         created_by_account_id: doctor.account_id.clone(),
         created_at: now,
+        approved_at: None,
     };
     fed::insert_link(&mut tx, &link).await.unwrap();
+    // Held until approved, once.
+    assert_eq!(fed::link(&mut tx, "link-1").await.unwrap().unwrap().approved_at, None);
+    assert!(fed::approve_link(&mut tx, "link-1", "admin-2", now + 1).await.unwrap());
+    assert!(!fed::approve_link(&mut tx, "link-1", "admin-2", now + 2).await.unwrap());
+    assert_eq!(fed::link(&mut tx, "link-1").await.unwrap().unwrap().approved_at, Some(now + 1));
     assert_eq!(fed::link_by_subject(&mut tx, &provider.issuer, "emp-042").await.unwrap().unwrap().account_id, doctor.account_id);
     assert!(fed::link_by_subject(&mut tx, "https://other.example.vn", "emp-042").await.unwrap().is_none());
     assert_eq!(fed::count(&mut tx, CountedTable::Links).await.unwrap(), 1);
@@ -443,5 +454,126 @@ async fn federation(store: &Store) {
     assert_eq!(fed::take_login(&mut tx, "state-1").await.unwrap(), Some(login));
     assert_eq!(fed::take_login(&mut tx, "state-1").await.unwrap(), None);
     assert_eq!(fed::count(&mut tx, CountedTable::PendingLogins).await.unwrap(), 0);
+    tx.commit().await.unwrap();
+}
+
+/// Names the grantee directory finds for `term`.
+async fn directory_names(conn: &mut store::Conn, term: &str) -> Vec<String> {
+    store::consent::search_directory(conn, term, 100).await.unwrap().into_iter().map(|entry| entry.name).collect()
+}
+
+/// Names the administrators' people search finds for `term`.
+async fn people_names(conn: &mut store::Conn, term: &str) -> Vec<String> {
+    store::admin::people(conn, term, None, None, 100).await.unwrap().into_iter().map(|person| person.display_name).collect()
+}
+
+/// `%`, `_` and `\` typed into a search are plain characters, never `like` wildcards, on both
+/// databases: alone they match nobody until a name holds them, then only that name.
+async fn literal_searches(store: &Store) {
+    let now = START_MS;
+    let wildcards = ["%", "_", "a%", "%%", "\\"];
+    let mut conn = store.reader().acquire().await.unwrap();
+    for term in wildcards {
+        assert!(directory_names(&mut conn, term).await.is_empty(), "directory search {term:?}");
+        assert!(people_names(&mut conn, term).await.is_empty(), "people search {term:?}");
+    }
+    drop(conn);
+
+    let mut tx = store.begin().await.unwrap();
+    store::account::insert_facility(&mut tx, "fac-literal", "Phòng khám 100% Tâm An", "001", now).await.unwrap();
+    let underscored = AccountRow {
+        account_id: store::new_id(),
+        role: "clinician".into(),
+        display_name: "BS. Na_Lan".into(),
+        user_handle: uuid::Uuid::new_v4().to_string(),
+        status: "active".into(),
+    };
+    store::account::insert(&mut tx, &underscored, now).await.unwrap();
+    store::account::insert_clinician(&mut tx, "cli-literal", &underscored.account_id, "fac-literal", "BS. Na_Lan", now).await.unwrap();
+    let percented = AccountRow {
+        account_id: store::new_id(),
+        role: "citizen".into(),
+        display_name: "Ana% Literal".into(),
+        user_handle: uuid::Uuid::new_v4().to_string(),
+        status: "active".into(),
+    };
+    store::account::insert(&mut tx, &percented, now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut conn = store.reader().acquire().await.unwrap();
+    assert_eq!(directory_names(&mut conn, "%").await, vec!["Phòng khám 100% Tâm An"]);
+    assert_eq!(directory_names(&mut conn, "_").await, vec!["BS. Na_Lan"]);
+    assert!(directory_names(&mut conn, "a%").await.is_empty(), "no name holds a literal \"a%\"");
+    assert!(directory_names(&mut conn, "\\").await.is_empty());
+    assert_eq!(people_names(&mut conn, "%").await, vec!["Ana% Literal"]);
+    assert_eq!(people_names(&mut conn, "_").await, vec!["BS. Na_Lan"]);
+    assert_eq!(people_names(&mut conn, "a%").await, vec!["Ana% Literal"]);
+    assert!(people_names(&mut conn, "\\").await.is_empty());
+    // Case folding is unchanged: ASCII letters match either case around a literal wildcard.
+    assert_eq!(people_names(&mut conn, "A%").await, vec!["Ana% Literal"]);
+    assert_eq!(people_names(&mut conn, "NA_L").await, vec!["BS. Na_Lan"]);
+    // An empty term still lists everyone (the console's unfiltered list).
+    assert!(people_names(&mut conn, "").await.len() >= 5);
+}
+
+/// How many ceremonies are stored, live or not.
+async fn ceremony_count(conn: &mut store::Conn) -> i64 {
+    sqlx::query_scalar("select count(*) from webauthn_ceremony").fetch_one(conn).await.unwrap()
+}
+
+/// Storing a ceremony removes the expired ones, and anonymous ceremonies are capped per purpose
+/// (a small cap here; callers of `insert` get `MAX_LIVE_CEREMONIES`).
+async fn ceremony_limits(store: &Store) {
+    use server::store::ceremony::insert_bounded;
+    let now = START_MS;
+    let cap = 3;
+    let ceremony = |purpose: &str, account_id: Option<&str>, expires_at: i64| CeremonyRow {
+        purpose: purpose.into(),
+        account_id: account_id.map(str::to_string),
+        enrolment_code_id: None,
+        state_json: "{}".into(),
+        expires_at,
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(ceremony_count(&mut tx).await, 0);
+    let owner = AccountRow {
+        account_id: store::new_id(),
+        role: "citizen".into(),
+        display_name: "Ceremony Owner".into(),
+        user_handle: uuid::Uuid::new_v4().to_string(),
+        status: "active".into(),
+    };
+    store::account::insert(&mut tx, &owner, now).await.unwrap();
+
+    // The cap is exact: three anonymous sign-ins are stored, the fourth is refused and not written.
+    insert_bounded(&mut tx, "old-1", &ceremony("sign_in", None, now + 10), now, cap).await.unwrap();
+    insert_bounded(&mut tx, "old-2", &ceremony("sign_in", None, now + 10), now, cap).await.unwrap();
+    insert_bounded(&mut tx, "live-1", &ceremony("sign_in", None, now + 1_000), now, cap).await.unwrap();
+    let refused = insert_bounded(&mut tx, "refused", &ceremony("sign_in", None, now + 1_000), now, cap).await;
+    assert!(matches!(refused, Err(StoreError::LimitReached(_))), "{refused:?}");
+    assert_eq!(ceremony_count(&mut tx).await, 3);
+    assert!(store::ceremony::take(&mut tx, "refused").await.unwrap().is_none());
+    // A signed-in account's ceremonies do not count, and the cap is per purpose.
+    insert_bounded(&mut tx, "owner-add", &ceremony("add_passkey", Some(owner.account_id.as_str()), now + 1_000), now, cap).await.unwrap();
+    insert_bounded(&mut tx, "owner-reauth", &ceremony("sign_in", Some(owner.account_id.as_str()), now + 1_000), now, cap).await.unwrap();
+    insert_bounded(&mut tx, "enrol-1", &ceremony("enrol", None, now + 1_000), now, cap).await.unwrap();
+    assert_eq!(ceremony_count(&mut tx).await, 6);
+
+    // Once two have expired, the next store deletes them first and so fits under the cap again.
+    let later = now + 10;
+    insert_bounded(&mut tx, "live-2", &ceremony("sign_in", None, now + 1_000), later, cap).await.unwrap();
+    assert_eq!(ceremony_count(&mut tx).await, 5, "old-1 and old-2 deleted, live-2 added");
+    assert!(store::ceremony::take(&mut tx, "old-1").await.unwrap().is_none());
+    assert!(store::ceremony::take(&mut tx, "old-2").await.unwrap().is_none());
+    insert_bounded(&mut tx, "live-3", &ceremony("sign_in", None, now + 1_000), later, cap).await.unwrap();
+    let refused = insert_bounded(&mut tx, "live-4", &ceremony("sign_in", None, now + 1_000), later, cap).await;
+    assert!(matches!(refused, Err(StoreError::LimitReached(_))), "{refused:?}");
+    // The default cap is the constant, far above what this test stores.
+    store::ceremony::insert(&mut tx, "default-cap", &ceremony("sign_in", None, now + 1_000), later).await.unwrap();
+    assert!(store::ceremony::MAX_LIVE_CEREMONIES > cap);
+    assert_eq!(ceremony_count(&mut tx).await, 7);
+    // At their expiry every one goes.
+    assert_eq!(store::ceremony::delete_expired(&mut tx, now + 1_000).await.unwrap(), 7);
+    assert_eq!(ceremony_count(&mut tx).await, 0);
     tx.commit().await.unwrap();
 }

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{outcome, when, AdminFrame, HeldGrants};
 use crate::api::{
-    AdminCreateClinician, AdminEndSessions, AdminIssueCode, AdminLinkSubject, AdminReinstate, AdminRevokeGrant, AdminRevokeHeld, AdminSuspend, AdminUnlink,
+    AdminApproveLink, AdminConfirmStaff, AdminCreateClinician, AdminEndSessions, AdminIssueCode, AdminLinkSubject, AdminReinstate, AdminRevokeGrant, AdminRevokeHeld, AdminSuspend, AdminUnlink,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::dto::{AdminPerson, AdminPersonDetail, IssuedCode};
@@ -101,6 +101,7 @@ pub fn issued(value: Option<Result<IssuedCode, AppError>>) -> Option<AnyView> {
                     <p>{t(Key::AdminCodeIssued)}" "<strong>{code.name}</strong></p>
                     <p class="code-once" data-testid="issued-code">{code.code}</p>
                     <p>{t(Key::AdminCodeValidUntil)}" "{lang.date(&code.expires_at)}". "{t(Key::AdminCodeShownOnce)}</p>
+                    {code.awaiting_approval.then(|| view! { <p data-testid="code-awaiting-approval">{t(Key::AdminCodeHeldNote)}</p> })}
                 </div>
             }
             .into_any(),
@@ -152,6 +153,8 @@ pub fn PersonPage() -> impl IntoView {
     let issue = ServerAction::<AdminIssueCode>::new();
     let link = ServerAction::<AdminLinkSubject>::new();
     let unlink = ServerAction::<AdminUnlink>::new();
+    let approve_link = ServerAction::<AdminApproveLink>::new();
+    let confirm = ServerAction::<AdminConfirmStaff>::new();
     let account_id = move || params.read().get("account_id").unwrap_or_default();
     let detail = Resource::new(
         move || {
@@ -163,7 +166,9 @@ pub fn PersonPage() -> impl IntoView {
                     + revoke_one.version().get()
                     + revoke_all.version().get()
                     + link.version().get()
-                    + unlink.version().get(),
+                    + unlink.version().get()
+                    + approve_link.version().get()
+                    + confirm.version().get(),
             )
         },
         |(account_id, _)| crate::api::admin_person(account_id),
@@ -176,7 +181,7 @@ pub fn PersonPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(data) => view! { <PersonBody data suspend reinstate end revoke_one revoke_all issue link unlink/> }.into_any(),
+                    Ok(data) => view! { <PersonBody data suspend reinstate end revoke_one revoke_all issue link unlink approve_link confirm/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -195,10 +200,24 @@ fn PersonBody(
     issue: ServerAction<AdminIssueCode>,
     link: ServerAction<AdminLinkSubject>,
     unlink: ServerAction<AdminUnlink>,
+    approve_link: ServerAction<AdminApproveLink>,
+    confirm: ServerAction<AdminConfirmStaff>,
 ) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
-    let AdminPersonDetail { person, suspended_at, suspension_reason, sessions, grants, is_self, links, facility_has_provider } = data;
+    let AdminPersonDetail {
+        person,
+        suspended_at,
+        suspension_reason,
+        sessions,
+        grants,
+        is_self,
+        links,
+        facility_has_provider,
+        awaiting_confirmation,
+        created_by_me,
+    } = data;
+    let confirm_id = person.account_id.clone();
     let link_id = person.account_id.clone();
     let account_id = person.account_id.clone();
     let (status_id, sessions_id, grants_id, code_id) = (account_id.clone(), account_id.clone(), account_id.clone(), account_id);
@@ -218,6 +237,22 @@ fn PersonBody(
                 {suspended_at.map(|at| view! { <dt>{t(Key::AdminSuspendedAt)}</dt><dd>{when(lang, &at)}</dd> })}
                 {suspension_reason.map(|reason| view! { <dt>{t(Key::AdminReason)}</dt><dd>{reason}</dd> })}
             </dl>
+            {move || outcome(confirm.value().get(), Key::ActionStaffConfirm)}
+            {awaiting_confirmation.then(|| view! {
+                <div class="notice notice-error" role="status" data-testid="awaiting-confirmation">
+                    <p>{t(Key::AdminAwaitingConfirmation)}</p>
+                    {if created_by_me {
+                        view! { <p class="hint">{t(Key::AdminConfirmByAnother)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ActionForm action=confirm>
+                                <input type="hidden" name="account_id" value=confirm_id/>
+                                <button type="submit" class="button-primary" data-testid="confirm-staff">{t(Key::AdminConfirmStaff)}</button>
+                            </ActionForm>
+                        }.into_any()
+                    }}
+                </div>
+            })}
             {(!is_self).then(move || if suspended {
                 view! {
                     <ActionForm action=reinstate>
@@ -287,19 +322,31 @@ fn PersonBody(
                 <h2 id="links">{t(Key::LinksHeading)}</h2>
                 {move || outcome(link.value().get(), Key::ActionLinkCreate)}
                 {move || outcome(unlink.value().get(), Key::ActionLinkRemove)}
+                {move || outcome(approve_link.value().get(), Key::ActionLinkApprove)}
                 {if links.is_empty() {
                     view! { <p>{t(Key::LinksNone)}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="plain-list">
-                            {links.into_iter().map(|one| view! {
+                            {links.into_iter().map(|one| {
+                                let approve_id = one.link_id.clone();
+                                let can_approve = one.awaiting_approval && !one.created_by_me;
+                                view! {
                                 <li data-testid="federated-link">
                                     <code>{one.subject}</code>" · "{one.issuer}" · "{when(lang, &one.created_at)}
+                                    {one.awaiting_approval.then(|| view! { " · "<strong data-testid="link-awaiting-approval">{t(Key::AdminAwaitingApproval)}</strong> })}
+                                    {can_approve.then(move || view! {
+                                        <ActionForm action=approve_link attr:class="inline-form">
+                                            <input type="hidden" name="link_id" value=approve_id/>
+                                            <button type="submit" class="button-primary" data-testid="approve-link">{t(Key::AdminApprove)}</button>
+                                        </ActionForm>
+                                    })}
                                     <ActionForm action=unlink attr:class="inline-form">
                                         <input type="hidden" name="link_id" value=one.link_id/>
                                         <button type="submit" class="button-secondary">{t(Key::LinkRemove)}</button>
                                     </ActionForm>
                                 </li>
+                                }
                             }).collect_view()}
                         </ul>
                     }.into_any()

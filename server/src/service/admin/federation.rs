@@ -24,8 +24,16 @@ fn token(value: &str, max: usize) -> Result<String, ServiceError> {
     }
 }
 
-pub(super) fn link(row: LinkRow) -> FederatedLink {
-    FederatedLink { link_id: row.federated_link_id, issuer: row.issuer, subject: row.subject, created_at: iso(row.created_at) }
+/// A link as the console shows it to administrator `viewer`.
+pub(super) fn link(row: LinkRow, viewer: &str) -> FederatedLink {
+    FederatedLink {
+        awaiting_approval: row.approved_at.is_none(),
+        created_by_me: row.created_by_account_id == viewer,
+        link_id: row.federated_link_id,
+        issuer: row.issuer,
+        subject: row.subject,
+        created_at: iso(row.created_at),
+    }
 }
 
 impl Portal {
@@ -114,6 +122,9 @@ impl Portal {
             return Err(invalid(InvalidInput::NotApplicable));
         };
         let provider = store::federation::provider(&mut tx, &facility_id).await?.ok_or(invalid(InvalidInput::NotApplicable))?;
+        // A link is a credential: to an account that can already read, it waits for a second
+        // administrator; to an unconfirmed one, the account's confirmation is that second check.
+        let confirmed = store::account::staff_facts(&mut tx, account_id).await?.is_some_and(|facts| facts.confirmed_at.is_some());
         let row = LinkRow {
             federated_link_id: store::new_id(),
             issuer: provider.issuer,
@@ -122,6 +133,7 @@ impl Portal {
             facility_id,
             created_by_account_id: session.principal.account.account_id.clone(),
             created_at: meta.now_ms,
+            approved_at: (!confirmed).then_some(meta.now_ms),
         };
         store::federation::insert_link(&mut tx, &row).await.map_err(|error| match error {
             StoreError::Conflict => invalid(InvalidInput::AlreadyLinked),
@@ -133,6 +145,34 @@ impl Portal {
             patient_id: None,
             target: Some(account_id),
             basis_ref: Some(&row.federated_link_id),
+            code: None,
+        };
+        self.commit_action(tx, meta, event).await
+    }
+
+    /// Approves a held federated link (separation of duties): refused to the administrator who
+    /// made it ([`crate::policy::may_approve`]).
+    pub async fn admin_approve_link(&self, meta: &RequestMeta, link_id: &str) -> Result<(), ServiceError> {
+        let session = self.fresh_administrator(meta, "admin_approve_link").await?;
+        let mut tx = self.store.begin().await?;
+        let link = store::federation::link(&mut tx, link_id).await?.ok_or(invalid(InvalidInput::UnknownTarget))?;
+        if link.approved_at.is_some() {
+            return Err(invalid(InvalidInput::NothingToApprove));
+        }
+        if let Err(reason) = crate::policy::may_approve(&session.actor, Some(&link.created_by_account_id)) {
+            drop(tx);
+            return self.refuse(meta, &session.actor, "admin_approve_link", reason).await;
+        }
+        let by = session.principal.account.account_id.as_str();
+        if !store::federation::approve_link(&mut tx, link_id, by, meta.now_ms).await? {
+            return Err(invalid(InvalidInput::NothingToApprove));
+        }
+        let event = AuditEvent::AdminAction {
+            actor: &session.actor,
+            action: "link_approve",
+            patient_id: None,
+            target: Some(&link.account_id),
+            basis_ref: Some(link_id),
             code: None,
         };
         self.commit_action(tx, meta, event).await
