@@ -104,7 +104,8 @@ export async function confirmBySecondAdministrator(browser: Browser, staffName: 
   await page.getByLabel("Mã đăng ký").fill(code);
   await page.getByRole("button", { name: /Tạo khóa truy cập/ }).click();
   await page.waitForURL("**/admin");
-  await page.goto("/admin/people?role=clinician");
+  // Found by the name as typed, with its diacritics and capitals ("Đỗ").
+  await page.goto(`/admin/people?term=${encodeURIComponent(staffName)}`);
   await hydrated(page, /Xác nhận bằng khóa truy cập/);
   await page.getByRole("button", { name: "Xác nhận bằng khóa truy cập" }).click();
   await expect(page.getByText("Đã xác nhận. Bạn có 5 phút")).toBeVisible();

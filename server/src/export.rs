@@ -399,6 +399,8 @@ pub async fn restore(store: &Store, dir: &Path, expected_key: Option<&VerifyingK
             .execute(&mut *tx)
             .await?;
     }
+    // An export from before the folded search names: fill them as a migration would.
+    crate::store::fill_folded_names(&mut tx).await?;
     tx.commit().await?;
     Ok(total)
 }

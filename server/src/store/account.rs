@@ -28,7 +28,8 @@ pub struct Principal {
 /// Inserts a confirmed account (a citizen at enrolment, the seed's and the operator's staff).
 pub async fn insert(conn: &mut Conn, account: &AccountRow, now: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "insert into account (account_id, role, display_name, user_handle, status, created_at, confirmed_at) values ($1, $2, $3, $4, $5, $6, $6)",
+        "insert into account (account_id, role, display_name, user_handle, status, created_at, confirmed_at, display_name_folded)
+         values ($1, $2, $3, $4, $5, $6, $6, $7)",
     )
     .bind(&account.account_id)
     .bind(&account.role)
@@ -36,6 +37,7 @@ pub async fn insert(conn: &mut Conn, account: &AccountRow, now: i64) -> Result<(
     .bind(&account.user_handle)
     .bind(&account.status)
     .bind(now)
+    .bind(super::fold(&account.display_name))
     .execute(conn)
     .await?;
     Ok(())
@@ -51,8 +53,8 @@ pub async fn insert_unconfirmed_staff(
     now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "insert into account (account_id, role, display_name, user_handle, status, created_at, created_by_account_id, staff_cccd)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "insert into account (account_id, role, display_name, user_handle, status, created_at, created_by_account_id, staff_cccd, display_name_folded)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&account.account_id)
     .bind(&account.role)
@@ -62,6 +64,7 @@ pub async fn insert_unconfirmed_staff(
     .bind(now)
     .bind(created_by)
     .bind(staff_cccd)
+    .bind(super::fold(&account.display_name))
     .execute(conn)
     .await?;
     Ok(())
@@ -157,11 +160,12 @@ pub async fn account_id_by_user_handle(conn: &mut Conn, user_handle: &str) -> Re
 }
 
 pub async fn insert_facility(conn: &mut Conn, facility_id: &str, name: &str, province_code: &str, now: i64) -> Result<(), StoreError> {
-    sqlx::query("insert into facility (facility_id, name, province_code, created_at) values ($1, $2, $3, $4)")
+    sqlx::query("insert into facility (facility_id, name, province_code, created_at, name_folded) values ($1, $2, $3, $4, $5)")
         .bind(facility_id)
         .bind(name)
         .bind(province_code)
         .bind(now)
+        .bind(super::fold(name))
         .execute(conn)
         .await?;
     Ok(())
@@ -175,12 +179,15 @@ pub async fn insert_clinician(
     full_name: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("insert into clinician (clinician_id, account_id, facility_id, full_name, created_at) values ($1, $2, $3, $4, $5)")
-        .bind(clinician_id)
-        .bind(account_id)
-        .bind(facility_id)
-        .bind(full_name)
-        .bind(now)
+    sqlx::query(
+        "insert into clinician (clinician_id, account_id, facility_id, full_name, created_at, full_name_folded) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(clinician_id)
+    .bind(account_id)
+    .bind(facility_id)
+    .bind(full_name)
+    .bind(now)
+    .bind(super::fold(full_name))
         .execute(conn)
         .await?;
     Ok(())

@@ -45,8 +45,8 @@ fn person_from_row(row: &sqlx::any::AnyRow) -> Result<PersonRow, StoreError> {
     })
 }
 
-/// Accounts whose name contains `term` literally (ASCII case-insensitive; `%` and `_` are plain
-/// characters, an empty term matches every name), optionally of one role and of one facility (its
+/// Accounts whose name contains `term` literally, without regard to case or diacritics
+/// ([`super::fold`]; `%` and `_` are plain characters, an empty term matches every name), optionally of one role and of one facility (its
 /// clinicians); staff first, then by name.
 pub async fn people(
     conn: &mut Conn,
@@ -55,9 +55,9 @@ pub async fn people(
     facility_id: Option<&str>,
     limit: i64,
 ) -> Result<Vec<PersonRow>, StoreError> {
-    let pattern = super::like_contains(&term.to_lowercase());
+    let pattern = super::like_contains(&super::fold(term));
     let rows = sqlx::query(&format!(
-        "{PERSON_SELECT} where lower(a.display_name) like $1 escape '\\' and ($2 = '' or a.role = $2) and ($3 = '' or c.facility_id = $3)
+        "{PERSON_SELECT} where a.display_name_folded like $1 escape '\\' and ($2 = '' or a.role = $2) and ($3 = '' or c.facility_id = $3)
          order by case a.role when 'clinician' then 0 when 'administrator' then 1 else 2 end, a.display_name, a.account_id
          limit $4"
     ))

@@ -254,17 +254,18 @@ pub struct DirectoryEntry {
     pub facility_name: Option<String>,
 }
 
-/// Clinicians and facilities whose name contains `term` literally (case-insensitive for ASCII;
-/// `%` and `_` are plain characters), at most `limit`.
+/// Clinicians and facilities whose name contains `term` literally, without regard to case or
+/// diacritics ([`super::fold`]: "cho ray" finds "Chợ Rẫy"; `%` and `_` are plain characters), at
+/// most `limit`.
 pub async fn search_directory(conn: &mut Conn, term: &str, limit: i64) -> Result<Vec<DirectoryEntry>, StoreError> {
-    let pattern = super::like_contains(&term.to_lowercase());
+    let pattern = super::like_contains(&super::fold(term));
     let rows = sqlx::query(
-        "select 'facility' as kind, facility_id as id, name, null as facility_name from facility where lower(name) like $1 escape '\\'
+        "select 'facility' as kind, facility_id as id, name, null as facility_name from facility where name_folded like $1 escape '\\'
          union all
          select 'clinician' as kind, c.clinician_id as id, c.full_name as name, f.name as facility_name
          from clinician c join facility f on f.facility_id = c.facility_id
          join account a on a.account_id = c.account_id
-         where lower(c.full_name) like $1 escape '\\' and a.status = 'active'
+         where c.full_name_folded like $1 escape '\\' and a.status = 'active'
          order by name limit $2",
     )
     .bind(pattern)

@@ -119,7 +119,11 @@ impl Store {
         migrator
             .run(&self.write)
             .await
-            .context("database migration failed; the server will not start on a partly migrated schema")
+            .context("database migration failed; the server will not start on a partly migrated schema")?;
+        let mut tx = self.begin().await?;
+        fill_folded_names(&mut tx).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {
@@ -193,6 +197,50 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// `text` as names are searched: lowercase, without diacritics (Unicode NFD with the combining
+/// marks dropped) and with `đ` as `d`, so that "Đỗ Thu Hà", "đỗ thu hà" and "do thu ha" fold to the
+/// same "do thu ha". Stored beside every searchable name (`*_folded` columns) and applied to the
+/// search term.
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect()
+}
+
+/// The searchable names (table, key column, name column, folded column).
+const FOLDED_NAMES: [(&str, &str, &str, &str); 3] = [
+    ("account", "account_id", "display_name", "display_name_folded"),
+    ("facility", "facility_id", "name", "name_folded"),
+    ("clinician", "clinician_id", "full_name", "full_name_folded"),
+];
+
+/// Fills the folded form of every name that has none (rows from before the column, or restored
+/// from an older export); returns how many were filled.
+pub async fn fill_folded_names(conn: &mut Conn) -> Result<u64, StoreError> {
+    use sqlx::Row;
+    let mut filled = 0;
+    for (table, key, name, folded) in FOLDED_NAMES {
+        let rows = sqlx::query(&format!("select {key} as id, {name} as name from {table} where {folded} is null"))
+            .fetch_all(&mut *conn)
+            .await?;
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let text: String = row.try_get("name")?;
+            sqlx::query(&format!("update {table} set {folded} = $1 where {key} = $2"))
+                .bind(fold(&text))
+                .bind(&id)
+                .execute(&mut *conn)
+                .await?;
+            filled += 1;
+        }
+    }
+    Ok(filled)
+}
+
 /// A `like` pattern that matches any text containing `term` literally: `\`, `%` and `_` in the
 /// term are escaped with a backslash and the whole is wrapped in `%…%`, so user input never acts
 /// as a wildcard. Every query using it writes `like $n escape '\'` out: SQLite has no default
@@ -214,6 +262,16 @@ pub fn like_contains(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::like_contains;
+
+    #[test]
+    fn names_fold_without_case_or_diacritics() {
+        use super::fold;
+        assert_eq!(fold("BS. Đỗ Thu Hà"), "bs. do thu ha");
+        assert_eq!(fold("đỗ thu hà"), fold("DO THU HA"));
+        assert_eq!(fold("Nguyễn Thị Ánh Tuyết"), "nguyen thi anh tuyet");
+        assert_eq!(fold("Bệnh viện Chợ Rẫy"), "benh vien cho ray");
+        assert_eq!(fold("100% Tâm_An"), "100% tam_an");
+    }
 
     #[test]
     fn like_patterns_escape_every_wildcard() {

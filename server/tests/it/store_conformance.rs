@@ -493,7 +493,7 @@ async fn literal_searches(store: &Store) {
     let percented = AccountRow {
         account_id: store::new_id(),
         role: "citizen".into(),
-        display_name: "Ana% Literal".into(),
+        display_name: "Ana% Đỗ Literal".into(),
         user_handle: uuid::Uuid::new_v4().to_string(),
         status: "active".into(),
     };
@@ -505,13 +505,21 @@ async fn literal_searches(store: &Store) {
     assert_eq!(directory_names(&mut conn, "_").await, vec!["BS. Na_Lan"]);
     assert!(directory_names(&mut conn, "a%").await.is_empty(), "no name holds a literal \"a%\"");
     assert!(directory_names(&mut conn, "\\").await.is_empty());
-    assert_eq!(people_names(&mut conn, "%").await, vec!["Ana% Literal"]);
+    assert_eq!(people_names(&mut conn, "%").await, vec!["Ana% Đỗ Literal"]);
+    for term in ["Đỗ", "đỗ", "do lit", "ĐỖ LITERAL"] {
+        assert_eq!(people_names(&mut conn, term).await, vec!["Ana% Đỗ Literal"], "{term:?}");
+    }
     assert_eq!(people_names(&mut conn, "_").await, vec!["BS. Na_Lan"]);
-    assert_eq!(people_names(&mut conn, "a%").await, vec!["Ana% Literal"]);
+    assert_eq!(people_names(&mut conn, "a%").await, vec!["Ana% Đỗ Literal"]);
     assert!(people_names(&mut conn, "\\").await.is_empty());
     // Case folding is unchanged: ASCII letters match either case around a literal wildcard.
-    assert_eq!(people_names(&mut conn, "A%").await, vec!["Ana% Literal"]);
+    assert_eq!(people_names(&mut conn, "A%").await, vec!["Ana% Đỗ Literal"]);
     assert_eq!(people_names(&mut conn, "NA_L").await, vec!["BS. Na_Lan"]);
+    // Neither case nor diacritics matter, on both databases: typed with, without, or in capitals.
+    for term in ["Tâm An", "tam an", "TÂM AN", "phong kham"] {
+        assert_eq!(directory_names(&mut conn, term).await, vec!["Phòng khám 100% Tâm An"], "{term:?}");
+    }
+    assert!(directory_names(&mut conn, "tam ann").await.is_empty());
     // An empty term still lists everyone (the console's unfiltered list).
     assert!(people_names(&mut conn, "").await.len() >= 5);
 }
