@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::AppState;
 use crate::error::ServiceError;
 use crate::policy::DenyReason;
-use crate::service::fhir_api::{parse_search, BadParameter, Page, Search, CLINICAL_TYPES, MAX_COUNT, OWN_FACT_TYPES, SEARCH_PARAMS};
+use crate::service::fhir_api::{parse_search, BadParameter, Page, Search, Served, CLINICAL_TYPES, MAX_COUNT, OWN_FACT_TYPES, SEARCH_PARAMS};
 
 pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 
@@ -159,7 +159,7 @@ pub async fn read(
         return outcome(StatusCode::NOT_FOUND, "not-found", "No such resource.", None);
     }
     match state.portal.fhir_read(&meta, &resource_type, &id).await {
-        Ok(resource) => fhir(StatusCode::OK, &resource.into_inner()),
+        Ok(resource) => fhir_text(StatusCode::OK, resource.into_inner().json.get().to_string()),
         Err(error) => failure(error),
     }
 }
@@ -169,18 +169,53 @@ fn encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// Search-set entries: each resource with its full URL.
-fn entries(base: &str, resources: Vec<Value>) -> Vec<Value> {
-    resources
-        .into_iter()
-        .map(|resource| {
-            let url = format!("{base}/{}/{}", resource["resourceType"].as_str().unwrap_or_default(), resource["id"].as_str().unwrap_or_default());
-            json!({ "fullUrl": url, "resource": resource, "search": { "mode": "match" } })
-        })
-        .collect()
+/// A resource's JSON text served as it is (decimals exactly as stored).
+fn fhir_text(status: StatusCode, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
+    response
 }
 
-fn bundle(base: &str, resource_type: &str, search: &Search, filters: &[(String, String)], page: Page) -> Value {
+/// A search-set entry: a resource with its full URL, its text embedded unchanged.
+#[derive(serde::Serialize)]
+struct Entry {
+    #[serde(rename = "fullUrl")]
+    full_url: String,
+    resource: Box<serde_json::value::RawValue>,
+    search: Value,
+}
+
+/// A `searchset` Bundle, serialized with each resource's text as stored.
+#[derive(serde::Serialize)]
+struct SearchSet {
+    #[serde(rename = "resourceType")]
+    resource_type: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    total: usize,
+    link: Vec<Value>,
+    entry: Vec<Entry>,
+}
+
+impl SearchSet {
+    fn new(base: &str, total: usize, link: Vec<Value>, resources: Vec<Served>) -> SearchSet {
+        let entry = resources
+            .into_iter()
+            .map(|resource| Entry {
+                full_url: format!("{base}/{}/{}", resource.resource_type, resource.id),
+                resource: resource.json,
+                search: json!({ "mode": "match" }),
+            })
+            .collect();
+        SearchSet { resource_type: "Bundle", kind: "searchset", total, link, entry }
+    }
+
+    fn text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+fn bundle(base: &str, resource_type: &str, search: &Search, filters: &[(String, String)], page: Page) -> SearchSet {
     // Paging links repeat every filter the client sent, so following them pages the same result.
     let kept: String = filters
         .iter()
@@ -197,13 +232,7 @@ fn bundle(base: &str, resource_type: &str, search: &Search, filters: &[(String, 
     if search.page > 1 {
         links.push(json!({ "relation": "previous", "url": link(search.page - 1) }));
     }
-    json!({
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": page.total,
-        "link": links,
-        "entry": entries(base, page.resources),
-    })
+    SearchSet::new(base, page.total, links, page.resources)
 }
 
 /// `GET /fhir/{type}?patient=…&…`.
@@ -241,7 +270,7 @@ pub async fn search(
         state.portal.fhir_search(&meta, &resource_type, search.clone()).await
     };
     match found {
-        Ok(page) => fhir(StatusCode::OK, &bundle(&base(&state), &resource_type, &search, &pairs, page.into_inner())),
+        Ok(page) => fhir_text(StatusCode::OK, bundle(&base(&state), &resource_type, &search, &pairs, page.into_inner()).text()),
         Err(error) => failure(error),
     }
 }
@@ -259,14 +288,9 @@ pub async fn everything(
         Ok(resources) => {
             let base = base(&state);
             let resources = resources.into_inner();
-            let body = json!({
-                "resourceType": "Bundle",
-                "type": "searchset",
-                "total": resources.len(),
-                "link": [{ "relation": "self", "url": format!("{base}/Patient/{id}/$everything") }],
-                "entry": entries(&base, resources),
-            });
-            let mut response = fhir(StatusCode::OK, &body);
+            let link = vec![json!({ "relation": "self", "url": format!("{base}/Patient/{id}/$everything") })];
+            let body = SearchSet::new(&base, resources.len(), link, resources);
+            let mut response = fhir_text(StatusCode::OK, body.text());
             if download {
                 if let Ok(value) = HeaderValue::from_str("attachment; filename=\"ho-so-suc-khoe.fhir.json\"") {
                     response.headers_mut().insert(header::CONTENT_DISPOSITION, value);

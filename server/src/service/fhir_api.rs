@@ -6,9 +6,11 @@
 use std::collections::BTreeMap;
 
 use app::port::RequestMeta;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::{Portal, Target};
+use crate::fhir::exact::Json;
 use crate::policy::Actor;
 use crate::store::audit::{AccessLogFilter, AccessLogRow};
 use crate::store::consent::GrantRow;
@@ -18,15 +20,20 @@ use crate::policy::{Authorized, Category};
 use crate::store::{self, StoreError};
 
 /// The clinical resource types the API serves (Patient is served from the patient row).
-pub const CLINICAL_TYPES: [&str; 13] = [
+pub const CLINICAL_TYPES: [&str; 18] = [
     "Encounter",
     "Condition",
     "AllergyIntolerance",
     "Immunization",
     "Observation",
     "DiagnosticReport",
+    "ImagingStudy",
     "MedicationRequest",
+    "MedicationStatement",
+    "MedicationAdministration",
     "Procedure",
+    "Device",
+    "SupplyDelivery",
     "DocumentReference",
     "CarePlan",
     "CareTeam",
@@ -164,12 +171,47 @@ fn iso_instant(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn with_meta(row: &store::clinical::ClinicalRow) -> Result<Value, StoreError> {
-    let mut resource: Value = serde_json::from_str(&row.resource_json).map_err(|_| StoreError::Corrupt("resource json".into()))?;
-    if let Some(object) = resource.as_object_mut() {
-        object.insert("meta".into(), json!({ "versionId": row.version_id.to_string(), "lastUpdated": iso_instant(row.last_updated) }));
+/// A resource as the API serves it: its type, id and JSON text. A stored resource's text is the
+/// one the facility sent ([`crate::fhir::exact`]: decimals exactly as written), with the
+/// portal's `meta`.
+#[derive(Clone, Debug)]
+pub struct Served {
+    pub resource_type: String,
+    pub id: String,
+    pub json: Box<RawValue>,
+}
+
+impl Served {
+    /// A resource the portal builds itself (Patient, Consent, AuditEvent, Provenance).
+    pub fn built(resource: &Value) -> Result<Served, StoreError> {
+        Ok(Served {
+            resource_type: resource["resourceType"].as_str().unwrap_or_default().to_string(),
+            id: resource["id"].as_str().unwrap_or_default().to_string(),
+            json: RawValue::from_string(resource.to_string()).map_err(|_| StoreError::Corrupt("built resource".into()))?,
+        })
     }
-    Ok(resource)
+
+    /// The JSON as a `Value` (numbers as `f64`: for tests and counting, never for serving).
+    pub fn value(&self) -> Value {
+        serde_json::from_str(self.json.get()).unwrap_or(Value::Null)
+    }
+}
+
+fn with_meta(row: &store::clinical::ClinicalRow) -> Result<Served, StoreError> {
+    let corrupt = || StoreError::Corrupt("resource json".into());
+    let mut resource = Json::parse(&row.resource_json).map_err(|_| corrupt())?;
+    resource.set(
+        "meta",
+        Json::Object(vec![
+            ("versionId".into(), Json::String(row.version_id.to_string())),
+            ("lastUpdated".into(), Json::String(iso_instant(row.last_updated))),
+        ]),
+    );
+    Ok(Served {
+        resource_type: row.resource_type.clone(),
+        id: row.clinical_resource_id.clone(),
+        json: RawValue::from_string(resource.to_text()).map_err(|_| corrupt())?,
+    })
 }
 
 fn codes_of(resource: &Value) -> Vec<(Option<String>, String)> {
@@ -208,20 +250,20 @@ impl Search {
 
 /// One page of a search, before it becomes a Bundle.
 pub struct Page {
-    pub resources: Vec<Value>,
+    pub resources: Vec<Served>,
     pub total: usize,
     pub patient_id: String,
 }
 
 impl Portal {
     /// `GET /fhir/{type}/{id}`.
-    pub async fn fhir_read(&self, meta: &RequestMeta, resource_type: &str, id: &str) -> Result<Authorized<Value>, ServiceError> {
+    pub async fn fhir_read(&self, meta: &RequestMeta, resource_type: &str, id: &str) -> Result<Authorized<Served>, ServiceError> {
         if resource_type == "Patient" {
             return self
                 .guarded_read(meta, Target::Patient(id.to_string()), &[Category::Administrative], |conn, patient_id| {
                     Box::pin(async move {
                         let patient = store::patient::by_id(conn, &patient_id).await?.ok_or(StoreError::NotFound)?;
-                        Ok(crate::fhir::patient_resource(&patient))
+                        Served::built(&crate::fhir::patient_resource(&patient))
                     })
                 })
                 .await;
@@ -258,14 +300,14 @@ impl Portal {
             Box::pin(async move {
                 if wanted == "Patient" {
                     let patient = store::patient::by_id(conn, &patient_id).await?.ok_or(StoreError::NotFound)?;
-                    return Ok(Page { resources: vec![crate::fhir::patient_resource(&patient)], total: 1, patient_id });
+                    return Ok(Page { resources: vec![Served::built(&crate::fhir::patient_resource(&patient))?], total: 1, patient_id });
                 }
                 let rows = store::clinical::by_patient(conn, &patient_id, &[category.as_str()]).await?;
                 let mut matching = Vec::new();
                 for row in rows.iter().filter(|row| row.resource_type == wanted) {
-                    let resource = with_meta(row)?;
-                    if search.admits(row, &resource) {
-                        matching.push((row.effective_date.clone(), resource));
+                    let parsed: Value = serde_json::from_str(&row.resource_json).map_err(|_| StoreError::Corrupt("resource json".into()))?;
+                    if search.admits(row, &parsed) {
+                        matching.push((row.effective_date.clone(), with_meta(row)?));
                     }
                 }
                 // Undated resources last in either order, the same on every database; ties by id.
@@ -277,7 +319,7 @@ impl Portal {
                         (None, Some(_)) => std::cmp::Ordering::Greater,
                         (None, None) => std::cmp::Ordering::Equal,
                     };
-                    by_date.then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+                    by_date.then_with(|| a.id.cmp(&b.id))
                 });
                 let total = matching.len();
                 let skip = search.count.saturating_mul(search.page - 1);
@@ -290,13 +332,13 @@ impl Portal {
 
     /// `GET /fhir/Patient/{id}/$everything`: the whole record, for its own citizen (every category
     /// is asked for, so anyone without all of them is refused and audited).
-    pub async fn fhir_everything(&self, meta: &RequestMeta, patient_id: &str) -> Result<Authorized<Vec<Value>>, ServiceError> {
+    pub async fn fhir_everything(&self, meta: &RequestMeta, patient_id: &str) -> Result<Authorized<Vec<Served>>, ServiceError> {
         self.guarded_read(meta, Target::Patient(patient_id.to_string()), &Category::ALL, |conn, patient_id| {
             Box::pin(async move {
                 let patient = store::patient::by_id(conn, &patient_id).await?.ok_or(StoreError::NotFound)?;
                 let categories: Vec<&str> = Category::ALL.iter().map(|category| category.as_str()).collect();
                 let rows = store::clinical::by_patient(conn, &patient_id, &categories).await?;
-                let mut resources = vec![crate::fhir::patient_resource(&patient)];
+                let mut resources = vec![Served::built(&crate::fhir::patient_resource(&patient))?];
                 for row in &rows {
                     resources.push(with_meta(row)?);
                 }
@@ -400,7 +442,7 @@ impl Portal {
                     grants.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.consent_grant_id.cmp(&b.consent_grant_id)));
                     let total = grants.len();
                     let skip = search.count.saturating_mul(search.page - 1);
-                    let resources = grants.iter().skip(skip).take(search.count).map(|grant| consent_resource(grant, now)).collect();
+                    let resources = grants.iter().skip(skip).take(search.count).map(|grant| Served::built(&consent_resource(grant, now))).collect::<Result<_, _>>()?;
                     return Ok(Page { resources, total, patient_id });
                 }
                 let count = i64::try_from(search.count).unwrap_or(50);
@@ -409,12 +451,15 @@ impl Portal {
                     let (rows, total) = store::import::provenance_of(conn, &patient_id, count, offset).await?;
                     let resources = rows
                         .iter()
-                        .map(|json| serde_json::from_str(json).map_err(|_| StoreError::Corrupt("a stored Provenance is not JSON".into())))
-                        .collect::<Result<Vec<Value>, _>>()?;
+                        .map(|json| {
+                            let value: Value = serde_json::from_str(json).map_err(|_| StoreError::Corrupt("a stored Provenance is not JSON".into()))?;
+                            Served::built(&value)
+                        })
+                        .collect::<Result<Vec<Served>, _>>()?;
                     return Ok(Page { resources, total: usize::try_from(total).unwrap_or_default(), patient_id });
                 }
                 let (lines, total) = store::audit::for_patient(conn, &patient_id, &AccessLogFilter::default(), count, offset).await?;
-                let resources = lines.iter().map(audit_event_resource).collect();
+                let resources = lines.iter().map(|line| Served::built(&audit_event_resource(line))).collect::<Result<_, _>>()?;
                 Ok(Page { resources, total: usize::try_from(total).unwrap_or_default(), patient_id })
             })
         })
@@ -430,12 +475,10 @@ fn not_found(error: ServiceError) -> ServiceError {
 }
 
 /// How many resources of each type a list holds (for the capability tests and `$everything`).
-pub fn type_counts(resources: &[Value]) -> BTreeMap<String, usize> {
+pub fn type_counts(resources: &[Served]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for resource in resources {
-        if let Some(kind) = resource.get("resourceType").and_then(Value::as_str) {
-            *counts.entry(kind.to_string()).or_default() += 1;
-        }
+        *counts.entry(resource.resource_type.clone()).or_default() += 1;
     }
     counts
 }

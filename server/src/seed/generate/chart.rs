@@ -37,6 +37,16 @@ fn round_to(value: f64, decimals: i32) -> f64 {
     (value * factor).round() / factor
 }
 
+/// A measured value as a FHIR decimal with the test's precision: a whole number when it has no
+/// decimals (`120`, never `120.0`, which would claim a precision the test does not have).
+fn decimal(value: f64, decimals: i32) -> Value {
+    if decimals <= 0 {
+        json!(value.round() as i64)
+    } else {
+        json!(round_to(value, decimals))
+    }
+}
+
 fn interpretation(value: f64, low: f64, high: f64) -> &'static str {
     if value < low {
         "L"
@@ -222,8 +232,11 @@ impl Chart {
             "subject": { "reference": self.patient_ref },
             "encounter": reference("Encounter", encounter),
             "effectiveDateTime": date.to_string(),
-            "valueQuantity": { "value": value, "unit": test.unit, "system": UCUM_SYSTEM, "code": test.ucum },
-            "referenceRange": [{ "low": { "value": low, "unit": test.unit }, "high": { "value": high, "unit": test.unit } }],
+            "valueQuantity": { "value": decimal(value, test.decimals), "unit": test.unit, "system": UCUM_SYSTEM, "code": test.ucum },
+            "referenceRange": [{
+                "low": { "value": decimal(low, test.decimals), "unit": test.unit },
+                "high": { "value": decimal(high, test.decimals), "unit": test.unit }
+            }],
             "interpretation": [{ "coding": [{ "system": INTERPRETATION_SYSTEM, "code": interpretation(value, low, high) }] }],
         });
         self.resources.push(resource);
