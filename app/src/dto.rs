@@ -53,6 +53,9 @@ pub struct Allergy {
     pub reaction: String,
     pub criticality_high: bool,
     pub recorded: String,
+    /// `unconfirmed` when the record says so (FHIR `verificationStatus`), else "".
+    #[serde(default)]
+    pub qualifier: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +64,10 @@ pub struct Condition {
     pub name: String,
     pub since: String,
     pub active: bool,
+    /// What `verificationStatus` says when it is not a plain confirmation: `unconfirmed`,
+    /// `provisional`, `differential` or `refuted` (ruled out); else "".
+    #[serde(default)]
+    pub qualifier: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +76,9 @@ pub struct Medication {
     pub instructions: String,
     pub authored: String,
     pub active: bool,
+    /// A request *not* to give this medication (FHIR `MedicationRequest.doNotPerform`).
+    #[serde(default)]
+    pub do_not_give: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,11 +113,16 @@ pub enum RangeFlag {
 pub struct LabResult {
     pub code: String,
     pub name: String,
+    /// The value exactly as recorded, with its comparator (`0.004`, `1.50`, `<10`).
     pub value: String,
     pub unit: String,
     pub range: String,
+    /// From exact decimal comparison; `Unknown` when the value carries a comparator.
     pub flag: RangeFlag,
     pub date: String,
+    /// The result is preliminary (FHIR `Observation.status` `preliminary` or `registered`).
+    #[serde(default)]
+    pub preliminary: bool,
 }
 
 /// One dose as the vaccination page lists it.
@@ -118,6 +133,23 @@ pub struct Dose {
     pub facility: String,
     pub lot: String,
     pub programme: String,
+    /// Given (and valid), given but subpotent, or not given (FHIR `Immunization.status`,
+    /// `isSubpotent`).
+    #[serde(default)]
+    pub status: DoseStatus,
+    /// Why it was not given or is not valid (`statusReason`, `subpotentReason`), else "".
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// What an immunization record says happened (its modifier elements).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoseStatus {
+    #[default]
+    Given,
+    Subpotent,
+    NotGiven,
 }
 
 /// All doses of one vaccine, in the order they were given.
@@ -414,7 +446,7 @@ pub struct CardPage {
 /// The verifier's answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardCheck {
-    /// `valid`, `malformed`, `bad_signature`, `unknown_issuer`, `expired`, `not_yet_valid`.
+    /// `valid`, `malformed`, `multi_part`, `bad_signature`, `unknown_issuer`, `expired`, `not_yet_valid`.
     pub outcome: String,
     pub issuer: String,
     /// The trusted issuer's name (empty for this portal).

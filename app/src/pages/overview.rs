@@ -89,6 +89,7 @@ fn OverviewBody(data: Overview) -> impl IntoView {
                             {allergies.into_iter().map(|allergy| view! {
                                 <li>
                                     <strong>{allergy.substance}</strong>
+                                    {Key::for_qualifier(&allergy.qualifier).map(|key| view! { " "<span class="muted">"("{t(key)}")"</span> })}
                                     {allergy.criticality_high.then(|| view! { " " <span class="badge badge-danger">{t(Key::CriticalityHigh)}</span> })}
                                     <br/><span class="muted">{t(Key::Reaction)}": "{allergy.reaction}</span>
                                 </li>
@@ -107,6 +108,7 @@ fn OverviewBody(data: Overview) -> impl IntoView {
                             {conditions.into_iter().map(|condition| view! {
                                 <li>
                                     <strong>{condition.name}</strong>" "<span class="code">{condition.code}</span>
+                                    {Key::for_qualifier(&condition.qualifier).map(|key| view! { " "<span class="muted">"("{t(key)}")"</span> })}
                                     <br/><span class="muted">{t(Key::Since)}" "{lang.date(&condition.since)}</span>
                                 </li>
                             }).collect_view()}

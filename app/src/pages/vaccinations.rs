@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::error_notice::ErrorNotice;
-use crate::dto::{ScheduleItem, Vaccinations};
+use crate::dto::{DoseStatus, ScheduleItem, Vaccinations};
 use crate::i18n::{use_lang, use_t, Key};
 use crate::pages::overview::PatientCard;
 
@@ -37,7 +37,8 @@ fn VaccinationList(data: Vaccinations) -> impl IntoView {
             vaccines.into_iter().enumerate().map(|(index, vaccine)| {
                 let heading = format!("vaccine-{index}");
                 let labelled_by = heading.clone();
-                let count = vaccine.doses.len();
+                // Only doses given (and valid) are counted; a declined dose is listed as not given.
+                let count = vaccine.doses.iter().filter(|dose| dose.status == DoseStatus::Given).count();
                 view! {
                     <section class="card vaccine" aria-labelledby=labelled_by>
                         <h2 id=heading>{vaccine.vaccine}" "<span class="muted">"("{count}" "{t(Key::Doses)}")"</span></h2>
@@ -49,17 +50,27 @@ fn VaccinationList(data: Vaccinations) -> impl IntoView {
                                     <th scope="col">{t(Key::Facility)}</th>
                                     <th scope="col">{t(Key::Lot)}</th>
                                     <th scope="col">{t(Key::Programme)}</th>
+                                    <th scope="col">{t(Key::DoseStatusColumn)}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {vaccine.doses.into_iter().map(|dose| view! {
-                                        <tr>
+                                    {vaccine.doses.into_iter().map(|dose| {
+                                        let not_counted = dose.status != DoseStatus::Given;
+                                        let status = match dose.status {
+                                            DoseStatus::Given => t(Key::DoseGiven).to_string(),
+                                            DoseStatus::NotGiven => t(Key::DoseNotGiven).to_string(),
+                                            DoseStatus::Subpotent => t(Key::DoseSubpotent).to_string(),
+                                        };
+                                        let status = if dose.reason.is_empty() { status } else { format!("{status}: {}", dose.reason) };
+                                        view! {
+                                        <tr class:not-given=not_counted>
                                             <td data-label=t(Key::DoseNumber)>{dose.dose_number.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
                                             <td data-label=t(Key::DoseDate)>{lang.date(&dose.date)}</td>
                                             <td data-label=t(Key::Facility)>{dose.facility}</td>
                                             <td data-label=t(Key::Lot)>{dose.lot}</td>
                                             <td data-label=t(Key::Programme)>{dose.programme}</td>
+                                            <td data-label=t(Key::DoseStatusColumn)>{status}</td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                         </div>

@@ -62,8 +62,11 @@ fn VisitBody(data: VisitDetail) -> impl IntoView {
             } else {
                 view! {
                     <ul class="plain-list">
-                        {diagnoses.into_iter().map(|diagnosis| view! {
-                            <li><span class="code">{diagnosis.code}</span>" "{diagnosis.name}</li>
+                        {diagnoses.into_iter().map(|diagnosis| {
+                            let qualifier = Key::for_qualifier(&diagnosis.qualifier).map(|key| format!(" ({})", t(key)));
+                            view! {
+                                <li><span class="code">{diagnosis.code}</span>" "{diagnosis.name}<span class="muted">{qualifier}</span></li>
+                            }
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -91,7 +94,9 @@ fn VisitBody(data: VisitDetail) -> impl IntoView {
                                     view! {
                                         <tr class:out-of-range=out_of_range>
                                             <td data-label=t(Key::Test)>{lab.name}</td>
-                                            <td data-label=t(Key::Result)><strong>{lab.value}</strong></td>
+                                            <td data-label=t(Key::Result)><strong>{lab.value}</strong>
+                                                {lab.preliminary.then(|| view! { " "<span class="muted">"("{t(Key::ResultPreliminary)}")"</span> })}
+                                            </td>
                                             <td data-label=t(Key::Unit)>{lab.unit}</td>
                                             <td data-label=t(Key::ReferenceRange)>{lab.range}</td>
                                             <td data-label=t(Key::Assessment)><span aria-hidden="true">{marker}</span>{t(flag_key(lab.flag))}</td>
@@ -112,7 +117,10 @@ fn VisitBody(data: VisitDetail) -> impl IntoView {
                 view! {
                     <ul class="plain-list">
                         {medications.into_iter().map(|medication| view! {
-                            <li><strong>{medication.name}</strong><br/><span class="muted">{medication.instructions}</span></li>
+                            <li>
+                                {medication.do_not_give.then(|| view! { <span class="badge badge-danger">{t(Key::DoNotGive)}</span>" " })}
+                                <strong>{medication.name}</strong><br/><span class="muted">{medication.instructions}</span>
+                            </li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
