@@ -31,7 +31,7 @@ fn schedule(
     today: chrono::NaiveDate,
 ) -> Option<(Vec<app::dto::ScheduleItem>, String)> {
     let schedule = crate::schedule::Schedule::builtin().ok()?;
-    let birth = chrono::NaiveDate::parse_from_str(&patient.birth_date, "%Y-%m-%d").ok()?;
+    let birth = crate::fhir::date::latest_day(&patient.birth_date)?;
     let statuses = crate::schedule::evaluate(&schedule, birth, &mapping::given_doses(rows), today);
     Some((mapping::schedule_items(&statuses), schedule.version))
 }
@@ -58,7 +58,7 @@ impl Portal {
                 .await?;
                 let mut overview = mapping::overview(&patient, &rows, LATEST_VISITS);
                 overview.vaccinations_due = schedule(&patient, &rows, today)
-                    .map(|(items, _)| items.into_iter().filter(|item| item.state == "due" || item.state == "overdue").collect())
+                    .map(|(items, _)| items.into_iter().filter(|item| matches!(item.state.as_str(), "due" | "overdue" | "recommended")).collect())
                     .unwrap_or_default();
                 overview.emergencies = super::consent::emergencies_on(conn, &patient_id).await?;
                 Ok(overview)
