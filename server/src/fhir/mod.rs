@@ -1,4 +1,13 @@
-//! FHIR R4 helpers: which indexed columns a resource gets when it is stored.
+//! FHIR R4 helpers: which indexed columns a resource gets when it is stored, resources kept
+//! exactly as sent ([`exact`]), typed reads of what pages show ([`model`]) and the modifier
+//! elements that change what a resource means ([`modifiers`]), and the R4 element rules an
+//! import is checked against ([`validate`]).
+
+pub mod date;
+pub mod exact;
+pub mod model;
+pub mod modifiers;
+pub mod validate;
 
 use serde_json::Value;
 
@@ -15,17 +24,34 @@ pub enum FhirError {
     MissingId,
 }
 
-/// The identifier system of the 12-digit CCCD (the VN Core draft's name for it).
+/// The identifier system of the 12-digit CCCD (the VN Core community draft's name for it), the
+/// one the portal writes.
 pub const CCCD_SYSTEM: &str = "https://fhir.hl7.org.vn/core/sid/cccd";
+/// The CCCD under the Ministry of Health's VN Core naming system (NamingSystem SID-National-Id,
+/// published by Cục Công nghệ thông tin – Bộ Y tế).
+pub const MOH_NATIONAL_ID_SYSTEM: &str = "http://fhir.ehealth.gov.vn/core/sid/national_id";
+/// Every system an import may send the CCCD under.
+pub const CCCD_SYSTEMS: [&str; 2] = [CCCD_SYSTEM, MOH_NATIONAL_ID_SYSTEM];
+/// Systems of the health-insurance (BHYT) number: the Ministry's VN Core `insurance_number`.
+/// The card code and the social-insurance number are stored on a new record, so clinicians
+/// find the person by either.
+pub const INSURANCE_SYSTEMS: [&str; 1] = ["http://fhir.ehealth.gov.vn/core/sid/insurance_number"];
 
-/// Directory resources a facility's bundle may carry beside a record (who and where): kept so the
-/// record's references resolve, not part of any one person's record.
-pub const DIRECTORY_TYPES: [&str; 4] = ["Organization", "Practitioner", "PractitionerRole", "Location"];
+/// Directory resources a facility's bundle may carry beside a record (who, where, and the
+/// medicines it names): kept so the record's references resolve, not part of any one person's
+/// record.
+pub const DIRECTORY_TYPES: [&str; 5] = ["Organization", "Practitioner", "PractitionerRole", "Location", "Medication"];
+
+/// Types a facility may send that the portal answers but does not keep: a facility's own
+/// Provenance of the bundle's entries (every `target` an entry of the same bundle, as Synthea
+/// sends it), since the portal records its own Provenance of every import, naming the facility.
+/// A Provenance about anything else is refused as a type the portal does not keep.
+pub const ANSWERED_NOT_KEPT: [&str; 1] = ["Provenance"];
 
 /// Where each clinical type names its patient.
 pub fn patient_pointer(resource_type: &str) -> &'static str {
     match resource_type {
-        "AllergyIntolerance" | "Immunization" | "Claim" | "ExplanationOfBenefit" => "/patient/reference",
+        "AllergyIntolerance" | "Immunization" | "Claim" | "ExplanationOfBenefit" | "Device" | "SupplyDelivery" => "/patient/reference",
         _ => "/subject/reference",
     }
 }
@@ -71,13 +97,13 @@ pub fn category_of(resource_type: &str, resource: &Value) -> Option<Category> {
     Some(match resource_type {
         "AllergyIntolerance" => Category::Allergies,
         "Condition" => Category::Conditions,
-        "MedicationRequest" | "MedicationStatement" => Category::Medications,
+        "MedicationRequest" | "MedicationStatement" | "MedicationAdministration" => Category::Medications,
         "Immunization" => Category::Immunizations,
-        "Observation" | "DiagnosticReport" => {
+        "Observation" | "DiagnosticReport" | "ImagingStudy" => {
             let _ = resource;
             Category::LabResults
         }
-        "Encounter" | "Procedure" | "CarePlan" | "CareTeam" => Category::Visits,
+        "Encounter" | "Procedure" | "CarePlan" | "CareTeam" | "Device" | "SupplyDelivery" => Category::Visits,
         "DocumentReference" => Category::Documents,
         "Claim" | "ExplanationOfBenefit" => Category::Billing,
         _ => return None,
@@ -101,7 +127,9 @@ pub fn index(resource: &Value) -> Result<IndexFields, FhirError> {
         category_of(resource_type, resource).ok_or_else(|| FhirError::UnsupportedType(resource_type.to_string()))?;
     let code = match resource_type {
         "Immunization" => first_code(resource, "/vaccineCode"),
-        "MedicationRequest" | "MedicationStatement" => first_code(resource, "/medicationCodeableConcept"),
+        "MedicationRequest" | "MedicationStatement" | "MedicationAdministration" => first_code(resource, "/medicationCodeableConcept"),
+        "ImagingStudy" => text(resource, "/modality/0/code").map(str::to_string),
+        "Device" | "SupplyDelivery" => first_code(resource, "/type"),
         "Encounter" => text(resource, "/class/code").map(str::to_string),
         "DocumentReference" | "Claim" | "ExplanationOfBenefit" => first_code(resource, "/type"),
         "CarePlan" | "CareTeam" => first_code(resource, "/category/0"),
@@ -113,6 +141,9 @@ pub fn index(resource: &Value) -> Result<IndexFields, FhirError> {
         "Condition" => text(resource, "/onsetDateTime").or_else(|| text(resource, "/recordedDate")),
         "MedicationRequest" => text(resource, "/authoredOn"),
         "MedicationStatement" => text(resource, "/effectiveDateTime").or_else(|| text(resource, "/dateAsserted")),
+        "MedicationAdministration" => text(resource, "/effectiveDateTime").or_else(|| text(resource, "/effectivePeriod/start")),
+        "ImagingStudy" => text(resource, "/started"),
+        "SupplyDelivery" => text(resource, "/occurrenceDateTime").or_else(|| text(resource, "/occurrencePeriod/start")),
         "Observation" => text(resource, "/effectiveDateTime").or_else(|| text(resource, "/issued")),
         "DiagnosticReport" => text(resource, "/effectiveDateTime").or_else(|| text(resource, "/issued")),
         "Encounter" => text(resource, "/period/start"),
@@ -126,6 +157,7 @@ pub fn index(resource: &Value) -> Result<IndexFields, FhirError> {
         "DocumentReference" => text(resource, "/context/encounter/0/reference"),
         "Encounter" => None,
         "Claim" | "ExplanationOfBenefit" => text(resource, "/item/0/encounter/0/reference"),
+        "MedicationAdministration" => text(resource, "/context/reference"),
         _ => text(resource, "/encounter/reference"),
     };
     let encounter_id = encounter_reference

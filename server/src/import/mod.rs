@@ -22,10 +22,15 @@
 //!    client, the bundle's SHA-256 and every resource written; the audit row goes in the same
 //!    transaction.
 //!
-//! `transaction` is all-or-nothing. `batch` answers each entry on its own at the write step (an
-//! entry that would overwrite another person's resource fails alone), but a bundle that fails the
-//! survey or resolution is refused whole: references between its entries make them depend on
-//! each other.
+//! `transaction` is all-or-nothing. `batch` answers each entry on its own (R4 http.html#brules):
+//! an entry that fails the survey, resolution or the write (one that would overwrite another
+//! person's resource) gets its own 4xx with an OperationOutcome, and the others are written;
+//! only a problem of the bundle itself (its type, its JSON) refuses a batch whole.
+//!
+//! References may be relative, absolute, `urn:uuid:`, versioned (`…/_history/n`: resolved as
+//! the plain reference, then the version checked against the entry's `meta.versionId`),
+//! conditional (`Practitioner?identifier=system|value`: resolved by search among the bundle's
+//! entries and the facility's directory, exactly one match) or contained (`#id`, kept).
 
 pub mod stream;
 
@@ -33,10 +38,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufReader;
 use std::path::Path;
 
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::audit::AuditEvent;
+use crate::fhir::exact::Json;
 use crate::fhir::{self, CCCD_SYSTEM, DIRECTORY_TYPES};
 use crate::store::clinical::ClinicalRow;
 use crate::store::import::ImportCaller;
@@ -78,14 +85,32 @@ impl IdentifierSystem {
     /// Every way of matching an identifier.
     pub const ALL: [IdentifierSystem; 2] = [IdentifierSystem::Cccd, IdentifierSystem::Facility];
 
-    /// How an identifier of this `system` is matched.
+    /// How an identifier of this `system` is matched: the CCCD under the VN Core community
+    /// draft's name ([`CCCD_SYSTEM`]) or the Ministry of Health's ([`fhir::MOH_NATIONAL_ID_SYSTEM`])
+    /// nationally, anything else by facility.
     pub fn of(system: &str) -> IdentifierSystem {
-        if system == CCCD_SYSTEM {
+        if fhir::CCCD_SYSTEMS.contains(&system) {
             IdentifierSystem::Cccd
         } else {
             IdentifierSystem::Facility
         }
     }
+}
+
+/// A health-insurance number as an import sends it (R4 Patient.identifier under one of
+/// [`fhir::INSURANCE_SYSTEMS`]), in the forms of shared/DOMAIN.md: the legacy 15-character
+/// BHYT card code (2 letters, benefit digit, 2-digit province, 10-digit social-insurance number)
+/// or the 10-digit social-insurance number. Returns (card code, social-insurance number).
+pub fn insurance_numbers(value: &str) -> Option<(Option<String>, String)> {
+    let value = value.trim().to_uppercase();
+    let bytes = value.as_bytes();
+    if bytes.len() == 10 && bytes.iter().all(u8::is_ascii_digit) {
+        return Some((None, value));
+    }
+    let card = bytes.len() == 15
+        && bytes[..2].iter().all(u8::is_ascii_uppercase)
+        && bytes[2..].iter().all(u8::is_ascii_digit);
+    card.then(|| (Some(value.clone()), value[5..].to_string()))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,6 +156,8 @@ pub struct ImportSummary {
 #[derive(Clone, Debug, Default)]
 struct PatientFacts {
     cccd: Option<(String, String)>,
+    /// A health-insurance number: (card code, social-insurance number, location).
+    insurance: Option<(Option<String>, String, String)>,
     identifiers: Vec<(String, String)>,
     family: Option<String>,
     given: Option<String>,
@@ -145,6 +172,8 @@ enum Kind {
     Patient(Box<PatientFacts>),
     Clinical,
     Directory,
+    /// Checked and answered, not kept ([`fhir::ANSWERED_NOT_KEPT`]).
+    NotKept,
 }
 
 /// What the survey keeps of one entry.
@@ -158,6 +187,13 @@ struct Head {
     references: Vec<(String, String)>,
     /// The reference naming the entry's patient (clinical entries).
     patient_reference: Option<String>,
+    /// `meta.versionId` as sent, for versioned references to this entry.
+    version_id: Option<String>,
+    /// A directory entry's identifiers (system, value), for conditional references to it.
+    identifiers: Vec<(Option<String>, String)>,
+    /// A Provenance's `target` references (answered, not kept, only when each is an entry of
+    /// this bundle).
+    targets: Vec<String>,
 }
 
 struct Survey {
@@ -196,6 +232,41 @@ fn references(value: &Value, path: &str, found: &mut Vec<(String, String)>) {
     }
 }
 
+/// A conditional reference (R4 http.html#trules: `Type?identifier=system|value`), as the
+/// directory types it may name and the identifier it searches for: (type, system, value). Only
+/// `identifier` is supported; anything else is refused with the reason.
+fn conditional(reference: &str) -> Result<(&str, Option<String>, String), String> {
+    let (resource_type, query) = reference.split_once('?').ok_or_else(|| "not a conditional reference".to_string())?;
+    if !DIRECTORY_TYPES.contains(&resource_type) {
+        return Err(format!("a conditional reference may name {} only, not {resource_type}", DIRECTORY_TYPES.join(", ")));
+    }
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    match pairs.as_slice() {
+        [(name, token)] if name == "identifier" && !token.is_empty() => Ok(match token.split_once('|') {
+            Some((system, value)) => (resource_type, Some(system.to_string()).filter(|s| !s.is_empty()), value.to_string()),
+            None => (resource_type, None, token.clone()),
+        }),
+        _ => Err("a conditional reference is resolved by one identifier=system|value search only".to_string()),
+    }
+}
+
+/// Whether a resource carries an identifier (`system` when given, `value`).
+fn has_identifier(resource: &Value, system: Option<&str>, value: &str) -> bool {
+    resource["identifier"].as_array().into_iter().flatten().any(|identifier| {
+        identifier["value"].as_str() == Some(value) && system.is_none_or(|system| identifier["system"].as_str() == Some(system))
+    })
+}
+
+/// A reference without its version (`Encounter/x/_history/1` → (`Encounter/x`, `1`)), R4
+/// references.html#literal: a versioned reference is resolved like the plain one, then its
+/// version is checked.
+fn split_version(reference: &str) -> (&str, Option<&str>) {
+    match reference.split_once("/_history/") {
+        Some((base, version)) if !version.is_empty() && !version.contains('/') => (base, Some(version)),
+        _ => (reference, None),
+    }
+}
+
 /// Whether a reference needs resolving here: `urn:` (bundle-local) and relative `Type/id`.
 /// Contained (`#x`) and absolute URLs are kept as they are.
 fn needs_resolving(reference: &str) -> bool {
@@ -209,6 +280,18 @@ fn patient_facts(resource: &Value, at: &str, problems: &mut Vec<Problem>) -> Pat
         match IdentifierSystem::of(system) {
             IdentifierSystem::Cccd => facts.cccd = Some((value.to_string(), format!("{at}.identifier[{index}].value"))),
             IdentifierSystem::Facility => {
+                if fhir::INSURANCE_SYSTEMS.contains(&system) {
+                    let location = format!("{at}.identifier[{index}].value");
+                    match insurance_numbers(value) {
+                        Some((card, number)) => facts.insurance = Some((card, number, location)),
+                        None => problems.push(problem(
+                            422,
+                            "invalid",
+                            location,
+                            "a health-insurance number is the 15-character BHYT card code (2 letters and 13 digits) or the 10-digit social-insurance number",
+                        )),
+                    }
+                }
                 if !value.is_empty() && value.len() <= 200 && system.len() <= 300 {
                     facts.identifiers.push((system.to_string(), value.to_string()));
                 }
@@ -237,11 +320,8 @@ fn patient_facts(resource: &Value, at: &str, problems: &mut Vec<Problem>) -> Pat
             parts.join(", ")
         })
     });
-    if let Some(birth) = &facts.birth_date {
-        if chrono::NaiveDate::parse_from_str(birth.get(..10).unwrap_or(birth), "%Y-%m-%d").is_err() {
-            problems.push(problem(422, "invalid", format!("{at}.birthDate"), "birthDate must be a full date (YYYY-MM-DD)"));
-        }
-    }
+    // A partial birth date (`1948`, `1948-07`) is a FHIR date: kept as given ([`fhir::date`]);
+    // its shape is checked with the other R4 rules.
     facts
 }
 
@@ -263,6 +343,8 @@ fn survey_entry(index: usize, entry: &Value, problems: &mut Vec<Problem>) -> Opt
         Kind::Clinical
     } else if DIRECTORY_TYPES.contains(&resource_type) {
         Kind::Directory
+    } else if fhir::ANSWERED_NOT_KEPT.contains(&resource_type) {
+        Kind::NotKept
     } else {
         problems.push(problem(
             422,
@@ -272,6 +354,11 @@ fn survey_entry(index: usize, entry: &Value, problems: &mut Vec<Problem>) -> Opt
         ));
         return None;
     };
+    // The R4 element rules (json.html, the type's elements, required ones, ele-1): an STU3 shape,
+    // a null or an empty element is named where it is, and nothing is written.
+    for found in fhir::validate::check(resource, &at_resource, MAX_PROBLEMS) {
+        problems.push(problem(422, found.code, found.location, found.message));
+    }
     match entry.pointer("/request/method").and_then(Value::as_str) {
         Some("POST" | "PUT") => {}
         Some(other) => problems.push(problem(
@@ -298,11 +385,16 @@ fn survey_entry(index: usize, entry: &Value, problems: &mut Vec<Problem>) -> Opt
         ));
     }
     let mut found = Vec::new();
-    references(resource, &at_resource, &mut found);
+    if !matches!(kind, Kind::NotKept) {
+        references(resource, &at_resource, &mut found);
+    }
     let mut refs = Vec::new();
     for (location, reference) in found {
         if reference.contains('?') {
-            problems.push(problem(422, "not-supported", location, "conditional references are not supported; use urn:uuid: or Type/id"));
+            match conditional(&reference) {
+                Ok(_) => refs.push((location, reference)),
+                Err(message) => problems.push(problem(422, "not-supported", location, message)),
+            }
         } else if needs_resolving(&reference) {
             refs.push((location, reference));
         }
@@ -327,7 +419,21 @@ fn survey_entry(index: usize, entry: &Value, problems: &mut Vec<Problem>) -> Opt
         }
         _ => None,
     };
-    Some(Head { full_url, resource_type: resource_type.to_string(), source_id, kind, references: refs, patient_reference })
+    let version_id = text(resource, "/meta/versionId");
+    let targets = match kind {
+        Kind::NotKept => resource["target"].as_array().into_iter().flatten().filter_map(|target| text(target, "/reference")).collect(),
+        _ => Vec::new(),
+    };
+    let identifiers = match kind {
+        Kind::Directory => resource["identifier"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|identifier| Some((text(identifier, "/system"), text(identifier, "/value")?)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(Head { full_url, resource_type: resource_type.to_string(), source_id, kind, references: refs, patient_reference, version_id, identifiers, targets })
 }
 
 /// Pass one over the spooled bundle.
@@ -335,11 +441,15 @@ fn survey(path: &Path, sha256: String) -> Result<Survey, ImportError> {
     let file = std::fs::File::open(path).map_err(ImportError::Io)?;
     let mut problems = Vec::new();
     let mut heads = Vec::new();
-    let parsed = stream::each_entry(BufReader::with_capacity(64 * 1024, file), |index, entry| {
+    let parsed = stream::each_entry(BufReader::with_capacity(64 * 1024, file), |index, entry: Value| {
         let mut found = Vec::new();
         let head = survey_entry(index, &entry, &mut found);
         if problems.len() < MAX_PROBLEMS {
             problems.extend(found.into_iter().take(MAX_PROBLEMS - problems.len()));
+        } else if let Some(first) = found.into_iter().next() {
+            // Past the report's limit each failing entry still keeps one problem, so a batch
+            // never writes an entry that was not checked (the report is cut to the limit).
+            problems.push(first);
         }
         heads.push(head);
     });
@@ -495,11 +605,24 @@ async fn match_patient(
         problems.push(problem(422, "invalid", cccd_at.clone(), "the CCCD's century/sex and year digits do not match birthDate and gender"));
         return Ok(None);
     }
+    let (bhyt_card, social_insurance_number) = match &facts.insurance {
+        Some((card, number, location)) => {
+            if store::patient::by_identifier(conn, number).await?.is_some() || match card {
+                Some(card) => store::patient::by_identifier(conn, card).await?.is_some(),
+                None => false,
+            } {
+                problems.push(problem(409, "conflict", location.clone(), "this health-insurance number belongs to another person's record"));
+                return Ok(None);
+            }
+            (card.clone(), Some(number.clone()))
+        }
+        None => (None, None),
+    };
     Ok(Some(PatientMatch::New(Box::new(PatientRow {
         patient_id: store::new_id(),
         cccd,
-        social_insurance_number: None,
-        bhyt_card: None,
+        social_insurance_number,
+        bhyt_card,
         family_name: facts.family.clone().unwrap_or_default(),
         given_names: facts.given.clone().unwrap_or_default(),
         birth_date,
@@ -553,6 +676,7 @@ async fn resolve(
                 }
                 None => continue,
             },
+            Kind::NotKept => continue,
             _ => derived_id(&caller.facility_id, &head.resource_type, source_key(head)),
         };
         if !seen.insert((head.resource_type.clone(), id.clone())) && !matches!(head.kind, Kind::Patient(_)) {
@@ -569,6 +693,19 @@ async fn resolve(
         }
         resolved.ids[index] = Some(id);
     }
+    // A facility's Provenance of this bundle's own entries is answered and not kept: the portal
+    // records its own Provenance of the import. Any other is a resource the portal does not keep.
+    for (index, head) in heads.iter().enumerate() {
+        let Some(Head { kind: Kind::NotKept, resource_type, targets, .. }) = head else { continue };
+        if targets.is_empty() || targets.iter().any(|target| !resolved.rewrite.contains_key(target)) {
+            problems.push(problem(
+                422,
+                "not-supported",
+                format!("Bundle.entry[{index}].resource.resourceType"),
+                format!("{resource_type} is not a part of the health record this portal keeps (only a {resource_type} of this bundle's own entries is accepted, and the portal records its own)"),
+            ));
+        }
+    }
     // Entries already reported (a person who matched no record): references to them say nothing new.
     let failed: HashSet<&str> = heads
         .iter()
@@ -578,12 +715,69 @@ async fn resolve(
             _ => None,
         })
         .collect();
-    // References: to an entry of the bundle, or to what is already stored.
+    // The version each entry was sent with, under each name it can be referred to by.
+    let mut versions: HashMap<String, Option<String>> = HashMap::new();
+    for head in heads.iter().flatten() {
+        for name in head.full_url.iter().cloned().chain(head.source_id.iter().map(|id| format!("{}/{id}", head.resource_type))) {
+            versions.insert(name, head.version_id.clone());
+        }
+    }
+    // References: to an entry of the bundle, or to what is already stored. A versioned reference
+    // resolves as the plain one; to an entry of the bundle its version must be the entry's.
     let mut checked: HashMap<String, Option<String>> = HashMap::new();
+    let mut aliases: Vec<(String, String)> = Vec::new();
+    let mut directory: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for (index, head) in heads.iter().enumerate() {
         let Some(head) = head else { continue };
-        for (location, reference) in &head.references {
+        for (location, sent) in &head.references {
+            let (base, version) = split_version(sent);
+            if let Some(version) = version {
+                aliases.push((sent.clone(), base.to_string()));
+                if let Some(Some(entry_version)) = versions.get(base) {
+                    if entry_version != version {
+                        problems.push(problem(
+                            409,
+                            "conflict",
+                            location.clone(),
+                            format!("{sent} names version {version}, but the bundle carries version {entry_version} of {base}"),
+                        ));
+                    }
+                }
+            }
+            let reference = &base.to_string();
             if resolved.rewrite.contains_key(reference) || failed.contains(reference.as_str()) || problems.len() >= MAX_PROBLEMS {
+                continue;
+            }
+            if let Ok((kind, system, value)) = conditional(reference) {
+                // Resolved by search: entries of this bundle, then this facility's directory;
+                // exactly one match, else the entry fails naming the reference.
+                let mut found: Vec<String> = heads
+                    .iter()
+                    .zip(&resolved.ids)
+                    .filter_map(|(other, id)| Some((other.as_ref()?, id.as_ref()?)))
+                    .filter(|(other, _)| other.resource_type == kind && other.identifiers.iter().any(|(s, v)| v == &value && system.as_ref().is_none_or(|system| s.as_ref() == Some(system))))
+                    .map(|(_, id)| format!("{kind}/{id}"))
+                    .collect();
+                if found.is_empty() {
+                    if !directory.contains_key(kind) {
+                        directory.insert(kind.to_string(), store::import::directory_of(conn, &caller.facility_id, kind).await?);
+                    }
+                    found = directory[kind]
+                        .iter()
+                        .filter(|(_, json)| serde_json::from_str::<Value>(json).is_ok_and(|stored| has_identifier(&stored, system.as_deref(), &value)))
+                        .map(|(id, _)| format!("{kind}/{id}"))
+                        .collect();
+                }
+                found.sort();
+                found.dedup();
+                match found.as_slice() {
+                    [one] => {
+                        resolved.rewrite.insert(reference.clone(), one.clone());
+                    }
+                    [] => problems.push(problem(422, "not-found", location.clone(), format!("no {kind} of this facility matches {reference}"))),
+                    _ => problems.push(problem(422, "multiple-matches", location.clone(), format!("{} {kind} resources match {reference}: it must name exactly one", found.len()))),
+                }
+                let _ = index;
                 continue;
             }
             let target = match checked.get(reference) {
@@ -638,6 +832,12 @@ async fn resolve(
             resolved.rewrite.insert(reference, target);
         }
     }
+    // The portal keeps its own versions: a versioned reference is stored as the plain one.
+    for (sent, base) in aliases {
+        if let Some(target) = resolved.rewrite.get(&base).cloned() {
+            resolved.rewrite.insert(sent, target);
+        }
+    }
     // Each clinical entry belongs to one patient.
     for (index, head) in heads.iter().enumerate() {
         let Some(Head { kind: Kind::Clinical, patient_reference: Some(reference), resource_type, .. }) = head else { continue };
@@ -655,27 +855,6 @@ async fn resolve(
     Ok(resolved)
 }
 
-/// Replaces references as sent by references as stored.
-fn rewrite(value: &mut Value, map: &HashMap<String, String>) {
-    match value {
-        Value::Object(object) => {
-            for (key, inner) in object.iter_mut() {
-                if key == "reference" {
-                    if let Value::String(reference) = inner {
-                        if let Some(stored) = map.get(reference.as_str()) {
-                            *reference = stored.clone();
-                        }
-                    }
-                } else {
-                    rewrite(inner, map);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|item| rewrite(item, map)),
-        _ => {}
-    }
-}
-
 /// One entry ready to write, from the reader thread.
 struct Prepared {
     index: usize,
@@ -685,33 +864,73 @@ struct Prepared {
     json: String,
 }
 
-fn prepare(index: usize, mut entry: Value, resolved: &Resolved, heads: &[Option<Head>]) -> Option<Prepared> {
+/// Pass two for one entry: the resource as sent ([`Json`]: numbers and member order exactly as
+/// they came), with the portal's id, its references rewritten to what they resolved to, and
+/// `meta.versionId`/`meta.lastUpdated` (which the portal owns) removed.
+fn prepare(index: usize, entry: &RawValue, resolved: &Resolved, heads: &[Option<Head>]) -> Option<Prepared> {
     let head = heads.get(index)?.as_ref()?;
-    if matches!(head.kind, Kind::Patient(_)) {
+    if matches!(head.kind, Kind::Patient(_) | Kind::NotKept) {
         return None;
     }
     let id = resolved.ids.get(index)?.clone()?;
+    let mut entry = Json::parse(entry.get()).ok()?;
     let resource = entry.get_mut("resource")?;
-    rewrite(resource, &resolved.rewrite);
-    resource["id"] = Value::String(id.clone());
-    if let Some(meta) = resource.get_mut("meta").and_then(Value::as_object_mut) {
+    resource.rewrite_references(&resolved.rewrite);
+    resource.set("id", Json::String(id.clone()));
+    if let Some(meta) = resource.get_mut("meta") {
         meta.remove("versionId");
         meta.remove("lastUpdated");
-        if meta.is_empty() {
-            if let Some(object) = resource.as_object_mut() {
-                object.remove("meta");
-            }
+        if meta.is_empty_object() {
+            resource.remove("meta");
         }
     }
-    let json = resource.to_string();
+    let json = resource.to_text();
     let row = match head.kind {
         Kind::Clinical => {
-            let fields = fhir::index(resource).ok()?;
+            let value: Value = serde_json::from_str(&json).ok()?;
+            let fields = fhir::index(&value).ok()?;
             Some(fields.into_row(id.clone(), resolved.patients.get(index)?.clone()?, json.clone()))
         }
         _ => None,
     };
     Some(Prepared { index, resource_type: head.resource_type.clone(), id, row, json })
+}
+
+/// The entry a problem's location names (`Bundle.entry[3].resource…` → 3).
+fn entry_of(location: &str) -> Option<usize> {
+    location.strip_prefix("Bundle.entry[")?.split_once(']')?.0.parse().ok()
+}
+
+/// Batch: every entry with a problem is answered with its own 4xx and an OperationOutcome of
+/// all its problems, and is not looked at again; the problems of the bundle itself stay. Returns
+/// the entries that failed now.
+fn fail_entries_alone(writer: &mut Writer<'_>, heads: &mut [Option<Head>], problems: &mut Vec<Problem>) -> Vec<usize> {
+    let mut by_entry: BTreeMap<usize, Vec<Problem>> = BTreeMap::new();
+    problems.retain(|problem| match entry_of(&problem.location).filter(|index| *index < heads.len()) {
+        Some(index) => {
+            by_entry.entry(index).or_default().push(problem.clone());
+            false
+        }
+        None => true,
+    });
+    for (index, found) in &by_entry {
+        let status = if found.iter().any(|p| p.status == 400) {
+            "400 Bad Request"
+        } else if found.iter().any(|p| p.status == 409) {
+            "409 Conflict"
+        } else {
+            "422 Unprocessable Entity"
+        };
+        let mut response = json!({ "status": status, "outcome": outcome_of(found) });
+        if let Some(head) = heads[*index].take() {
+            if let Some(url) = head.full_url {
+                response["location"] = Value::String(url);
+            }
+        }
+        writer.responses[*index] = json!({ "response": response });
+        writer.summary.failed += 1;
+    }
+    by_entry.into_keys().collect()
 }
 
 fn response_entry(status: &str, location: Option<String>, outcome: Option<&Problem>) -> Value {
@@ -901,8 +1120,13 @@ pub async fn import(
         .await
         .map_err(|error| ImportError::Io(std::io::Error::other(error)))??;
     let Some(kind) = survey.kind else { return Err(ImportError::Refused(survey.problems)) };
-    if survey.problems.iter().any(|p| p.status == 400) {
-        return Err(ImportError::Refused(survey.problems));
+    // A transaction is all or nothing; a batch answers each entry on its own, so only a problem
+    // of the bundle itself (not of one entry) refuses it here.
+    let refuses = |p: &Problem| p.status == 400 && (kind == BundleKind::Transaction || entry_of(&p.location).is_none());
+    if survey.problems.iter().any(refuses) {
+        let mut problems = survey.problems;
+        problems.truncate(MAX_PROBLEMS);
+        return Err(ImportError::Refused(problems));
     }
     let entries = survey.heads.len();
     let mut lookups = Lookups::new();
@@ -961,12 +1185,36 @@ async fn write_bundle(
 ) -> Result<Vec<(String, String)>, ImportError> {
     let (caller, now) = (writer.caller, writer.now);
     let mut problems = survey.problems;
-    let heads = std::sync::Arc::new(survey.heads);
+    let mut heads = survey.heads;
     let entries = heads.len();
     progress.progress("matching", "", 0, entries as u64);
-    let resolved = resolve(writer.conn, caller, &heads, &mut problems, lookups).await?;
+    if writer.kind == BundleKind::Batch {
+        // R4 http.html#brules: each entry of a batch succeeds or fails on its own.
+        fail_entries_alone(writer, &mut heads, &mut problems);
+    }
+    let mut resolved = resolve(writer.conn, caller, &heads, &mut problems, lookups).await?;
+    if writer.kind == BundleKind::Batch {
+        for index in fail_entries_alone(writer, &mut heads, &mut problems) {
+            resolved.matches.remove(&index);
+            resolved.ids[index] = None;
+        }
+    }
     if !problems.is_empty() {
+        problems.truncate(MAX_PROBLEMS);
         return Err(ImportError::Refused(problems));
+    }
+    let heads = std::sync::Arc::new(heads);
+    // Entries answered but not kept: the portal writes its own Provenance of this import.
+    for (index, head) in heads.iter().enumerate() {
+        if let Some(Head { kind: Kind::NotKept, resource_type, .. }) = head {
+            let note = json!({ "resourceType": "OperationOutcome", "issue": [{
+                "severity": "information", "code": "informational",
+                "diagnostics": format!("{resource_type} is checked but not kept: the portal records its own Provenance of this import, naming the facility"),
+                "expression": [format!("Bundle.entry[{index}].resource")]
+            }] });
+            writer.responses[index] = json!({ "response": { "status": "200 OK", "outcome": note } });
+            writer.summary.unchanged += 1;
+        }
     }
     // Patients first: the clinical rows refer to them.
     for (index, found) in &resolved.matches {
@@ -1002,8 +1250,8 @@ async fn write_bundle(
         let (path, heads, resolved) = (path.to_path_buf(), heads.clone(), resolved.clone());
         tokio::task::spawn_blocking(move || -> Result<(), ImportError> {
             let file = std::fs::File::open(&path).map_err(ImportError::Io)?;
-            stream::each_entry(BufReader::with_capacity(64 * 1024, file), |index, entry| {
-                if let Some(prepared) = prepare(index, entry, &resolved, &heads) {
+            stream::each_entry(BufReader::with_capacity(64 * 1024, file), |index, entry: Box<RawValue>| {
+                if let Some(prepared) = prepare(index, &entry, &resolved, &heads) {
                     // A closed channel means the writer stopped; its error is the one reported.
                     let _ = sender.blocking_send(prepared);
                 }
@@ -1097,7 +1345,16 @@ mod tests {
         let mut problems = Vec::new();
         survey_entry(4, &entry, &mut problems);
         let locations: Vec<&str> = problems.iter().map(|p| p.location.as_str()).collect();
-        assert_eq!(locations, ["Bundle.entry[4].request", "Bundle.entry[4].resource.patient.reference"]);
+        assert_eq!(
+            locations,
+            [
+                "Bundle.entry[4].resource.vaccineCode",
+                "Bundle.entry[4].resource.occurrence[x]",
+                "Bundle.entry[4].request",
+                "Bundle.entry[4].resource.patient.reference"
+            ]
+        );
+        assert_eq!(problems[3].code, "not-supported", "a conditional reference to a Patient is not resolved");
         let mut problems = Vec::new();
         survey_entry(0, &json!({ "resource": { "resourceType": "Basic" }, "request": { "method": "POST" } }), &mut problems);
         assert_eq!((problems[0].code, problems[0].location.as_str()), ("not-supported", "Bundle.entry[0].resource.resourceType"));
@@ -1105,13 +1362,15 @@ mod tests {
 
     #[test]
     fn references_are_found_with_their_paths_and_rewritten() {
-        let mut resource = json!({ "subject": { "reference": "urn:uuid:p" }, "result": [{ "reference": "urn:uuid:o" }, { "reference": "#c" }] });
+        let mut resource: Value = json!({ "subject": { "reference": "urn:uuid:p" }, "result": [{ "reference": "urn:uuid:o" }, { "reference": "#c" }] });
         let mut found = Vec::new();
         references(&resource, "R", &mut found);
         assert!(found.contains(&("R.result[0].reference".to_string(), "urn:uuid:o".to_string())), "{found:?}");
         assert_eq!(found.len(), 3);
         let map = HashMap::from([("urn:uuid:p".to_string(), "Patient/1".to_string())]);
-        rewrite(&mut resource, &map);
+        let mut exact = Json::parse(&resource.to_string()).unwrap();
+        exact.rewrite_references(&map);
+        resource = serde_json::from_str(&exact.to_text()).unwrap();
         assert_eq!(resource["subject"]["reference"], "Patient/1");
         assert_eq!(resource["result"][1]["reference"], "#c");
     }
@@ -1133,6 +1392,18 @@ mod tests {
     #[test]
     fn the_cccd_system_is_matched_nationally_and_every_other_by_facility() {
         assert_eq!(IdentifierSystem::of(CCCD_SYSTEM), IdentifierSystem::Cccd);
+        assert_eq!(IdentifierSystem::of("http://fhir.ehealth.gov.vn/core/sid/national_id"), IdentifierSystem::Cccd);
+        assert_eq!(IdentifierSystem::of("http://fhir.ehealth.gov.vn/core/sid/insurance_number"), IdentifierSystem::Facility);
         assert_eq!(IdentifierSystem::of("http://hospital.example/mrn"), IdentifierSystem::Facility);
+    }
+
+    #[test]
+    fn insurance_numbers_in_both_forms() {
+        assert_eq!(insurance_numbers("DN4797912345678"), Some((Some("DN4797912345678".into()), "7912345678".into())));
+        assert_eq!(insurance_numbers("dn4797912345678"), Some((Some("DN4797912345678".into()), "7912345678".into())));
+        assert_eq!(insurance_numbers("7912345678"), Some((None, "7912345678".into())));
+        for bad in ["", "DN47979123456", "123456789", "D14797912345678", "DN479791234567X"] {
+            assert_eq!(insurance_numbers(bad), None, "{bad}");
+        }
     }
 }

@@ -182,6 +182,19 @@ pub struct Stored {
     pub version_id: i64,
 }
 
+/// Every directory resource of one type a facility has sent: (id, resource JSON). For
+/// conditional references (`Practitioner?identifier=…`), which search them by identifier.
+pub async fn directory_of(conn: &mut Conn, facility_id: &str, resource_type: &str) -> Result<Vec<(String, String)>, StoreError> {
+    let rows = sqlx::query(
+        "select directory_resource_id, resource_json from directory_resource where facility_id = $1 and resource_type = $2 order by directory_resource_id",
+    )
+    .bind(facility_id)
+    .bind(resource_type)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|row| Ok((row.try_get("directory_resource_id")?, row.try_get("resource_json")?))).collect()
+}
+
 /// The stored rows among `ids`, from the clinical table or the directory.
 pub async fn existing(conn: &mut Conn, directory: bool, ids: &[&str]) -> Result<HashMap<String, Stored>, StoreError> {
     let mut found = HashMap::new();
