@@ -51,6 +51,8 @@ impl Lang {
         let mut parts = day.split('-');
         match (self, parts.next(), parts.next(), parts.next()) {
             (Lang::Vi, Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+            // A partial date is shown as given: `1948`, `07/1948`.
+            (Lang::Vi, Some(y), Some(m), None) => format!("{m}/{y}"),
             _ => day.to_string(),
         }
     }
@@ -350,6 +352,17 @@ keys! {
     StateUpcoming => "Chưa đến hạn", "Not yet due";
     StateDue => "Đến hạn", "Due now";
     StateOverdue => "Quá hạn", "Overdue";
+    StateRecommended => "Nên tiêm", "Recommended";
+    DoseStatusColumn => "Tình trạng", "Status";
+    DoseGiven => "Đã tiêm", "Given";
+    DoseNotGiven => "Không tiêm", "Not given";
+    DoseSubpotent => "Đã tiêm nhưng liều không đạt, không được tính", "Given but subpotent; does not count";
+    QualifierUnconfirmed => "chưa xác định", "unconfirmed";
+    QualifierProvisional => "chẩn đoán tạm thời", "provisional";
+    QualifierDifferential => "chẩn đoán phân biệt", "differential";
+    QualifierRefuted => "đã loại trừ", "ruled out";
+    ResultPreliminary => "kết quả sơ bộ", "preliminary";
+    DoNotGive => "Không dùng thuốc này", "Do not give";
     TooEarlyNote => "Mũi tiêm quá sớm, không được tính:", "Given too early, does not count:";
     FromDay => "từ", "from";
     Recommended => "khuyến nghị", "recommended";
@@ -400,6 +413,7 @@ keys! {
     OutcomeUnknownIssuer => "Không xác nhận được: đơn vị cấp không nằm trong danh sách tin cậy.", "Cannot confirm: the issuer is not on the trusted list.";
     OutcomeExpired => "Hết hiệu lực: chứng nhận đã quá hạn.", "Expired: the certificate is past its expiry.";
     OutcomeNotYetValid => "Chưa có hiệu lực: ngày cấp ở tương lai.", "Not yet valid: it is dated in the future.";
+    OutcomeMultiPart => "Đây chỉ là một phần của chứng nhận được chia thành nhiều mã QR. Hãy dùng mã đầy đủ (một mã QR) do đơn vị cấp cung cấp.", "This is only one part of a certificate split over several QR codes. Use the whole code (a single QR code) from the issuer.";
     ErrUnknownCardSelection => "Lựa chọn này không có mũi tiêm nào của bạn.", "That choice holds none of your doses.";
     ErrCardTooLarge => "Quá nhiều mũi cho một mã QR. Hãy chọn ít mũi hơn (ví dụ các mũi COVID-19 hoặc một loại vắc xin).", "Too many doses for one QR code. Choose fewer (for example the COVID-19 doses, or one vaccine).";
     VaccinationsDue => "Tiêm chủng đến hạn", "Vaccinations due";
@@ -814,11 +828,23 @@ impl Key {
         }
     }
 
+    /// The word for a verification qualifier (`unconfirmed`, `provisional`, …), if any.
+    pub fn for_qualifier(code: &str) -> Option<Key> {
+        match code {
+            "unconfirmed" => Some(Key::QualifierUnconfirmed),
+            "provisional" => Some(Key::QualifierProvisional),
+            "differential" => Some(Key::QualifierDifferential),
+            "refuted" => Some(Key::QualifierRefuted),
+            _ => None,
+        }
+    }
+
     pub fn for_schedule_state(code: &str) -> Key {
         match code {
             "complete" => Key::StateComplete,
             "due" => Key::StateDue,
             "overdue" => Key::StateOverdue,
+            "recommended" => Key::StateRecommended,
             _ => Key::StateUpcoming,
         }
     }
@@ -875,6 +901,7 @@ impl Key {
             "unknown_issuer" => Key::OutcomeUnknownIssuer,
             "expired" => Key::OutcomeExpired,
             "not_yet_valid" => Key::OutcomeNotYetValid,
+            "multi_part" => Key::OutcomeMultiPart,
             _ => Key::OutcomeMalformed,
         }
     }
@@ -903,5 +930,7 @@ mod tests {
     fn dates_follow_the_language() {
         assert_eq!(Lang::Vi.date("2026-11-02"), "02/11/2026");
         assert_eq!(Lang::En.date("2026-11-02T10:00:00Z"), "2026-11-02");
+        assert_eq!((Lang::Vi.date("1948"), Lang::En.date("1948")), ("1948".to_string(), "1948".to_string()));
+        assert_eq!(Lang::Vi.date("1948-07"), "07/1948");
     }
 }

@@ -82,6 +82,7 @@ impl Portal {
         let outcome = match &verdict {
             Verdict::Valid(_) => "valid",
             Verdict::Malformed => "malformed",
+            Verdict::MultiPart { .. } => "multi_part",
             Verdict::BadSignature { .. } => "bad_signature",
             Verdict::UnknownIssuer { .. } => "unknown_issuer",
             Verdict::Expired { .. } => "expired",
@@ -129,7 +130,7 @@ impl Portal {
             | Verdict::UnknownIssuer { issuer }
             | Verdict::Expired { issuer }
             | Verdict::NotYetValid { issuer } => check.issuer = issuer,
-            Verdict::Malformed => {}
+            Verdict::Malformed | Verdict::MultiPart { .. } => {}
         }
         check
     }

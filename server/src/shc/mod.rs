@@ -226,6 +226,9 @@ pub enum Verdict {
     Valid(VerifiedCard),
     /// Not a `shc:/` text, or not a well-formed SMART Health Card.
     Malformed,
+    /// One part of a card split over several QR codes (`shc:/<part>/<total>/…`, SMART Health
+    /// Cards "chunking", deprecated): the portal reads whole cards only.
+    MultiPart { part: u32, total: u32 },
     /// Well-formed, but the signature does not verify against the issuer's keys (altered, or
     /// signed by a key the issuer does not publish).
     BadSignature { issuer: String },
@@ -256,9 +259,18 @@ struct Header {
 /// Checks a card (a `shc:/` text or a bare compact JWS). `issuer_keys` answers, for an `iss`,
 /// which keys to trust, or `None` for an issuer this verifier does not know.
 pub fn verify<'a>(text: &str, now_seconds: i64, issuer_keys: impl Fn(&str) -> Option<IssuerKeys<'a>>) -> Verdict {
-    let trimmed = text.trim();
+    if text.len() > MAX_SHC_CHARS * 2 {
+        return Verdict::Malformed;
+    }
+    // Whitespace added to break a long text (e-mail and PDF copies wrap it every 76 characters
+    // with CRLF) is not part of it (RFC 3986 appendix C); the scheme is case-insensitive (§3.1).
+    let unwrapped: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let trimmed = unwrapped.as_str();
     if trimmed.is_empty() || trimmed.len() > MAX_SHC_CHARS {
         return Verdict::Malformed;
+    }
+    if let Some((part, total)) = multi_part(trimmed) {
+        return Verdict::MultiPart { part, total };
     }
     let jws = if trimmed.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("shc:")) {
         match from_numeric(trimmed) {
@@ -317,6 +329,16 @@ pub fn verify<'a>(text: &str, now_seconds: i64, issuer_keys: impl Fn(&str) -> Op
     }
 }
 
+/// `shc:/<part>/<total>/<digits>`: one chunk of a card split over several QR codes.
+fn multi_part(text: &str) -> Option<(u32, u32)> {
+    let rest = text.get(..5).filter(|prefix| prefix.eq_ignore_ascii_case("shc:/")).map(|_| &text[5..])?;
+    let mut pieces = rest.splitn(3, '/');
+    let (part, total, _) = (pieces.next()?.parse().ok()?, pieces.next()?.parse().ok()?, pieces.next()?);
+    Some((part, total))
+}
+
+/// The card's subject and doses. An Immunization whose `status` is not `completed`, or that is
+/// `isSubpotent`, is not proof of a dose (both are FHIR modifier elements): it is not listed.
 fn card_contents(payload: &Value) -> Option<(CardSubject, Vec<CardDose>)> {
     let entries = payload.pointer("/vc/credentialSubject/fhirBundle/entry")?.as_array()?;
     let text = |value: &Value, pointer: &str| value.pointer(pointer).and_then(Value::as_str).map(str::to_string);
@@ -336,6 +358,9 @@ fn card_contents(payload: &Value) -> Option<(CardSubject, Vec<CardDose>)> {
                     birth_date: text(resource, "/birthDate").unwrap_or_default(),
                 })
             }
+            "Immunization"
+                if resource.get("status").and_then(Value::as_str) != Some("completed")
+                    || resource.get("isSubpotent").and_then(Value::as_bool) == Some(true) => {}
             "Immunization" => doses.push(CardDose {
                 cvx: text(resource, "/vaccineCode/coding/0/code").unwrap_or_default(),
                 date: text(resource, "/occurrenceDateTime").unwrap_or_default(),
@@ -397,6 +422,40 @@ mod tests {
         assert_eq!(verified.subject, subject());
         assert_eq!(verified.doses, doses());
         assert_eq!(verified.issued_at_seconds, NOW - 60);
+    }
+
+    #[test]
+    fn pasted_text_broken_into_lines_and_any_case_scheme_still_verifies() {
+        let ring = ring("wrapped");
+        let numeric = card(&ring, &payload(ISSUER, NOW - 60, &subject(), &doses()));
+        // An e-mail or PDF copy: CRLF every 76 characters, indented, upper-case scheme.
+        let wrapped: String = numeric
+            .replacen("shc:/", "SHC:/", 1)
+            .as_bytes()
+            .chunks(76)
+            .map(|line| format!("  {}\r\n", std::str::from_utf8(line).unwrap()))
+            .collect();
+        let verdict = verify(&wrapped, NOW, |iss| (iss == ISSUER).then_some(IssuerKeys::Own(&ring)));
+        assert!(matches!(verdict, Verdict::Valid(_)), "{verdict:?}");
+    }
+
+    #[test]
+    fn one_part_of_a_chunked_card_gets_its_own_answer() {
+        assert_eq!(verify("shc:/1/3/5676290952432060346029243740", NOW, |_| None), Verdict::MultiPart { part: 1, total: 3 });
+        assert_eq!(verify("SHC:/2/2/56762909", NOW, |_| None), Verdict::MultiPart { part: 2, total: 2 });
+    }
+
+    #[test]
+    fn a_dose_not_completed_or_subpotent_on_a_card_is_not_listed_as_proof() {
+        let ring = ring("not-done");
+        let mut payload = payload(ISSUER, NOW - 60, &subject(), &doses());
+        let entries = payload.pointer_mut("/vc/credentialSubject/fhirBundle/entry").unwrap().as_array_mut().unwrap();
+        let immunizations: Vec<usize> = entries.iter().enumerate().filter(|(_, e)| e["resource"]["resourceType"] == "Immunization").map(|(i, _)| i).collect();
+        entries[immunizations[0]]["resource"]["status"] = json!("not-done");
+        entries[immunizations[1]]["resource"]["isSubpotent"] = json!(true);
+        let verdict = verify(&card(&ring, &payload), NOW, |iss| (iss == ISSUER).then_some(IssuerKeys::Own(&ring)));
+        let Verdict::Valid(verified) = verdict else { panic!("{verdict:?}") };
+        assert_eq!(verified.doses.len(), doses().len() - 2, "{:?}", verified.doses);
     }
 
     #[test]
