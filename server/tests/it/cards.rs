@@ -294,7 +294,7 @@ fn the_overview_lists_what_is_due_from_the_same_engine_as_the_vaccination_page()
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter(|item| item["state"] == "due" || item["state"] == "overdue")
+                .filter(|item| matches!(item["state"].as_str(), Some("due" | "overdue" | "recommended")))
                 .cloned()
                 .collect();
             someone_has_something_due |= !due.is_empty();

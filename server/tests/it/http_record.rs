@@ -287,7 +287,7 @@ fn the_vaccination_list_says_whats_done_and_whats_due() {
         let infant = app.patients[0].clone();
         let user = app.enrol(&infant).await;
         let body = app.get("/api/vaccinations", Some(&user.cookie)).await.json();
-        assert_eq!(body["schedule_version"], "VN-TCMR-2026.1");
+        assert_eq!(body["schedule_version"], "VN-TCMR-2026.2");
         let schedule = body["schedule"].as_array().unwrap();
         let item = |antigen: &str| schedule.iter().find(|i| i["antigen"] == antigen).cloned().unwrap_or_else(|| panic!("{antigen} missing: {schedule:?}"));
         assert_eq!(item("tuberculosis")["state"], "complete");

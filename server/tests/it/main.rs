@@ -11,6 +11,7 @@ mod cards;
 mod consent;
 mod export;
 mod federation;
+mod fidelity;
 mod fhir_api;
 mod http_record;
 mod import;

@@ -189,7 +189,7 @@ fn a_token_reads_only_its_categories_on_every_type_the_capability_statement_list
 }
 
 /// Row counts of every table but the audit trail (refusals are audited; nothing else may change).
-async fn table_counts(app: &TestApp) -> Vec<(String, i64)> {
+pub async fn table_counts(app: &TestApp) -> Vec<(String, i64)> {
     let mut conn = app.store().reader().acquire().await.unwrap();
     let tables: Vec<String> =
         sqlx::query_scalar("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_sqlx%' order by name")
@@ -594,7 +594,8 @@ fn looking_a_person_up_by_any_identifier_is_audited_and_shown_to_them() {
         // By the portal's own id (a Patient/<id> reference), too.
         let by_id = serde_json::json!({
             "resourceType": "Bundle", "type": "batch",
-            "entry": [{ "resource": { "resourceType": "Immunization", "status": "completed", "patient": { "reference": format!("Patient/{}", patient.id()) },
+            "entry": [{ "fullUrl": "urn:uuid:6f1e2d3c-0000-4000-8000-000000000001",
+                        "resource": { "resourceType": "Immunization", "status": "completed", "patient": { "reference": format!("Patient/{}", patient.id()) },
                                       "vaccineCode": { "text": "x" }, "occurrenceDateTime": "2020-01-01" },
                         "request": { "method": "POST", "url": "Immunization" } }]
         });
