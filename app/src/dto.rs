@@ -271,7 +271,7 @@ pub struct CeremonyFinish {
 pub struct EmergencyBanner {
     pub patient_id: String,
     pub patient_name: String,
-    /// ISO date-time (UTC) when access ends.
+    /// RFC 3339 instant (UTC) when access ends; pages show it in Vietnam's time.
     pub until: String,
 }
 

@@ -45,8 +45,12 @@ impl Lang {
             .unwrap_or_default()
     }
 
-    /// Formats an ISO date (`YYYY-MM-DD`, optionally followed by a time) the way readers of this language expect.
+    /// Formats an ISO date (`YYYY-MM-DD`, or a partial `YYYY`/`YYYY-MM`, shown as given) the way
+    /// readers of this language expect. An RFC 3339 instant is first put in Vietnam's time
+    /// ([`vietnam_time`]): 17:30 UTC is already the next day in Hà Nội.
     pub fn date(self, iso: &str) -> String {
+        let local = vietnam_time(iso).map(|at| at.format("%Y-%m-%d").to_string());
+        let iso = local.as_deref().unwrap_or(iso);
         let day = iso.get(..10).unwrap_or(iso);
         let mut parts = day.split('-');
         match (self, parts.next(), parts.next(), parts.next()) {
@@ -54,6 +58,32 @@ impl Lang {
             // A partial date is shown as given: `1948`, `07/1948`.
             (Lang::Vi, Some(y), Some(m), None) => format!("{m}/{y}"),
             _ => day.to_string(),
+        }
+    }
+}
+
+/// Vietnam's civil time (the Asia/Ho_Chi_Minh zone: UTC+07:00, unchanged since 1975), where
+/// the portal's people are. A fixed offset from `chrono`, not the tz database: the zone has one
+/// offset for every time a record holds, and the database would add to the browser's bundle.
+const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
+
+/// An RFC 3339 instant (`2026-12-05T17:30:00Z`) in Vietnam's time; `None` for a plain date.
+pub fn vietnam_time(iso: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    if iso.as_bytes().get(10) != Some(&b'T') {
+        return None;
+    }
+    let zone = chrono::FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS)?;
+    chrono::DateTime::parse_from_rfc3339(iso).ok().map(|at| at.with_timezone(&zone))
+}
+
+impl Lang {
+    /// An RFC 3339 instant as a date with 24-hour hours and minutes in Vietnam's time:
+    /// `06/12/2026 00:30` (Vietnamese), `2026-12-06 00:30` (English). A plain date is shown as
+    /// [`Lang::date`] shows it.
+    pub fn date_time(self, iso: &str) -> String {
+        match vietnam_time(iso) {
+            Some(at) => format!("{} {}", self.date(&at.format("%Y-%m-%d").to_string()), at.format("%H:%M")),
+            None => self.date(iso),
         }
     }
 }
@@ -932,5 +962,20 @@ mod tests {
         assert_eq!(Lang::En.date("2026-11-02T10:00:00Z"), "2026-11-02");
         assert_eq!((Lang::Vi.date("1948"), Lang::En.date("1948")), ("1948".to_string(), "1948".to_string()));
         assert_eq!(Lang::Vi.date("1948-07"), "07/1948");
+    }
+
+    #[test]
+    fn instants_are_shown_in_vietnams_time_either_side_of_midnight() {
+        // 23:30 and 00:30 in Hà Nội.
+        assert_eq!(Lang::Vi.date_time("2026-12-05T16:30:00Z"), "05/12/2026 23:30");
+        assert_eq!(Lang::Vi.date_time("2026-12-05T17:30:00Z"), "06/12/2026 00:30");
+        assert_eq!(Lang::En.date_time("2026-12-05T17:30:00Z"), "2026-12-06 00:30");
+        // A grant that starts at local midnight tomorrow shows tomorrow's date.
+        assert_eq!(Lang::Vi.date("2026-12-05T17:00:00Z"), "06/12/2026");
+        assert_eq!(Lang::Vi.date("2026-12-05T16:59:59Z"), "05/12/2026");
+        // Plain and partial dates are not moved.
+        assert_eq!((Lang::Vi.date("2026-12-05"), Lang::Vi.date_time("2026-12-05")), ("05/12/2026".to_string(), "05/12/2026".to_string()));
+        // An instant with its own offset is the same moment.
+        assert_eq!(Lang::Vi.date_time("2026-12-06T00:30:00+07:00"), "06/12/2026 00:30");
     }
 }

@@ -16,7 +16,7 @@ pub fn EmergencyNotice(emergencies: Vec<EmergencyAccess>) -> impl IntoView {
                     <li>
                         <strong>{access.clinician}</strong>
                         {access.facility.map(|f| format!(" · {f}"))}
-                        " · "{lang.date(&access.at)}" "{access.at.get(11..16).unwrap_or_default().to_string()}" UTC"
+                        " · "{lang.date_time(&access.at)}
                         <br/><span>{t(Key::ReasonColumn)}": "{access.reason}</span>
                         <br/><span class="muted" data-testid="emergency-review">{t(Key::ReviewColumn)}": "{t(Key::for_review(&access.review_status))}
                             {access.review_note.map(|note| format!(" · {note}"))}</span>

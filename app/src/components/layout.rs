@@ -46,8 +46,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <p class="banner-emergency" role="status">
                                         {t(Key::EmergencyBanner)}" "
                                         <a href=format!("/clinician/patients/{}", emergency.patient_id)>{emergency.patient_name}</a>
-                                        " · "{t(Key::EmergencyUntil)}" "{emergency.until.get(11..16).unwrap_or_default().to_string()}" UTC "
-                                        {lang.date(&emergency.until)}
+                                        " · "{t(Key::EmergencyUntil)}" "{lang.date_time(&emergency.until)}
                                     </p>
                                 }).collect_view()}
                             }.into_any()

@@ -129,7 +129,7 @@ fn LogBody(data: AccessLog, filters: AccessLogQuery) -> impl IntoView {
                             };
                             view! {
                                 <tr class:out-of-range=denied>
-                                    <td data-label=t(Key::WhenColumn)>{lang.date(&entry.at)}" "{entry.at.get(11..16).unwrap_or_default().to_string()}" UTC"</td>
+                                    <td data-label=t(Key::WhenColumn)>{lang.date_time(&entry.at)}</td>
                                     <td data-label=t(Key::WhoColumn)>{who}</td>
                                     <td data-label=t(Key::WhatColumn) data-testid="log-what">{what}</td>
                                     <td data-label=t(Key::PurposeLabel)>{entry.purpose.as_deref().map(|p| t(Key::for_purpose(p))).unwrap_or("—")}</td>

@@ -65,7 +65,7 @@ fn RecordSections(data: ClinicianView) -> impl IntoView {
     let ClinicianView { patient, emergency_until, allergies, conditions, medications, immunizations, lab_results, visits } = data;
     view! {
         {emergency_until.map(|until| view! {
-            <p class="banner-emergency" role="status">{t(Key::EmergencyUntil)}" "{until.get(11..16).unwrap_or_default().to_string()}" UTC "{lang.date(&until)}</p>
+            <p class="banner-emergency" role="status">{t(Key::EmergencyUntil)}" "{lang.date_time(&until)}</p>
         })}
         <PatientCard patient/>
         <section class="card" aria-labelledby="section-allergies">

@@ -176,7 +176,7 @@ fn SessionTable(list: Vec<SessionInfo>) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
     let others = list.iter().filter(|s| !s.current).count();
-    let time = move |at: &str| format!("{} {} UTC", lang.date(at), at.get(11..16).unwrap_or_default());
+    let time = move |at: &str| lang.date_time(at);
     view! {
         <div class="table-wrap">
             <table>

@@ -157,7 +157,7 @@ pub fn HeldGrants(
     }
 }
 
-/// An RFC 3339 time as a local-language date with hours and minutes (UTC).
+/// An RFC 3339 time as a local-language date with hours and minutes, in Vietnam's time.
 pub fn when(lang: crate::i18n::Lang, at: &str) -> String {
-    format!("{} {} UTC", lang.date(at), at.get(11..16).unwrap_or_default())
+    lang.date_time(at)
 }
