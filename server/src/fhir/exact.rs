@@ -3,9 +3,9 @@
 //! FHIR says a decimal's precision is significant (R4 datatypes.html#decimal: `1.50` is not
 //! `1.5`, and `1.2E+2` is not `120`), but `serde_json::Value` holds numbers as `f64` and, without
 //! the crate-wide `arbitrary_precision` feature (which breaks other crates' `flatten`ed numbers,
-//! oauth2's token answer among them), prints them back changed. [`Json`] is parsed with
-//! `serde_json` itself: every node is first read as a [`RawValue`], so a number keeps the exact
-//! text that was sent. The importer stores this form; the API serves it back unchanged apart
+//! oauth2's token answer among them), prints them back changed. [`Json`] is parsed in one pass
+//! of `serde_json`'s own parser, each number taking its token from a scan of the text (numbers
+//! come in document order), so a number keeps the exact text that was sent. The importer stores this form; the API serves it back unchanged apart
 //! from the `id`, references and `meta` the portal owns.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
@@ -24,52 +24,111 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
-struct Members<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Each<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for Each<'a> {
-            type Value = Members<'a>;
-            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-                formatter.write_str("a JSON object")
+/// The number tokens of a JSON text, in document order (outside strings: a run of
+/// `-+.eE0-9` starting with `-` or a digit). The parser below takes one for each number it meets,
+/// so each keeps the text it was written with.
+fn number_tokens(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let (mut at, mut in_string, mut escaped) = (0, false, false);
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'a>, A::Error> {
-                let mut members = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, &'a RawValue>()? {
-                    members.push((key, value));
-                }
-                Ok(Members(members))
+            at += 1;
+        } else if byte == b'"' {
+            in_string = true;
+            at += 1;
+        } else if byte == b'-' || byte.is_ascii_digit() {
+            let start = at;
+            while at < bytes.len() && matches!(bytes[at], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                at += 1;
             }
+            tokens.push(&text[start..at]);
+        } else {
+            at += 1;
         }
-        deserializer.deserialize_map(Each(std::marker::PhantomData))
+    }
+    tokens
+}
+
+/// Builds a [`Json`] in one pass of `serde_json`'s parser: numbers arrive (in document order) as
+/// `f64`/`u64`/`i64` and are replaced by their token from [`number_tokens`].
+struct Seed<'t, 'a> {
+    numbers: &'t mut std::slice::Iter<'a, &'a str>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Seed<'_, '_> {
+    type Value = Json;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seed<'_, '_> {
+    type Value = Json;
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("JSON")
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_bool<E>(self, value: bool) -> Result<Json, E> {
+        Ok(Json::Bool(value))
+    }
+    fn visit_str<E>(self, value: &str) -> Result<Json, E> {
+        Ok(Json::String(value.to_string()))
+    }
+    fn visit_string<E>(self, value: String) -> Result<Json, E> {
+        Ok(Json::String(value))
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Json, E> {
+        self.number()
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Json, E> {
+        self.number()
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Json, E> {
+        self.number()
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Seed { numbers: &mut *self.numbers })? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut members = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(Seed { numbers: &mut *self.numbers })?;
+            members.push((key, value));
+        }
+        Ok(Json::Object(members))
+    }
+}
+
+impl Seed<'_, '_> {
+    fn number<E: serde::de::Error>(self) -> Result<Json, E> {
+        self.numbers.next().map(|token| Json::Number((*token).to_string())).ok_or_else(|| E::custom("a number without its text"))
     }
 }
 
 impl Json {
     /// Parses JSON text. Errors are `serde_json`'s (with line and column).
     pub fn parse(text: &str) -> Result<Json, serde_json::Error> {
-        let raw: &RawValue = serde_json::from_str(text)?;
-        Self::from_raw(raw)
-    }
-
-    fn from_raw(raw: &RawValue) -> Result<Json, serde_json::Error> {
-        let text = raw.get();
-        Ok(match text.as_bytes().first() {
-            Some(b'{') => {
-                let Members(members) = serde_json::from_str(text)?;
-                Json::Object(members.into_iter().map(|(key, value)| Ok((key, Self::from_raw(value)?))).collect::<Result<_, serde_json::Error>>()?)
-            }
-            Some(b'[') => {
-                let items: Vec<&RawValue> = serde_json::from_str(text)?;
-                Json::Array(items.into_iter().map(Self::from_raw).collect::<Result<_, _>>()?)
-            }
-            Some(b'"') => Json::String(serde_json::from_str(text)?),
-            Some(b't') => Json::Bool(true),
-            Some(b'f') => Json::Bool(false),
-            Some(b'n') => Json::Null,
-            _ => Json::Number(text.to_string()),
-        })
+        use serde::de::DeserializeSeed;
+        let tokens = number_tokens(text);
+        let mut numbers = tokens.iter();
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let json = Seed { numbers: &mut numbers }.deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(json)
     }
 
     /// Compact JSON text; numbers exactly as they were parsed.
@@ -215,6 +274,14 @@ mod tests {
         let text = r#"{"resourceType":"Observation","valueQuantity":{"value":0.004,"unit":"ng/mL"},"b":[1.50,1.2E+2,-0.0,10],"a":{"x":null,"y":true,"z":"đ\"\n"}}"#;
         let json = Json::parse(text).unwrap();
         assert_eq!(json.to_text(), text);
+    }
+
+    #[test]
+    fn numbers_inside_strings_are_not_taken_for_numbers() {
+        let text = r#"{"a":"1.50 \" 2","b":[0.004,"-3",{"c":1.2E+2,"d":"e\\"},-0.10],"f":"x"}"#;
+        assert_eq!(Json::parse(text).unwrap().to_text(), text);
+        assert!(Json::parse("{\"a\": 1,}").is_err());
+        assert!(Json::parse("[1] 2").is_err());
     }
 
     #[test]

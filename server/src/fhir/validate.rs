@@ -85,12 +85,15 @@ pub fn knows(resource_type: &str) -> bool {
 /// under `at`.
 pub fn check(resource: &Value, at: &str, limit: usize) -> Vec<Issue> {
     let mut issues = Vec::new();
-    check_resource(resource, at, &mut issues, limit);
+    // One path buffer for the whole walk: segments are pushed and popped, and a location is
+    // copied out only when there is a problem to name.
+    let mut path = at.to_string();
+    check_resource(resource, &mut path, &mut issues, limit);
     issues.truncate(limit);
     issues
 }
 
-fn check_resource(resource: &Value, at: &str, issues: &mut Vec<Issue>, limit: usize) {
+fn check_resource(resource: &Value, at: &mut String, issues: &mut Vec<Issue>, limit: usize) {
     let Some(resource_type) = resource.get("resourceType").and_then(Value::as_str) else {
         issues.push(issue("required", &format!("{at}.resourceType"), "a resource needs resourceType"));
         return;
@@ -102,7 +105,17 @@ fn check_resource(resource: &Value, at: &str, issues: &mut Vec<Issue>, limit: us
     check_object(resource, resource_type, at, true, issues, limit);
 }
 
-fn check_object(value: &Value, type_name: &str, at: &str, is_resource: bool, issues: &mut Vec<Issue>, limit: usize) {
+/// Runs `f` with `segment` pushed on the path.
+fn within<T>(at: &mut String, segment: std::fmt::Arguments, f: impl FnOnce(&mut String) -> T) -> T {
+    use std::fmt::Write;
+    let length = at.len();
+    let _ = at.write_fmt(segment);
+    let result = f(at);
+    at.truncate(length);
+    result
+}
+
+fn check_object(value: &Value, type_name: &str, at: &mut String, is_resource: bool, issues: &mut Vec<Issue>, limit: usize) {
     let Some(object) = value.as_object() else {
         issues.push(issue("structure", at, format!("must be a JSON object ({type_name})")));
         return;
@@ -117,22 +130,23 @@ fn check_object(value: &Value, type_name: &str, at: &str, is_resource: bool, iss
         if issues.len() >= limit {
             return;
         }
-        let here = format!("{at}.{name}");
         if is_resource && name == "resourceType" {
             continue;
         }
-        let Some(element) = elements.get(name) else {
-            issues.push(issue("structure", &here, format!("{name} is not an element of {type_name} in FHIR R4")));
-            continue;
-        };
-        if name == "modifierExtension" || name == "implicitRules" {
-            issues.push(issue("not-supported", &here, format!("{name} may change what this resource means in ways the portal cannot know; it is not accepted")));
-            continue;
-        }
-        if !element.choice.is_empty() {
-            choices.entry(element.choice.as_str()).or_default().push(name.as_str());
-        }
-        check_element(inner, element, name.starts_with('_'), &here, issues, limit);
+        within(at, format_args!(".{name}"), |here| {
+            let Some(element) = elements.get(name) else {
+                issues.push(issue("structure", here, format!("{name} is not an element of {type_name} in FHIR R4")));
+                return;
+            };
+            if name == "modifierExtension" || name == "implicitRules" {
+                issues.push(issue("not-supported", here, format!("{name} may change what this resource means in ways the portal cannot know; it is not accepted")));
+                return;
+            }
+            if !element.choice.is_empty() {
+                choices.entry(element.choice.as_str()).or_default().push(name.as_str());
+            }
+            check_element(inner, element, name.starts_with('_'), here, issues, limit);
+        });
     }
     for (name, element) in order.iter().filter_map(|name| Some((name, elements.get(name)?))) {
         if !element.required || issues.len() >= limit {
@@ -167,7 +181,7 @@ fn choice_location(at: &str, choice: &str) -> String {
     format!("{at}.{}", choice_name(choice))
 }
 
-fn check_element(value: &Value, element: &Element, extension_of_primitive: bool, at: &str, issues: &mut Vec<Issue>, limit: usize) {
+fn check_element(value: &Value, element: &Element, extension_of_primitive: bool, at: &mut String, issues: &mut Vec<Issue>, limit: usize) {
     if value.is_null() {
         issues.push(issue("structure", at, "null is not allowed (R4 json.html): leave the element out"));
         return;
@@ -178,7 +192,7 @@ fn check_element(value: &Value, element: &Element, extension_of_primitive: bool,
             Value::Array(items) if items.is_empty() => issues.push(issue("structure", at, "an empty array is not allowed (R4 json.html)")),
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate().filter(|(_, item)| !item.is_null()) {
-                    check_object(item, "Element", &format!("{at}[{index}]"), false, issues, limit);
+                    within(at, format_args!("[{index}]"), |here| check_object(item, "Element", here, false, issues, limit));
                 }
             }
             other => check_object(other, "Element", at, false, issues, limit),
@@ -191,12 +205,13 @@ fn check_element(value: &Value, element: &Element, extension_of_primitive: bool,
                 issues.push(issue("structure", at, "an empty array is not allowed (R4 json.html): leave the element out"));
             }
             for (index, item) in items.iter().enumerate() {
-                let here = format!("{at}[{index}]");
-                if item.is_null() {
-                    issues.push(issue("structure", &here, "null is not allowed (R4 json.html)"));
-                } else {
-                    check_value(item, &element.type_name, &here, issues, limit);
-                }
+                within(at, format_args!("[{index}]"), |here| {
+                    if item.is_null() {
+                        issues.push(issue("structure", here, "null is not allowed (R4 json.html)"));
+                    } else {
+                        check_value(item, &element.type_name, here, issues, limit);
+                    }
+                });
             }
         }
         (Value::Array(_), false) => issues.push(issue("structure", at, "this element does not repeat: send one value, not an array")),
@@ -205,7 +220,7 @@ fn check_element(value: &Value, element: &Element, extension_of_primitive: bool,
     }
 }
 
-fn check_value(value: &Value, type_name: &str, at: &str, issues: &mut Vec<Issue>, limit: usize) {
+fn check_value(value: &Value, type_name: &str, at: &mut String, issues: &mut Vec<Issue>, limit: usize) {
     if type_name == "Resource" {
         check_resource(value, at, issues, limit);
         return;
