@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::zone::{use_zone, Zone};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]
@@ -46,10 +48,16 @@ impl Lang {
     }
 
     /// Formats an ISO date (`YYYY-MM-DD`, or a partial `YYYY`/`YYYY-MM`, shown as given) the way
-    /// readers of this language expect. An RFC 3339 instant is first put in Vietnam's time
-    /// ([`vietnam_time`]): 17:30 UTC is already the next day in Hà Nội.
+    /// readers of this language expect. An RFC 3339 instant is first put in the reader's zone
+    /// ([`crate::zone::use_zone`], `Asia/Ho_Chi_Minh` by default): 17:30 UTC is already the next
+    /// day in Hà Nội.
     pub fn date(self, iso: &str) -> String {
-        let local = vietnam_time(iso).map(|at| at.format("%Y-%m-%d").to_string());
+        self.date_in(iso, &use_zone())
+    }
+
+    /// [`Lang::date`] in a given zone.
+    pub fn date_in(self, iso: &str, zone: &Zone) -> String {
+        let local = crate::zone::local(iso, zone).map(|at| at.format("%Y-%m-%d").to_string());
         let iso = local.as_deref().unwrap_or(iso);
         let day = iso.get(..10).unwrap_or(iso);
         let mut parts = day.split('-');
@@ -60,30 +68,19 @@ impl Lang {
             _ => day.to_string(),
         }
     }
-}
 
-/// Vietnam's civil time (the Asia/Ho_Chi_Minh zone: UTC+07:00, unchanged since 1975), where
-/// the portal's people are. A fixed offset from `chrono`, not the tz database: the zone has one
-/// offset for every time a record holds, and the database would add to the browser's bundle.
-const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
-
-/// An RFC 3339 instant (`2026-12-05T17:30:00Z`) in Vietnam's time; `None` for a plain date.
-pub fn vietnam_time(iso: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-    if iso.as_bytes().get(10) != Some(&b'T') {
-        return None;
-    }
-    let zone = chrono::FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS)?;
-    chrono::DateTime::parse_from_rfc3339(iso).ok().map(|at| at.with_timezone(&zone))
-}
-
-impl Lang {
-    /// An RFC 3339 instant as a date with 24-hour hours and minutes in Vietnam's time:
+    /// An RFC 3339 instant as a date with 24-hour hours and minutes in the reader's zone:
     /// `06/12/2026 00:30` (Vietnamese), `2026-12-06 00:30` (English). A plain date is shown as
     /// [`Lang::date`] shows it.
     pub fn date_time(self, iso: &str) -> String {
-        match vietnam_time(iso) {
-            Some(at) => format!("{} {}", self.date(&at.format("%Y-%m-%d").to_string()), at.format("%H:%M")),
-            None => self.date(iso),
+        self.date_time_in(iso, &use_zone())
+    }
+
+    /// [`Lang::date_time`] in a given zone.
+    pub fn date_time_in(self, iso: &str, zone: &Zone) -> String {
+        match crate::zone::local(iso, zone) {
+            Some(at) => format!("{} {}", self.date_in(&at.format("%Y-%m-%d").to_string(), zone), at.format("%H:%M")),
+            None => self.date_in(iso, zone),
         }
     }
 }
@@ -125,6 +122,11 @@ keys! {
     SignOut => "Đăng xuất", "Sign out";
     LanguageLabel => "Ngôn ngữ", "Language";
     LanguageName => "Tiếng Việt", "English";
+    ZoneTitle => "Múi giờ", "Time zone";
+    ZoneIntro => "Ngày giờ trên mọi trang được hiển thị theo múi giờ này. Mặc định là giờ Việt Nam (UTC+07:00).", "Dates and times on every page are shown in this time zone. The default is Vietnam's time (UTC+07:00).";
+    ZoneLabel => "Múi giờ hiển thị", "Time zone for dates and times";
+    ZoneSave => "Lưu múi giờ", "Save time zone";
+    ZoneUnknown => "Múi giờ này không có trong cơ sở dữ liệu múi giờ IANA (ví dụ đúng: Asia/Ho_Chi_Minh). Không có gì thay đổi.", "This time zone is not in the IANA time zone database (for example: Asia/Ho_Chi_Minh). Nothing was changed.";
     Loading => "Đang tải…", "Loading…";
 
     SignInTitle => "Đăng nhập", "Sign in";
@@ -962,6 +964,18 @@ mod tests {
         assert_eq!(Lang::En.date("2026-11-02T10:00:00Z"), "2026-11-02");
         assert_eq!((Lang::Vi.date("1948"), Lang::En.date("1948")), ("1948".to_string(), "1948".to_string()));
         assert_eq!(Lang::Vi.date("1948-07"), "07/1948");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn instants_are_shown_in_the_readers_zone() {
+        let berlin = Zone::named("Europe/Berlin").unwrap();
+        // 23:30 UTC is 00:30 the next day in Berlin in winter, and 01:30 in summer.
+        assert_eq!(Lang::Vi.date_time_in("2026-12-05T23:30:00Z", &berlin), "06/12/2026 00:30");
+        assert_eq!(Lang::En.date_time_in("2026-07-05T23:30:00Z", &berlin), "2026-07-06 01:30");
+        assert_eq!(Lang::Vi.date_in("2026-12-05T22:59:00Z", &berlin), "05/12/2026");
+        // Plain dates are not moved by any zone.
+        assert_eq!(Lang::Vi.date_in("2026-12-05", &Zone::named("Pacific/Auckland").unwrap()), "05/12/2026");
     }
 
     #[test]

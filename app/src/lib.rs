@@ -7,6 +7,7 @@ pub mod dto;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod zone;
 #[cfg(feature = "ssr")]
 pub mod port;
 #[cfg(feature = "hydrate")]
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = request_lang();
     provide_context(lang);
+    provide_context(zone::request_zone());
     view! {
         <Stylesheet id="leptos" href="/pkg/hoso.css"/>
         <Title text=Key::Brand.text(lang)/>

@@ -21,6 +21,9 @@ pub struct RequestMeta {
     pub request_id: String,
     /// Unix time in milliseconds.
     pub now_ms: i64,
+    /// The reader's time zone (the `hoso_tz` cookie; Asia/Ho_Chi_Minh without one): what "today"
+    /// and a local day (a grant's dates, a search's date range) mean for this request.
+    pub zone: crate::zone::Zone,
 }
 
 /// A session token; its `Debug` never prints the value.

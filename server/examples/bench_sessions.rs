@@ -71,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
         let mut tx = portal.store.begin().await?;
         let code = issue_enrolment_code(&mut tx, Enrols::Patient(patient_id.clone()), &cccd, now, 3_600_000).await?;
         tx.commit().await?;
-        let meta = RequestMeta { session_token: None, bearer_token: None, request_id: "bench".into(), now_ms: now };
+        let meta = RequestMeta { session_token: None, bearer_token: None, request_id: "bench".into(), now_ms: now, zone: Default::default() };
         let started = portal.enrol_start(&meta, &cccd, &code).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut options: CreationChallengeResponse = serde_json::from_value(started.options)?;
         if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
@@ -86,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
             .enrol_finish(&meta, CeremonyFinish { ceremony_id: started.ceremony_id, credential: serde_json::to_value(credential)? })
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let signed_in = RequestMeta { session_token: Some(SessionToken(session.token.clone())), bearer_token: None, request_id: "bench".into(), now_ms: clock.now_ms() };
+        let signed_in = RequestMeta { session_token: Some(SessionToken(session.token.clone())), bearer_token: None, request_id: "bench".into(), now_ms: clock.now_ms(), zone: Default::default() };
         portal
             .create_grant(
                 &signed_in,
@@ -110,7 +110,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn enrol(portal: &Portal, origin: &Url, cccd: &str, code: &str, now: i64) -> anyhow::Result<String> {
-    let meta = RequestMeta { session_token: None, bearer_token: None, request_id: "bench".into(), now_ms: now };
+    let meta = RequestMeta { session_token: None, bearer_token: None, request_id: "bench".into(), now_ms: now, zone: Default::default() };
     let started = portal.enrol_start(&meta, cccd, code).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut options: CreationChallengeResponse = serde_json::from_value(started.options)?;
     if let Some(selection) = options.public_key.authenticator_selection.as_mut() {

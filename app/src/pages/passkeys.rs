@@ -86,7 +86,40 @@ pub fn PasskeysPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        <ZoneChooser/>
         <ApiTokens/>
+    }
+}
+
+/// The reader's time zone (a plain form to `/tz`, so it works without JavaScript): the zones
+/// [`crate::zone::OFFERED_ZONES`] lists, with the current one selected (kept in the list even when
+/// it was set to another tz database name by URL).
+#[component]
+fn ZoneChooser() -> impl IntoView {
+    let t = use_t();
+    let current = crate::zone::use_zone();
+    let mut zones: Vec<String> = crate::zone::OFFERED_ZONES.iter().map(|zone| zone.to_string()).collect();
+    if !zones.iter().any(|zone| zone == current.name()) {
+        zones.insert(0, current.name().to_string());
+    }
+    view! {
+        <section class="card" aria-labelledby="time-zone">
+            <h2 id="time-zone">{t(Key::ZoneTitle)}</h2>
+            <p>{t(Key::ZoneIntro)}</p>
+            <form method="get" action="/tz" class="inline-form">
+                <input type="hidden" name="back" value="/account/passkeys"/>
+                <div class="field">
+                    <label for="zone">{t(Key::ZoneLabel)}</label>
+                    <select id="zone" name="zone" data-testid="zone">
+                        {zones.into_iter().map(|zone| {
+                            let selected = zone == current.name();
+                            view! { <option value=zone.clone() selected=selected>{zone.replace('_', " ")}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button-secondary">{t(Key::ZoneSave)}</button>
+            </form>
+        </section>
     }
 }
 

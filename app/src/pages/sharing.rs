@@ -134,9 +134,13 @@ fn SharingBody(data: Sharing, create: ServerAction<CreateGrant>, revoke: ServerA
     }
 }
 
-/// A grant ends at the start of the day after its last day (local time); show that last day.
+/// A grant ends at the first instant of the day after its last day (local time); show that last
+/// day: the instant one second before, which [`crate::i18n::Lang::date`] puts in the reader's zone
+/// (slicing the UTC text would show the next day west of Greenwich).
 fn expiry_day(expires_at: &str) -> String {
-    expires_at.get(..10).unwrap_or(expires_at).to_string()
+    chrono::DateTime::parse_from_rfc3339(expires_at)
+        .map(|at| (at.to_utc() - chrono::Duration::seconds(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_else(|_| expires_at.to_string())
 }
 
 #[component]

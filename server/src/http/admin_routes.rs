@@ -87,7 +87,7 @@ pub async fn audit_csv(
     };
     match state.portal.admin_audit_csv(&meta, query).await {
         Ok(csv) => {
-            let day = crate::service::consent::local_date(meta.now_ms).format("%Y%m%d");
+            let day = meta.zone.date_at(meta.now_ms).format("%Y%m%d");
             let mut response = format!("\u{feff}{csv}").into_response();
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));

@@ -183,6 +183,38 @@ pub struct LanguageQuery {
     back: Option<String>,
 }
 
+/// `/tz?zone=<tz database name>&back=<path>`.
+#[derive(Deserialize)]
+pub struct ZoneQuery {
+    zone: String,
+    back: Option<String>,
+}
+
+/// Sets the reader's time zone (the `hoso_tz` cookie, [`app::zone`]) and goes back to the page
+/// the person was on (same origin only, as [`switch_language`]). A name the IANA tz database does
+/// not know (`ICT`, `+07:00`, a typo) is a 400 page that says so, and no cookie is set.
+pub async fn switch_zone(State(state): State<AppState>, headers: axum::http::HeaderMap, Query(query): Query<ZoneQuery>) -> Response {
+    let Some(zone) = app::zone::Zone::named(query.zone.trim()) else {
+        let cookies = headers.get(header::COOKIE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+        let lang = Lang::from_cookie_header(cookies);
+        return super::message_page(
+            StatusCode::BAD_REQUEST,
+            lang,
+            app::i18n::Key::ZoneTitle.text(lang),
+            app::i18n::Key::ZoneUnknown.text(lang),
+            "",
+            None,
+        );
+    };
+    let back = super::redirect::same_origin_or(&state.portal.config.public_url, query.back.as_deref(), "/");
+    let mut response = Redirect::to(&back).into_response();
+    let cookie = format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000", app::zone::ZONE_COOKIE, zone.name());
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
 /// Sets the language cookie and goes back to the page the person was on: only a path of the
 /// portal's own origin, as a browser would parse it ([`super::redirect::same_origin`]); anything
 /// else goes to the home page. An undecodable query is a 400 (the extractor's rejection).

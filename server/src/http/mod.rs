@@ -83,6 +83,7 @@ pub fn message_page(
 pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/healthz"),
     ("GET", "/lang"),
+    ("GET", "/tz"),
     ("POST", "/auth/enrol/start"),
     ("POST", "/auth/enrol/finish"),
     ("POST", "/auth/signin/start"),
@@ -118,6 +119,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(auth_routes::health))
         .route("/lang", get(auth_routes::switch_language))
+        .route("/tz", get(auth_routes::switch_zone))
         .route("/auth/enrol/start", post(auth_routes::enrol_start))
         .route("/auth/enrol/finish", post(auth_routes::enrol_finish))
         .route("/auth/signin/start", post(auth_routes::sign_in_start))

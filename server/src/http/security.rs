@@ -254,8 +254,16 @@ pub async fn request_meta(State(state): State<AppState>, mut request: Request<Bo
         .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
         .map(|token| SessionToken(token.trim().to_string()));
     let session_token = if bearer_token.is_some() { None } else { session_token };
+    let zone = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .map(app::zone::Zone::from_cookie_header)
+        .find(|zone| *zone != app::zone::Zone::default())
+        .unwrap_or_default();
     let nonce = random(16);
-    request.extensions_mut().insert(RequestMeta { session_token, bearer_token, request_id, now_ms });
+    request.extensions_mut().insert(RequestMeta { session_token, bearer_token, request_id, now_ms, zone });
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let static_asset = request.uri().path().starts_with("/pkg/") || request.uri().path() == "/favicon.svg";
     // Public keys are meant to be cached by verifiers; the verifier page may use the camera.

@@ -19,9 +19,9 @@ use app::dto::{
 };
 use app::error::InvalidInput;
 use app::port::RequestMeta;
-use chrono::{Duration, NaiveDate};
 
-use super::consent::{iso, start_of_day_ms};
+
+use super::consent::{day_bound, iso};
 use super::{Portal, Session};
 use crate::audit::{self, AuditEvent};
 use crate::error::ServiceError;
@@ -107,17 +107,6 @@ fn held(row: GrantRow) -> HeldGrant {
         purpose: row.purpose,
         starts_at: iso(row.starts_at),
         expires_at: iso(row.expires_at),
-    }
-}
-
-/// A local day (`YYYY-MM-DD`, Vietnam time) as the start of that day, or of the day after (`plus = 1`).
-fn day(value: &Option<String>, plus: i64) -> Result<Option<i64>, ServiceError> {
-    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(value) => {
-            let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| invalid(InvalidInput::BadDate))?;
-            Ok(start_of_day_ms(date + Duration::days(plus)))
-        }
     }
 }
 
@@ -628,7 +617,7 @@ impl Portal {
         self.commit_action(tx, meta, event).await
     }
 
-    async fn audit_filter(&self, conn: &mut store::Conn, query: &AuditQuery) -> Result<store::audit::AccessLogFilter, ServiceError> {
+    async fn audit_filter(&self, conn: &mut store::Conn, query: &AuditQuery, zone: &app::zone::Zone) -> Result<store::audit::AccessLogFilter, ServiceError> {
         // A CCCD names the patient it belongs to (or no one); anything else is a patient id.
         let patient_id = match some(&query.patient) {
             Some(value) => match crate::cccd::parse(&value) {
@@ -641,8 +630,8 @@ impl Portal {
         };
         Ok(store::audit::AccessLogFilter {
             patient_id,
-            from_ms: day(&query.from, 0)?,
-            to_ms: day(&query.to, 1)?,
+            from_ms: day_bound(&query.from, 0, zone)?,
+            to_ms: day_bound(&query.to, 1, zone)?,
             actor_account_id: some(&query.actor),
             facility_id: some(&query.facility),
             basis: some(&query.basis).filter(|b| ["self", "grant", "break_glass"].contains(&b.as_str())),
@@ -655,7 +644,7 @@ impl Portal {
         let session = self.administrator(meta, "admin_audit").await?;
         let page = query.page.unwrap_or(1).max(1);
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
-        let filter = self.audit_filter(&mut conn, &query).await?;
+        let filter = self.audit_filter(&mut conn, &query, &meta.zone).await?;
         let (rows, total) =
             store::audit::search(&mut conn, &filter, i64::from(AUDIT_PAGE), i64::from((page - 1).saturating_mul(AUDIT_PAGE))).await?;
         drop(conn);
@@ -668,7 +657,7 @@ impl Portal {
     pub async fn admin_audit_csv(&self, meta: &RequestMeta, query: AuditQuery) -> Result<String, ServiceError> {
         let session = self.administrator(meta, "admin_audit_csv").await?;
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
-        let filter = self.audit_filter(&mut conn, &query).await?;
+        let filter = self.audit_filter(&mut conn, &query, &meta.zone).await?;
         let (rows, _) = store::audit::search(&mut conn, &filter, EXPORT_MAX_ROWS, 0).await?;
         drop(conn);
         self.audit_query_used(meta, &session, "audit_export", &filter).await?;

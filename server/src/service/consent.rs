@@ -4,7 +4,7 @@
 use app::dto::{AccessLog, AccessLogEntry, AccessLogQuery, DirectoryEntry, EmergencyAccess, GrantInfo, Sharing};
 use app::error::InvalidInput;
 use app::port::RequestMeta;
-use chrono::{Duration, NaiveDate, TimeZone};
+use chrono::{Duration, NaiveDate};
 
 use super::Portal;
 use crate::audit::{self, AuditEvent};
@@ -13,20 +13,20 @@ use crate::policy::{Actor, Category, GrantFact, Grantee, Purpose};
 use crate::store::consent::GrantRow;
 use crate::store::{self, StoreError};
 
-/// Vietnam's civil time (UTC+7, no daylight saving): grant dates are whole local days.
-fn vietnam() -> chrono::FixedOffset {
-    use chrono::Offset;
-    chrono::FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| chrono::Utc.fix())
+/// A local day (`YYYY-MM-DD`) in `zone` as the first instant (Unix ms) of that day, or of the day
+/// after with `plus = 1`: the bounds of a date-range search. Empty is no bound; anything else is
+/// [`InvalidInput::BadDate`].
+pub(crate) fn day_bound(text: &Option<String>, plus: i64, zone: &app::zone::Zone) -> Result<Option<i64>, ServiceError> {
+    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => {
+            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| invalid(InvalidInput::BadDate))?;
+            Ok(zone.start_of_day_ms(date + Duration::days(plus)))
+        }
+    }
 }
 
-pub fn local_date(ms: i64) -> NaiveDate {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().with_timezone(&vietnam()).date_naive()
-}
-
-pub(crate) fn start_of_day_ms(date: NaiveDate) -> Option<i64> {
-    vietnam().from_local_datetime(&date.and_hms_opt(0, 0, 0)?).single().map(|t| t.timestamp_millis())
-}
-
+/// An instant (Unix ms) as RFC 3339 UTC (`2026-12-05T17:30:00Z`); pages show it in the reader's zone.
 pub fn iso(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
 }
@@ -102,8 +102,8 @@ impl Portal {
             .collect();
         Ok(Sharing {
             grants,
-            today: local_date(now).format("%Y-%m-%d").to_string(),
-            default_expiry: (local_date(now) + Duration::days(i64::from(self.config.grant_default_days))).format("%Y-%m-%d").to_string(),
+            today: meta.zone.date_at(now).format("%Y-%m-%d").to_string(),
+            default_expiry: (meta.zone.date_at(now) + Duration::days(i64::from(self.config.grant_default_days))).format("%Y-%m-%d").to_string(),
             default_days: self.config.grant_default_days,
             max_days: self.config.grant_max_days,
         })
@@ -148,7 +148,8 @@ impl Portal {
         if purpose == Purpose::InsuranceAssessment && !new.written_request {
             return Err(invalid(InvalidInput::PurposeNotAllowed));
         }
-        let today = local_date(now);
+        // Dates are whole days in the citizen's own zone (Asia/Ho_Chi_Minh unless they chose another).
+        let today = meta.zone.date_at(now);
         let parse = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| invalid(InvalidInput::BadDate));
         let starts_on = if new.starts_on.trim().is_empty() { today } else { parse(&new.starts_on)? };
         let expires_on = parse(&new.expires_on)?;
@@ -161,9 +162,9 @@ impl Portal {
         if expires_on > starts_on + Duration::days(i64::from(self.config.grant_max_days)) {
             return Err(invalid(InvalidInput::ExpiryTooFar));
         }
-        let starts_at = if starts_on == today { now } else { start_of_day_ms(starts_on).ok_or(invalid(InvalidInput::BadDate))? };
+        let starts_at = if starts_on == today { now } else { meta.zone.start_of_day_ms(starts_on).ok_or(invalid(InvalidInput::BadDate))? };
         // The grant covers the whole expiry day.
-        let expires_at = start_of_day_ms(expires_on + Duration::days(1)).ok_or(invalid(InvalidInput::BadDate))?;
+        let expires_at = meta.zone.start_of_day_ms(expires_on + Duration::days(1)).ok_or(invalid(InvalidInput::BadDate))?;
 
         let mut tx = self.store.begin().await?;
         let (clinician, facility) = match new.grantee_kind.as_str() {
@@ -215,18 +216,9 @@ impl Portal {
     pub async fn access_log(&self, meta: &RequestMeta, query: AccessLogQuery) -> Result<AccessLog, ServiceError> {
         const PAGE_SIZE: u32 = 25;
         let (_, patient_id) = self.citizen(meta).await?;
-        let day = |text: &Option<String>, plus: i64| -> Result<Option<i64>, ServiceError> {
-            match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                None => Ok(None),
-                Some(text) => {
-                    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| invalid(InvalidInput::BadDate))?;
-                    Ok(start_of_day_ms(date + Duration::days(plus)))
-                }
-            }
-        };
         let filter = store::audit::AccessLogFilter {
-            from_ms: day(&query.from, 0)?,
-            to_ms: day(&query.to, 1)?,
+            from_ms: day_bound(&query.from, 0, &meta.zone)?,
+            to_ms: day_bound(&query.to, 1, &meta.zone)?,
             actor_account_id: query.person.clone().filter(|p| !p.is_empty()),
             basis: query.basis.clone().filter(|b| ["self", "grant", "break_glass"].contains(&b.as_str())),
             ..Default::default()

@@ -46,7 +46,7 @@ impl Portal {
             Category::Visits,
             Category::Immunizations,
         ];
-        let today = super::consent::local_date(meta.now_ms);
+        let today = meta.zone.date_at(meta.now_ms);
         self.guarded_read(meta, target(patient_id), &CATEGORIES, move |conn, patient_id| {
             Box::pin(async move {
                 let patient = patient(conn, &patient_id).await?;
@@ -72,7 +72,7 @@ impl Portal {
         meta: &RequestMeta,
         patient_id: Option<String>,
     ) -> Result<Authorized<Vaccinations>, ServiceError> {
-        let today = super::consent::local_date(meta.now_ms);
+        let today = meta.zone.date_at(meta.now_ms);
         self.guarded_read(meta, target(patient_id), &[Category::Administrative, Category::Immunizations], move |conn, patient_id| {
             Box::pin(async move {
                 let patient = patient(conn, &patient_id).await?;

@@ -20,3 +20,4 @@ mod security_kinds;
 mod store_conformance;
 mod support;
 mod transfers;
+mod zone;
