@@ -502,8 +502,47 @@ fn source_key(head: &Head) -> &str {
 
 #[derive(Clone, Debug)]
 enum PatientMatch {
-    Existing(String),
+    /// A record the portal holds; `insurance` is the (card code, social-insurance number) to
+    /// store on it when the import brings one the record lacks or a renewed card of the same number.
+    Existing { patient_id: String, insurance: Option<(Option<String>, String)> },
     New(Box<PatientRow>),
+}
+
+impl PatientMatch {
+    fn patient_id(&self) -> &str {
+        match self {
+            PatientMatch::Existing { patient_id, .. } => patient_id,
+            PatientMatch::New(row) => &row.patient_id,
+        }
+    }
+}
+
+/// What an import's health-insurance number does to a record the portal already holds: nothing
+/// when it says what the record says; stored when the record has none or the card was renewed
+/// (same social-insurance number, another card code); refused (409, at the identifier) when the
+/// number is another record's, or the record already has another social-insurance number (the
+/// social-insurance number, mã số BHXH, is a person's for life; only the card code around it changes).
+async fn insurance_update(
+    conn: &mut Conn,
+    existing: &PatientRow,
+    facts: &PatientFacts,
+    problems: &mut Vec<Problem>,
+) -> Result<Result<Option<(Option<String>, String)>, ()>, StoreError> {
+    let Some((card, number, location)) = &facts.insurance else { return Ok(Ok(None)) };
+    for identifier in std::iter::once(number).chain(card.iter()) {
+        if store::patient::by_identifier(conn, identifier).await?.is_some_and(|other| other.patient_id != existing.patient_id) {
+            problems.push(problem(409, "conflict", location.clone(), "this health-insurance number belongs to another person's record"));
+            return Ok(Err(()));
+        }
+    }
+    match existing.social_insurance_number.as_deref() {
+        Some(known) if known != number => {
+            problems.push(problem(409, "conflict", location.clone(), "this record already has another social-insurance number"));
+            Ok(Err(()))
+        }
+        Some(_) if card.is_none() || *card == existing.bhyt_card => Ok(Ok(None)),
+        _ => Ok(Ok(Some((card.clone().or_else(|| existing.bhyt_card.clone()), number.clone())))),
+    }
 }
 
 struct Resolved {
@@ -551,7 +590,7 @@ async fn match_patient(
     }
     let Some((parsed, cccd_at)) = cccd else {
         return Ok(match by_identifier {
-            Some(found) => Some(PatientMatch::Existing(found)),
+            Some(found) => Some(PatientMatch::Existing { patient_id: found, insurance: None }),
             None => {
                 problems.push(problem(
                     422,
@@ -572,7 +611,8 @@ async fn match_patient(
             problems.push(problem(409, "conflict", format!("{at}.identifier"), "an identifier of this patient belongs to another person's record"));
             return Ok(None);
         }
-        return Ok(Some(PatientMatch::Existing(existing.patient_id)));
+        let Ok(insurance) = insurance_update(conn, &existing, facts, problems).await? else { return Ok(None) };
+        return Ok(Some(PatientMatch::Existing { patient_id: existing.patient_id, insurance }));
     }
     if by_identifier.is_some() {
         problems.push(problem(409, "conflict", format!("{at}.identifier"), "an identifier of this patient belongs to a record with another CCCD"));
@@ -664,10 +704,7 @@ async fn resolve(
         let id = match &head.kind {
             Kind::Patient(facts) => match match_patient(conn, caller, &at, facts, problems, lookups).await? {
                 Some(found) => {
-                    let id = match &found {
-                        PatientMatch::Existing(id) => id.clone(),
-                        PatientMatch::New(row) => row.patient_id.clone(),
-                    };
+                    let id = found.patient_id().to_string();
                     if let Some(first) = patient_ids.insert(id.clone(), index) {
                         problems.push(problem(422, "duplicate", at.clone(), format!("the same person as Bundle.entry[{first}]")));
                     }
@@ -1219,9 +1256,17 @@ async fn write_bundle(
     // Patients first: the clinical rows refer to them.
     for (index, found) in &resolved.matches {
         match found {
-            PatientMatch::Existing(id) => {
-                writer.responses[*index] = response_entry("200 OK", Some(format!("Patient/{id}")), None);
+            PatientMatch::Existing { patient_id, insurance: None } => {
+                writer.responses[*index] = response_entry("200 OK", Some(format!("Patient/{patient_id}")), None);
                 writer.summary.unchanged += 1;
+            }
+            PatientMatch::Existing { patient_id, insurance: Some((card, number)) } => {
+                store::patient::set_insurance(writer.conn, patient_id, card.as_deref(), number).await?;
+                writer.responses[*index] = response_entry("200 OK", Some(format!("Patient/{patient_id}")), None);
+                writer.summary.updated += 1;
+                let touched = writer.touched.entry(patient_id.clone()).or_default();
+                touched.updated += 1;
+                touched.targets.push(format!("Patient/{patient_id}"));
             }
             PatientMatch::New(row) => {
                 store::patient::insert(writer.conn, row, now).await?;
@@ -1233,10 +1278,7 @@ async fn write_bundle(
                 touched.targets.push(format!("Patient/{}", row.patient_id));
             }
         }
-        let id = match found {
-            PatientMatch::Existing(id) => id,
-            PatientMatch::New(row) => &row.patient_id,
-        };
+        let id = found.patient_id();
         if let Some(Some(Head { kind: Kind::Patient(facts), .. })) = heads.get(*index) {
             for (system, value) in &facts.identifiers {
                 store::import::insert_identifier(writer.conn, &caller.facility_id, system, value, id, now).await?;

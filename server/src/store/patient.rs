@@ -82,6 +82,19 @@ pub async fn by_cccd(conn: &mut Conn, cccd: &str) -> Result<Option<PatientRow>, 
     row.as_ref().map(from_row).transpose()
 }
 
+/// Stores the health-insurance numbers an import brought for a record: the social-insurance
+/// number (10 digits) and, when given, the BHYT card code (15 characters, upper case); a record
+/// without a card code keeps the one it had.
+pub async fn set_insurance(conn: &mut Conn, patient_id: &str, bhyt_card: Option<&str>, social_insurance_number: &str) -> Result<(), StoreError> {
+    sqlx::query("update patient set social_insurance_number = $1, bhyt_card = coalesce($2, bhyt_card) where patient_id = $3")
+        .bind(social_insurance_number)
+        .bind(bhyt_card)
+        .bind(patient_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Binds the patient to an account, once. Returns false if the patient already had one.
 pub async fn bind_account(conn: &mut Conn, patient_id: &str, account_id: &str) -> Result<bool, StoreError> {
     let result = sqlx::query("update patient set account_id = $1 where patient_id = $2 and account_id is null")

@@ -130,6 +130,62 @@ fn f06_the_ministrys_identifier_systems_are_recognised_and_insurance_numbers_fou
     });
 }
 
+/// The f06 bundle with the Patient's insurance identifier set to `insurance` (or removed).
+fn f06_with_insurance(insurance: Option<&str>) -> String {
+    let mut bundle: Value = serde_json::from_str(&case("f06")).unwrap();
+    let identifiers = bundle["entry"][0]["resource"]["identifier"].as_array_mut().unwrap();
+    identifiers.retain(|i| !i["system"].as_str().unwrap().ends_with("insurance_number"));
+    if let Some(value) = insurance {
+        identifiers.push(serde_json::json!({ "system": "http://fhir.ehealth.gov.vn/core/sid/insurance_number", "value": value }));
+    }
+    bundle.to_string()
+}
+
+#[test]
+fn insurance_numbers_an_import_sends_for_a_record_already_held_are_stored_and_searchable() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        let token = facility_token(&app, &app.facilities[0]).await;
+        let doctor = app.enrol_clinician(&app.clinicians[0].clone()).await;
+        let find = |identifier: &'static str| {
+            let (app, cookie) = (&app, doctor.cookie.clone());
+            async move { app.get(&format!("/api/find_patient?identifier={identifier}"), Some(&cookie)).await }
+        };
+        // First the record without any insurance number: found by CCCD only.
+        accepted(&app, &token, &f06_with_insurance(None)).await;
+        let id = patient_id(&app, "079188000801").await;
+        let unknown = find("7912345678").await;
+        assert_eq!((unknown.status, unknown.json()), (StatusCode::OK, Value::Null), "no record holds that number yet");
+        // Then the same person with their BHYT card: the record keeps it.
+        let response = import_text(&app, &token, &f06_with_insurance(Some("DN4797912345678"))).await;
+        assert_eq!(answers(&response)[0], "200 OK", "{}", response.body);
+        for identifier in ["DN4797912345678", "7912345678", "dn4797912345678"] {
+            let found = find(identifier).await;
+            assert_eq!((found.status, found.json()["patient_id"].as_str()), (StatusCode::OK, Some(id.as_str())), "{identifier}");
+        }
+        // A renewed card (another benefit code, the same social-insurance number) replaces the code.
+        accepted(&app, &token, &f06_with_insurance(Some("HC4797912345678"))).await;
+        assert_eq!(find("HC4797912345678").await.json()["patient_id"], id);
+        assert_eq!(find("7912345678").await.json()["patient_id"], id);
+        // The number alone, as already held, changes nothing.
+        let same = import_text(&app, &token, &f06_with_insurance(Some("7912345678"))).await;
+        assert!(answers(&same).iter().all(|s| s == "200 OK"), "{}", same.body);
+        assert_eq!(find("HC4797912345678").await.json()["patient_id"], id, "the card code is kept");
+        let before = table_counts(&app).await;
+        // Another social-insurance number for this person, or one that is another person's,
+        // is refused at the identifier and nothing is written.
+        let other_person = app.patients[0].seed.social_insurance_number.clone();
+        for (insurance, message) in [("DN4797900000000", "another social-insurance number"), (other_person.as_str(), "another person's record")] {
+            let refused = import_text(&app, &token, &f06_with_insurance(Some(insurance))).await;
+            assert_eq!(refused.status, StatusCode::CONFLICT, "{insurance}: {}", refused.body);
+            assert!(refused.body.contains(message), "{}", refused.body);
+            assert_eq!(issues(&refused), vec![("conflict".to_string(), "Bundle.entry[0].resource.identifier[1].value".to_string())]);
+            assert_eq!(table_counts(&app).await, before);
+        }
+        assert_eq!(find("HC4797912345678").await.json()["patient_id"], id);
+    });
+}
+
 #[test]
 fn f07_a_birth_year_alone_is_accepted_shown_as_given_and_reasoned_with() {
     crate::support::run(async {
