@@ -331,9 +331,10 @@ async fn revoke_facility_client(config: Config, client_id: &str) -> anyhow::Resu
     Ok(())
 }
 
-/// Prints how many accounts, sessions, passkeys, enrolled records, provider links and sign-ins in
-/// flight the database holds, as JSON (operators' check; the browser tests use it to prove a
-/// refused sign-in created nothing).
+/// Prints how many accounts, sessions, passkeys, enrolled records, provider links, sign-ins in
+/// flight, audit rows, API tokens, records, identifiers, stored resources, directory entries and
+/// import provenance rows the database holds, as one JSON object (operators' check; the browser
+/// tests use it to prove a refused sign-in created nothing and a resent bundle changed nothing).
 async fn counts(config: Config) -> anyhow::Result<()> {
     use server::store::federation::{count, CountedTable as T};
     let store = Store::connect(&config.database_url, 1).await?;
@@ -348,6 +349,11 @@ async fn counts(config: Config) -> anyhow::Result<()> {
         ("pending_logins", T::PendingLogins),
         ("audit_events", T::AuditEvents),
         ("api_tokens", T::ApiTokens),
+        ("patients", T::Patients),
+        ("patient_identifiers", T::PatientIdentifiers),
+        ("clinical_resources", T::ClinicalResources),
+        ("directory_resources", T::DirectoryResources),
+        ("import_provenance", T::ImportProvenance),
     ] {
         out.insert(name.into(), count(&mut conn, table).await?.into());
     }

@@ -259,6 +259,11 @@ pub async fn count(conn: &mut Conn, table: CountedTable) -> Result<i64, StoreErr
         CountedTable::PendingLogins => "select count(*) as n from oidc_login",
         CountedTable::AuditEvents => "select count(*) as n from audit_event",
         CountedTable::ApiTokens => "select count(*) as n from api_token",
+        CountedTable::Patients => "select count(*) as n from patient",
+        CountedTable::PatientIdentifiers => "select count(*) as n from patient_identifier",
+        CountedTable::ClinicalResources => "select count(*) as n from clinical_resource",
+        CountedTable::DirectoryResources => "select count(*) as n from directory_resource",
+        CountedTable::ImportProvenance => "select count(*) as n from import_provenance",
     };
     Ok(sqlx::query(sql).fetch_one(conn).await?.try_get("n")?)
 }
@@ -274,4 +279,13 @@ pub enum CountedTable {
     /// The audit trail's rows (a request refused before it reached anything writes none).
     AuditEvents,
     ApiTokens,
+    /// Every record (enrolled or not) and the identifiers they are found by (CCCD, BHYT, …).
+    Patients,
+    PatientIdentifiers,
+    /// The stored FHIR resources of records, and the facilities' directories (Practitioner,
+    /// Organization, Location, Medication).
+    ClinicalResources,
+    DirectoryResources,
+    /// Which facility sent which resource (one row per imported resource).
+    ImportProvenance,
 }
