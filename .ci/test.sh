@@ -17,6 +17,7 @@ cargo leptos build --release
 
 say "Rust tests (unit, store, HTTP, passkeys)"
 log="$(mktemp)"
+rust_log="$(mktemp)"
 set +e
 # cargo-leptos compiles with LEPTOS_OUTPUT_NAME set (leptos reads it at compile time); the same
 # value here lets the tests reuse the release artifacts instead of rebuilding leptos and dependents.
@@ -29,6 +30,7 @@ rust_passed=$( (grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" || true
 rust_failed=$( (grep -Eo '[0-9]+ failed;' "$log" || true) | awk '{s+=$1} END {print s+0}')
 if grep -q "SKIPPED: PostgreSQL" "$log"; then rust_status=1; echo "PostgreSQL suite was skipped" >&2; fi
 if grep -q "SKIPPED: FHIR validator" "$log"; then rust_status=1; echo "FHIR validation was skipped" >&2; fi
+cp "$log" "$rust_log"
 
 say "Browser tests (Playwright, headless Chromium, virtual authenticator)"
 set +e
@@ -38,6 +40,16 @@ set -e
 e2e_passed=$( (grep -Eo '^ +[0-9]+ passed' "$log" || true) | awk '{s+=$1} END {print s+0}')
 e2e_failed=$( (grep -Eo '^ +[0-9]+ failed' "$log" || true) | awk '{s+=$1} END {print s+0}')
 rm -f "$log"
+
+# The browser tests' output comes last; repeat why the Rust step failed so a CI log's tail shows it
+# (a compile error in any target, examples included, runs no test at all).
+if [ "$rust_status" -ne 0 ]; then
+  echo
+  echo "Rust step failed (exit $rust_status); its errors and failures:"
+  grep -E '^(error(\[E[0-9]+\])?:|failures:|    [a-z_:]+$|test .* FAILED|thread .* panicked)' "$rust_log" | head -40 || true
+  [ "$rust_passed" -eq 0 ] && echo "no Rust test ran: the test build failed"
+fi
+rm -f "$rust_log"
 
 echo
 echo "rust: ${rust_passed} passed, ${rust_failed} failed"

@@ -211,11 +211,30 @@ async fn main() -> anyhow::Result<()> {
     let reader_marker = format!("\"{cccd}\"");
     let mut conn = portal.store.reader().acquire().await?;
     let patient = server::store::patient::by_cccd(&mut conn, &cccd).await?.ok_or_else(|| anyhow::anyhow!("imported patient"))?;
+    // The typed clinical model's cost per page render: the overview's and the vaccination page's
+    // rows of this person read into the typed structures and mapped (what the pages' use cases do
+    // between the store and the view), beside parsing the same rows into `serde_json::Value`
+    // (what reading the JSON with string keys needed before any walking).
+    let rows = server::store::clinical::by_patient(&mut conn, &patient.patient_id, &["allergies", "conditions", "medications", "visits", "immunizations"]).await?;
     drop(conn);
+    let renders = 300;
+    let started = Instant::now();
+    for _ in 0..renders {
+        std::hint::black_box(server::service::mapping::overview(&patient, &rows, 5));
+        std::hint::black_box(server::service::mapping::vaccinations(&patient, &rows));
+    }
+    let typed_us = started.elapsed().as_secs_f64() * 1e6 / f64::from(renders);
+    let started = Instant::now();
+    for _ in 0..renders {
+        for row in &rows {
+            std::hint::black_box(serde_json::from_str::<Value>(&row.resource_json)?);
+        }
+    }
+    let value_us = started.elapsed().as_secs_f64() * 1e6 / f64::from(renders);
     let mut tx = portal.store.begin().await?;
     let code = server::seed::issue_enrolment_code(&mut tx, server::seed::Enrols::Patient(patient.patient_id.clone()), &cccd, clock.now_ms(), 3_600_000).await?;
     tx.commit().await?;
-    let meta = RequestMeta { session_token: None, bearer_token: None, request_id: "bench".into(), now_ms: clock.now_ms() };
+    let meta = RequestMeta { session_token: None, bearer_token: None, request_id: "bench".into(), now_ms: clock.now_ms(), zone: Default::default() };
     let started_enrol = portal.enrol_start(&meta, &cccd, &code).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut options: CreationChallengeResponse = serde_json::from_value(started_enrol.options)?;
     if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
@@ -296,6 +315,9 @@ async fn main() -> anyhow::Result<()> {
     println!("{:<46} {:>12.0} {:>10.2}", "baseline: GET /healthz (same router)", rate(reads, healthz_secs), healthz_secs);
     println!("{:<46} {:>12.0} {:>10.2}", "GET /fhir/Immunization (session→policy→audit)", rate(reads, fhir_secs), fhir_secs);
     println!("audit rows written in all: {audit_rows}");
+    println!("typed clinical model, per render of the overview + vaccination pages ({} rows of one person):", rows.len());
+    println!("{:<46} {:>12.0} {:>10}", "typed read + mapping (fhir::model), µs", typed_us, "-");
+    println!("{:<46} {:>12.0} {:>10}", "baseline: serde_json::Value parse only, µs", value_us, "-");
     if let Some(beside) = beside {
         println!("beside helios-hfs at {} (over loopback HTTP, same client, same bundles):", beside.url);
         println!("{:<46} {:>12} {:>10}", "", "per second", "seconds");
