@@ -146,8 +146,40 @@ pub struct Observation {
     pub value_codeable_concept: Option<CodeableConcept>,
     #[serde(default)]
     pub reference_range: Vec<ReferenceRange>,
+    /// The parts of a panel measured together (a blood pressure's systolic and diastolic), each
+    /// with its own code and value; the panel itself then usually has no `value[x]`.
+    #[serde(default)]
+    pub component: Vec<ObservationComponent>,
     pub effective_date_time: Option<String>,
     pub issued: Option<String>,
+}
+
+/// R4 observation.html#Observation.component (no modifier of its own; `value[x]` as a Quantity
+/// carries `comparator`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObservationComponent {
+    #[serde(default)]
+    pub code: CodeableConcept,
+    pub value_quantity: Option<Quantity>,
+    pub value_string: Option<String>,
+    pub value_codeable_concept: Option<CodeableConcept>,
+}
+
+impl ObservationComponent {
+    /// `name value unit` as sent (`Systolic blood pressure 120 mm[Hg]`, `<10` kept), or `None`
+    /// when the component carries no value.
+    pub fn shown(&self) -> Option<String> {
+        let value = match &self.value_quantity {
+            Some(quantity) => {
+                let unit = quantity.unit_shown();
+                quantity.shown().map(|value| if unit.is_empty() { value } else { format!("{value} {unit}") })
+            }
+            None => self.value_string.clone().or_else(|| self.value_codeable_concept.as_ref().map(CodeableConcept::label)),
+        }?;
+        let name = self.code.label();
+        Some(if name.is_empty() { value } else { format!("{name} {value}") })
+    }
 }
 
 /// R4 observation.html#Observation.referenceRange (`low` and `high` are SimpleQuantity: no

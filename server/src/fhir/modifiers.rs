@@ -32,7 +32,7 @@ pub const MODIFIERS: &[Modifier] = &[
     modifier("Immunization", "Immunization.isSubpotent", "a subpotent dose is listed as given but not valid, never counted by the schedule or put on a card"),
     modifier("Observation", "Observation.status", "`final`, `amended`, `corrected` are results; `preliminary`, `registered` are shown marked preliminary; `cancelled` and `entered-in-error` are not shown"),
     modifier("Observation", "Observation.value[x].comparator", "shown with the value (`<10`); no high/low/normal flag is drawn from the bare number"),
-    modifier("Observation", "Observation.component.value[x].comparator", "components are not shown on pages; served unchanged by the API"),
+    modifier("Observation", "Observation.component.value[x].comparator", "shown with the component's value (`Systolic blood pressure >120 mm[Hg]`) when the panel itself has no value; no flag is drawn from components"),
     modifier("Condition", "Condition.clinicalStatus", "current only when `active`, `recurrence` or `relapse`; `inactive`, `remission`, `resolved` or absent are not listed as current"),
     modifier("Condition", "Condition.verificationStatus", "`entered-in-error` is not shown; `refuted` is never current and is shown as ruled out; `unconfirmed`, `provisional`, `differential` are shown with that word"),
     modifier("AllergyIntolerance", "AllergyIntolerance.clinicalStatus", "current only when `active`"),

@@ -125,6 +125,11 @@ fn lab(row: &ClinicalRow, resource: &model::Observation) -> LabResult {
         .and_then(Quantity::shown)
         .or_else(|| resource.value_string.clone())
         .or_else(|| resource.value_codeable_concept.as_ref().map(model::CodeableConcept::label))
+        // A panel shows its parts, each with its own unit (the panel's unit column stays empty).
+        .or_else(|| {
+            let parts: Vec<String> = resource.component.iter().filter_map(model::ObservationComponent::shown).collect();
+            (!parts.is_empty()).then(|| parts.join("; "))
+        })
         .unwrap_or_default();
     LabResult {
         code: resource.code.code().unwrap_or_default().to_string(),
@@ -448,6 +453,17 @@ mod tests {
         assert!(of("entered-in-error").is_none());
         assert!(of("preliminary").unwrap().preliminary);
         assert!(!of("final").unwrap().preliminary);
+    }
+
+    #[test]
+    fn a_panel_shows_each_part_with_its_own_value_and_unit() {
+        let text = r#"{"resourceType":"Observation","status":"final","code":{"text":"Blood pressure panel"},"component":[{"code":{"coding":[{"display":"Diastolic blood pressure"}]},"valueQuantity":{"value":80.0,"unit":"mm[Hg]"}},{"code":{"text":"Systolic blood pressure"},"valueQuantity":{"value":120,"comparator":">","code":"mm[Hg]"}},{"code":{"text":"No value"}}]}"#;
+        let panel = shown_lab(&row_of("Observation", text)).unwrap();
+        assert_eq!(panel.value, "Diastolic blood pressure 80.0 mm[Hg]; Systolic blood pressure >120 mm[Hg]");
+        assert_eq!((panel.unit.as_str(), panel.flag), ("", RangeFlag::Unknown));
+        // A panel without any value is a dash, as before.
+        let empty = shown_lab(&row_of("Observation", r#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"component":[]}"#)).unwrap();
+        assert_eq!(empty.value, "—");
     }
 
     #[test]
