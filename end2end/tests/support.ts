@@ -134,3 +134,79 @@ export function watchErrors(page: Page): string[] {
   page.on("pageerror", (error) => errors.push(error.message));
   return errors;
 }
+
+/** A JSON number exactly as it was written (`1.50` stays `1.50`). */
+export class ExactNumber {
+  constructor(readonly text: string) {}
+}
+
+/** JSON text parsed with every number kept as its written text ([`ExactNumber`]), as RFC 8259
+ * allows and FHIR's decimals need; the rest as `JSON.parse` gives it. */
+export function parseExact(text: string): any {
+  let at = 0;
+  const space = () => {
+    while (at < text.length && " \t\n\r".includes(text[at])) at++;
+  };
+  const value = (): any => {
+    space();
+    const c = text[at];
+    if (c === "{") {
+      at++;
+      const object: Record<string, any> = {};
+      space();
+      if (text[at] === "}") return at++, object;
+      for (;;) {
+        space();
+        const key = value() as string;
+        space();
+        if (text[at++] !== ":") throw new Error(`expected : at ${at}`);
+        object[key] = value();
+        space();
+        const next = text[at++];
+        if (next === "}") return object;
+        if (next !== ",") throw new Error(`expected , or } at ${at}`);
+      }
+    }
+    if (c === "[") {
+      at++;
+      const array: any[] = [];
+      space();
+      if (text[at] === "]") return at++, array;
+      for (;;) {
+        array.push(value());
+        space();
+        const next = text[at++];
+        if (next === "]") return array;
+        if (next !== ",") throw new Error(`expected , or ] at ${at}`);
+      }
+    }
+    if (c === '"') {
+      const start = at;
+      at++;
+      while (text[at] !== '"') at += text[at] === "\\" ? 2 : 1;
+      at++;
+      return JSON.parse(text.slice(start, at));
+    }
+    const literal = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(at, at + 64));
+    if (!literal) throw new Error(`unexpected ${c} at ${at}`);
+    at += literal[0].length;
+    return literal[0] === "true" ? true : literal[0] === "false" ? false : literal[0] === "null" ? null : new ExactNumber(literal[0]);
+  };
+  const result = value();
+  space();
+  if (at !== text.length) throw new Error(`trailing text at ${at}`);
+  return result;
+}
+
+/** A CCCD that agrees with the patient's birth year and sex (12 digits: province, century and
+ * sex digit, two-digit year, six more; see server/src/cccd.rs), unique to this run and `serial`, added to the bundle's Patient the
+ * way a Vietnamese hospital system sends it (VN Core's CCCD naming system). */
+export function withCccd(bundle: any, serial: number): string {
+  const patient = bundle.entry.find((e: any) => e.resource.resourceType === "Patient").resource;
+  const year = Number(String(patient.birthDate).slice(0, 4));
+  const digit = (Math.floor(year / 100) - 19) * 2 + (patient.gender === "female" ? 1 : 0);
+  const tail = String((Date.now() + serial * 7919) % 1_000_000).padStart(6, "0");
+  const cccd = `079${digit}${String(year % 100).padStart(2, "0")}${tail}`;
+  patient.identifier = [...(patient.identifier ?? []), { system: "https://fhir.hl7.org.vn/core/sid/cccd", value: cccd }];
+  return cccd;
+}

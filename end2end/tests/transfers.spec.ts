@@ -83,7 +83,13 @@ test("an administrator issues machine credentials; the facility's system imports
   expect(imported.status(), await imported.text()).toBe(200);
   const answer = await imported.json();
   expect(answer.type).toBe(`${bundle.type}-response`);
-  expect(answer.entry.every((e: any) => e.response.status === "201 Created")).toBeTruthy();
+  // The person's own resources are new; the organisations and practitioners the bundle carries
+  // may already be held from another import (synthea.spec sends Synthea's directories first).
+  const directory = ["Organization", "Practitioner", "PractitionerRole", "Location"];
+  const statuses = answer.entry.map((e: any, i: number) => [bundle.entry[i].resource.resourceType, e.response.status]);
+  expect(statuses.filter(([type, status]: string[]) => status !== "201 Created" && !(directory.includes(type) && status === "200 OK"))).toEqual([]);
+  const created = statuses.filter(([, status]: string[]) => status === "201 Created").length;
+  expect(created).toBeGreaterThan(statuses.length / 2);
 
   // The console lists the import, finished, with its counts, under the facility and system's names.
   await page.getByRole("link", { name: "Xuất và nhập dữ liệu", exact: true }).click();
@@ -91,7 +97,7 @@ test("an administrator issues machine credentials; the facility's system imports
   const row = page.locator('[data-testid="transfer"][data-kind="import"]').first();
   await expect(row).toHaveAttribute("data-state", "done");
   await expect(row).toContainText(`${FACILITY} · HIS Demo`);
-  await expect(row.locator('[data-fact="created"]')).toHaveText(String(answer.entry.length));
+  await expect(row.locator('[data-fact="created"]')).toHaveText(String(created));
 });
 
 test("a complete export started in the console shows its progress, finishes, and restores into an empty database", async () => {
