@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Column, Row};
 
 use crate::audit::chain::{hex, unhex, AuditKey};
+use crate::fhir::exact::Json;
 use crate::store::{Backend, Store};
 
 pub const ROW_EXTENSION: &str = "urn:hoso:export-row";
@@ -92,8 +93,12 @@ fn basic(table: &str, id: &str, subject: Option<String>) -> Value {
 }
 
 /// The FHIR view of one row (without the row extension).
-fn resource_of(table: &str, row: &Map<String, Value>) -> anyhow::Result<Value> {
-    Ok(match table {
+/// The FHIR view of a row. A stored resource (clinical, directory, Provenance) is its stored text
+/// read as [`Json`], so its decimals keep the text they were sent with (R4 datatypes.html#decimal:
+/// `1.50` is not `1.5`) and its members their order; only `meta` is the portal's.
+fn resource_of(table: &str, row: &Map<String, Value>) -> anyhow::Result<Json> {
+    let stored = |what: &str| Json::parse(s(row, "resource_json")).with_context(|| format!("a stored {what} is not JSON"));
+    let built: anyhow::Result<Value> = Ok(match table {
         "facility" => json!({ "resourceType": "Organization", "id": s(row, "facility_id"), "name": s(row, "name") }),
         "account" => json!({
             "resourceType": "Person", "id": s(row, "account_id"),
@@ -107,11 +112,17 @@ fn resource_of(table: &str, row: &Map<String, Value>) -> anyhow::Result<Value> {
         }),
         "clinician" => json!({ "resourceType": "Practitioner", "id": s(row, "clinician_id"), "name": [{ "text": s(row, "full_name") }] }),
         "clinical_resource" | "directory_resource" => {
-            let mut resource: Value = serde_json::from_str(s(row, "resource_json")).context("a stored resource is not JSON")?;
-            resource["meta"] = json!({ "versionId": n(row, "version_id").unwrap_or(1).to_string(), "lastUpdated": iso(n(row, "last_updated")) });
-            resource
+            let mut resource = stored("resource")?;
+            resource.set(
+                "meta",
+                Json::Object(vec![
+                    ("versionId".into(), Json::String(n(row, "version_id").unwrap_or(1).to_string())),
+                    ("lastUpdated".into(), Json::String(iso(n(row, "last_updated")))),
+                ]),
+            );
+            return Ok(resource);
         }
-        "import_provenance" => serde_json::from_str(s(row, "resource_json")).context("a stored Provenance is not JSON")?,
+        "import_provenance" => return stored("Provenance"),
         "consent_grant" => {
             let live = row.get("revoked_at").is_none_or(Value::is_null);
             json!({
@@ -142,7 +153,22 @@ fn resource_of(table: &str, row: &Map<String, Value>) -> anyhow::Result<Value> {
         "federated_link" => basic(table, s(row, "federated_link_id"), None),
         "audit_checkpoint" => basic(table, &n(row, "audit_checkpoint_id").unwrap_or_default().to_string(), None),
         other => bail!("no FHIR view for table {other}"),
-    })
+    });
+    // Built views hold only strings and integers, so `Value`'s text is exact for them.
+    built.and_then(|value: Value| Json::parse(&value.to_string()).context("a built view is not JSON"))
+}
+
+/// Adds the row extension to a resource's own `extension` list (never replacing the
+/// extensions the facility sent).
+fn with_row_extension(resource: &mut Json, row: Map<String, Value>) {
+    let extension = Json::Object(vec![
+        ("url".into(), Json::String(ROW_EXTENSION.into())),
+        ("valueString".into(), Json::String(Value::Object(row).to_string())),
+    ]);
+    match resource.get_mut("extension") {
+        Some(Json::Array(list)) => list.push(extension),
+        _ => resource.set("extension", Json::Array(vec![extension])),
+    }
 }
 
 /// One file of the export.
@@ -226,8 +252,8 @@ pub async fn export(store: &Store, key: &AuditKey, out: &Path, now: i64, mut pro
         while let Some(row) = rows.try_next().await? {
             let object = row_object(&row);
             let mut resource = resource_of(table, &object)?;
-            resource["extension"] = json!([{ "url": ROW_EXTENSION, "valueString": Value::Object(object).to_string() }]);
-            let mut line = resource.to_string();
+            with_row_extension(&mut resource, object);
+            let mut line = resource.to_text();
             line.push('\n');
             hasher.update(line.as_bytes());
             writer.write_all(line.as_bytes())?;

@@ -7,6 +7,7 @@
 use axum::http::StatusCode;
 use server::audit::chain::{AuditKey, Verdict};
 use server::export::TABLES;
+use server::fhir::exact::Json;
 use server::service::Clock;
 use server::store::Store;
 
@@ -49,6 +50,9 @@ fn an_export_restores_whole_and_verifiable() {
         let (bundle, _) = crate::import::with_cccd(&crate::import::synthea_patients()[0], 0);
         let imported = crate::import::post_bundle(&app, Some(&token), bundle.to_string(), "application/fhir+json").await;
         assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+        // Decimals whose text an f64 would change (`1.50`, `1.2E+2`), from fidelity case f04.
+        let decimals = crate::import::post_bundle(&app, Some(&token), crate::fidelity::case("f04"), "application/fhir+json").await;
+        assert_eq!(decimals.status, StatusCode::OK, "{}", decimals.body);
         let key = AuditKey::load_or_create(&app.dir.join("audit.key")).unwrap();
         {
             let mut tx = app.store().begin().await.unwrap();
@@ -76,6 +80,33 @@ fn an_export_restores_whole_and_verifiable() {
         // No secret leaves: no hashes of sessions, codes or tokens, no client secrets.
         let everything: String = report.files.iter().map(|f| std::fs::read_to_string(out.join(&f.url)).unwrap()).collect();
         assert!(!everything.contains("secret_hash") && !everything.contains("session_id_hash") && !everything.contains("code_hash") && !everything.contains("token_hash"));
+        // The FHIR view of every stored resource is the stored text: the same members in the same
+        // order, decimals as written, the facility's own extensions kept, only `meta` and the row
+        // extension added.
+        let mut conn = app.store().reader().acquire().await.unwrap();
+        let stored: Vec<(String, String)> =
+            sqlx::query_as("select clinical_resource_id, resource_json from clinical_resource").fetch_all(&mut *conn).await.unwrap();
+        drop(conn);
+        let exported = std::fs::read_to_string(out.join("clinical_resource.ndjson")).unwrap();
+        assert_eq!(exported.lines().count(), stored.len());
+        for line in exported.lines() {
+            let mut view = Json::parse(line).unwrap();
+            view.remove("meta");
+            let Some(Json::Array(extensions)) = view.get_mut("extension") else { panic!("no extension list in {line}") };
+            assert_eq!(extensions.pop().and_then(|e| e.get("url").cloned()), Some(Json::String(server::export::ROW_EXTENSION.into())), "{line}");
+            if extensions.is_empty() {
+                view.remove("extension");
+            }
+            let id = match view.get("id") { Some(Json::String(id)) => id.clone(), _ => panic!("no id in {line}") };
+            let (_, text) = stored.iter().find(|(stored_id, _)| *stored_id == id).unwrap_or_else(|| panic!("{id} not stored"));
+            let mut original = Json::parse(text).unwrap();
+            original.remove("meta");
+            assert_eq!(view.to_text(), original.to_text());
+        }
+        for text in [r#""value":1.50"#, r#""value":1.2E+2"#, r#""value":0.004"#] {
+            assert!(exported.contains(text), "{text} in the exported clinical resources");
+        }
+
         // The first resource of every file is valid FHIR R4.
         let samples = temp_dir();
         let mut files = Vec::new();

@@ -13,7 +13,8 @@ use crate::import::{facility_token, post_bundle};
 use crate::security_kinds::table_counts;
 use crate::support::{Response, TestApp, User};
 
-fn case(name: &str) -> String {
+/// The text of the fidelity case whose file name starts with `name` (`f04`).
+pub(crate) fn case(name: &str) -> String {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fidelity");
     let file = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(name)).unwrap();
     std::fs::read_to_string(file).unwrap()
