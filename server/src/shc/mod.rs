@@ -337,36 +337,100 @@ fn multi_part(text: &str) -> Option<(u32, u32)> {
     Some((part, total))
 }
 
-/// The card's subject and doses. An Immunization whose `status` is not `completed`, or that is
-/// `isSubpotent`, is not proof of a dose (both are FHIR modifier elements): it is not listed.
+/// The parts of a card's payload the verifier reads (SMART Health Cards 1.4, "Health Cards are
+/// encoded as Compact Serialization JSON Web Signatures"): `vc.credentialSubject.fhirBundle`.
+#[derive(Deserialize)]
+struct CardPayload {
+    vc: CardCredential,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CardCredential {
+    credential_subject: CardCredentialSubject,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CardCredentialSubject {
+    fhir_bundle: CardBundle,
+}
+
+#[derive(Deserialize)]
+struct CardBundle {
+    #[serde(default)]
+    entry: Vec<CardEntry>,
+}
+
+#[derive(Deserialize)]
+struct CardEntry {
+    /// Kept as JSON until its `resourceType` says which typed structure reads it.
+    resource: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceType {
+    resource_type: String,
+}
+
+/// R4 patient.html, the elements a card carries (`name`, `birthDate`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CardPatient {
+    #[serde(default)]
+    name: Vec<HumanName>,
+    birth_date: Option<String>,
+}
+
+/// R4 datatypes.html#HumanName.
+#[derive(Deserialize)]
+struct HumanName {
+    #[serde(rename = "use")]
+    name_use: Option<String>,
+    family: Option<String>,
+    #[serde(default)]
+    given: Vec<String>,
+}
+
+/// The card's subject and doses, read through typed structures ([`crate::fhir::model`]). An
+/// Immunization whose `status` is not `completed`, or that is `isSubpotent` (both FHIR modifier
+/// elements), or that does not read as an R4 Immunization, is not proof of a dose: it is not listed.
+/// The vaccine is the CVX coding's code when the card has one (`http://hl7.org/fhir/sid/cvx`), else
+/// the first coding's; the name is the `official` one, else the first without `use: old`.
+/// `None` when the payload is not a card or has no Patient.
 fn card_contents(payload: &Value) -> Option<(CardSubject, Vec<CardDose>)> {
-    let entries = payload.pointer("/vc/credentialSubject/fhirBundle/entry")?.as_array()?;
-    let text = |value: &Value, pointer: &str| value.pointer(pointer).and_then(Value::as_str).map(str::to_string);
+    let card = CardPayload::deserialize(payload).ok()?;
     let mut subject = None;
     let mut doses = Vec::new();
-    for entry in entries {
-        let resource = entry.get("resource")?;
-        match resource.get("resourceType").and_then(Value::as_str)? {
+    for entry in card.vc.credential_subject.fhir_bundle.entry {
+        let resource = &entry.resource;
+        match ResourceType::deserialize(resource).ok()?.resource_type.as_str() {
             "Patient" => {
+                let patient = CardPatient::deserialize(resource).ok()?;
+                let name = patient
+                    .name
+                    .iter()
+                    .find(|name| name.name_use.as_deref() == Some("official"))
+                    .or_else(|| patient.name.iter().find(|name| name.name_use.as_deref() != Some("old")));
                 subject = Some(CardSubject {
-                    family: text(resource, "/name/0/family").unwrap_or_default(),
-                    given: resource
-                        .pointer("/name/0/given")
-                        .and_then(Value::as_array)
-                        .map(|given| given.iter().filter_map(Value::as_str).map(str::to_string).collect())
-                        .unwrap_or_default(),
-                    birth_date: text(resource, "/birthDate").unwrap_or_default(),
-                })
+                    family: name.and_then(|name| name.family.clone()).unwrap_or_default(),
+                    given: name.map(|name| name.given.clone()).unwrap_or_default(),
+                    birth_date: patient.birth_date.unwrap_or_default(),
+                });
             }
-            "Immunization"
-                if resource.get("status").and_then(Value::as_str) != Some("completed")
-                    || resource.get("isSubpotent").and_then(Value::as_bool) == Some(true) => {}
-            "Immunization" => doses.push(CardDose {
-                cvx: text(resource, "/vaccineCode/coding/0/code").unwrap_or_default(),
-                date: text(resource, "/occurrenceDateTime").unwrap_or_default(),
-                lot: text(resource, "/lotNumber"),
-                performer: text(resource, "/performer/0/actor/display"),
-            }),
+            "Immunization" => {
+                let Ok(dose) = crate::fhir::model::Immunization::deserialize(resource) else { continue };
+                if dose.status != "completed" || dose.is_subpotent == Some(true) {
+                    continue;
+                }
+                doses.push(CardDose {
+                    cvx: dose.vaccine_code.code_in(CVX_SYSTEM).or_else(|| dose.vaccine_code.code()).unwrap_or_default().to_string(),
+                    date: dose.occurrence_date_time.clone().unwrap_or_default(),
+                    lot: dose.lot_number.clone(),
+                    performer: dose.performer.iter().find_map(|performer| performer.actor.display.clone()),
+                });
+            }
             _ => {}
         }
     }
@@ -456,6 +520,25 @@ mod tests {
         let verdict = verify(&card(&ring, &payload), NOW, |iss| (iss == ISSUER).then_some(IssuerKeys::Own(&ring)));
         let Verdict::Valid(verified) = verdict else { panic!("{verdict:?}") };
         assert_eq!(verified.doses.len(), doses().len() - 2, "{:?}", verified.doses);
+    }
+
+    #[test]
+    fn a_card_is_read_by_its_elements_meaning_not_their_position() {
+        let ring = ring("positions");
+        let mut payload = payload(ISSUER, NOW - 60, &subject(), &doses());
+        let entries = payload.pointer_mut("/vc/credentialSubject/fhirBundle/entry").unwrap().as_array_mut().unwrap();
+        // A former name listed first, the official one second.
+        entries[0]["resource"]["name"] =
+            json!([{ "use": "old", "family": "Trần", "given": ["Lan"] }, { "use": "official", "family": "Nguyễn", "given": ["Thị", "Lan"] }]);
+        // The SNOMED CT coding first, the CVX coding second.
+        entries[1]["resource"]["vaccineCode"]["coding"] =
+            json!([{ "system": "http://snomed.info/sct", "code": "28531000087107" }, { "system": CVX_SYSTEM, "code": "210" }]);
+        // A dose that is not an R4 Immunization (no status) is not proof.
+        entries[2]["resource"].as_object_mut().unwrap().remove("status");
+        let verdict = verify(&card(&ring, &payload), NOW, |iss| (iss == ISSUER).then_some(IssuerKeys::Own(&ring)));
+        let Verdict::Valid(verified) = verdict else { panic!("{verdict:?}") };
+        assert_eq!(verified.subject, subject());
+        assert_eq!(verified.doses, vec![doses()[0].clone()]);
     }
 
     #[test]
