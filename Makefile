@@ -27,4 +27,5 @@ bench:
 
 ## FHIR import and read benchmark (see BENCHMARKS.md)
 bench-fhir:
-	cargo run --release --locked -p server --example bench_fhir -- --copies 10 --reads 4000
+	@bash .ci/tools.sh run
+	LEPTOS_OUTPUT_NAME=hoso cargo run --release --locked -p server --example bench_fhir -- --copies 10 --reads 4000
