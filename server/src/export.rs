@@ -92,8 +92,7 @@ fn basic(table: &str, id: &str, subject: Option<String>) -> Value {
     resource
 }
 
-/// The FHIR view of one row (without the row extension).
-/// The FHIR view of a row. A stored resource (clinical, directory, Provenance) is its stored text
+/// The FHIR view of one row (without the row extension). A stored resource (clinical, directory, Provenance) is its stored text
 /// read as [`Json`], so its decimals keep the text they were sent with (R4 datatypes.html#decimal:
 /// `1.50` is not `1.5`) and its members their order; only `meta` is the portal's.
 fn resource_of(table: &str, row: &Map<String, Value>) -> anyhow::Result<Json> {
