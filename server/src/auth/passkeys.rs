@@ -31,6 +31,8 @@ pub struct IssuedSession {
     pub max_age_secs: u64,
     /// The account's role, so the browser can go to the right home page.
     pub role: String,
+    /// The time zone the account chose (`None`: never chose), for the browser's zone cookie.
+    pub time_zone: Option<app::zone::Zone>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -108,7 +110,9 @@ impl Portal {
         let token = new_token();
         let absolute_ms = i64::try_from(self.config.session_absolute.as_millis()).unwrap_or(i64::MAX);
         store::session::insert(tx, &hash_token(&token), account_id, now, now.saturating_add(absolute_ms)).await?;
-        Ok(IssuedSession { token, max_age_secs: self.session_max_age_secs(), role: role.to_string() })
+        // A stored name that is no longer a zone this build knows is ignored, never sent on.
+        let time_zone = store::account::time_zone(tx, account_id).await?.and_then(|name| app::zone::Zone::named(&name));
+        Ok(IssuedSession { token, max_age_secs: self.session_max_age_secs(), role: role.to_string(), time_zone })
     }
 
     /// Step 1 of enrolment: check CCCD and code, start a passkey registration.

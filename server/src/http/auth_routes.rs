@@ -40,7 +40,18 @@ fn with_session(session: IssuedSession) -> Response {
     if let Ok(value) = HeaderValue::from_str(&set_cookie(&session.token, session.max_age_secs)) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
+    // The zone the person chose on another browser follows them here.
+    if let Some(zone) = &session.time_zone {
+        if let Ok(value) = HeaderValue::from_str(&zone_cookie(zone)) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
     response
+}
+
+/// The reader's zone cookie (`hoso_tz`, a year, readable by the page for its own formatting).
+pub fn zone_cookie(zone: &app::zone::Zone) -> String {
+    format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000", app::zone::ZONE_COOKIE, zone.name())
 }
 
 pub async fn enrol_start(
@@ -193,7 +204,12 @@ pub struct ZoneQuery {
 /// Sets the reader's time zone (the `hoso_tz` cookie, [`app::zone`]) and goes back to the page
 /// the person was on (same origin only, as [`switch_language`]). A name the IANA tz database does
 /// not know (`ICT`, `+07:00`, a typo) is a 400 page that says so, and no cookie is set.
-pub async fn switch_zone(State(state): State<AppState>, headers: axum::http::HeaderMap, Query(query): Query<ZoneQuery>) -> Response {
+pub async fn switch_zone(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    headers: axum::http::HeaderMap,
+    Query(query): Query<ZoneQuery>,
+) -> Response {
     let Some(zone) = app::zone::Zone::named(query.zone.trim()) else {
         let cookies = headers.get(header::COOKIE).and_then(|value| value.to_str().ok()).unwrap_or_default();
         let lang = Lang::from_cookie_header(cookies);
@@ -206,10 +222,14 @@ pub async fn switch_zone(State(state): State<AppState>, headers: axum::http::Hea
             None,
         );
     };
+    // Signed in: the choice is kept with the account too, so it follows the person to other
+    // browsers (a session that has ended just sets the cookie, as for anyone signed out).
+    if let Err(error) = state.portal.remember_zone(&meta, &zone).await {
+        tracing::warn!(%error, "time zone not kept with the account");
+    }
     let back = super::redirect::same_origin_or(&state.portal.config.public_url, query.back.as_deref(), "/");
     let mut response = Redirect::to(&back).into_response();
-    let cookie = format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000", app::zone::ZONE_COOKIE, zone.name());
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
+    if let Ok(value) = HeaderValue::from_str(&zone_cookie(&zone)) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response

@@ -133,7 +133,11 @@ pub async fn callback(
         Ok(Completed::SignedIn(session)) => {
             let home = if session.role == "clinician" { "/clinician" } else { "/" };
             let page = message_page(StatusCode::OK, lang, Key::FedTitle.text(lang), Key::Loading.text(lang), "", Some(home));
-            with_cookie(page, &set_cookie(&session.token, session.max_age_secs))
+            let page = with_cookie(page, &set_cookie(&session.token, session.max_age_secs));
+            match &session.time_zone {
+                Some(zone) => with_cookie(page, &super::auth_routes::zone_cookie(zone)),
+                None => page,
+            }
         }
         Ok(Completed::Proofed { enrolment_code }) => {
             let proof = format!(

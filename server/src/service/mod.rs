@@ -129,6 +129,25 @@ impl Portal {
         Ok(Some(Session { actor, principal, token_hash, reauth_at: row.reauth_at, scopes: None }))
     }
 
+    /// Keeps the reader's chosen time zone with their account when a browser session is signed
+    /// in, so it follows them to every browser they sign in on (read back at sign-in:
+    /// `IssuedSession::time_zone`). Anyone else (signed out, an ended session, an API token):
+    /// nothing is kept and nothing fails. A preference, not health data: no audit row.
+    pub async fn remember_zone(&self, meta: &RequestMeta, zone: &app::zone::Zone) -> Result<(), ServiceError> {
+        if meta.bearer_token.is_some() {
+            return Ok(());
+        }
+        let session = match self.session(meta).await {
+            Ok(Some(session)) => session,
+            Ok(None) | Err(ServiceError::Unauthenticated) => return Ok(()),
+            Err(other) => return Err(other),
+        };
+        let mut tx = self.store.begin().await?;
+        store::account::set_time_zone(&mut tx, &session.principal.account.account_id, zone.name()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
     /// The actor a read is decided for, acting under `purpose`. An unknown or expired session reads
     /// as anonymous here, so the policy refuses it and the refusal is audited like any other.
     pub async fn reader(&self, meta: &RequestMeta, purpose: Purpose) -> Result<Actor, ServiceError> {

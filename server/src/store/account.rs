@@ -152,6 +152,20 @@ pub async fn principal(conn: &mut Conn, account_id: &str) -> Result<Option<Princ
     .transpose()
 }
 
+/// The IANA time zone the account chose (`None`: never chose; the default applies). Read at
+/// sign-in so the zone follows the person to a new browser.
+pub async fn time_zone(conn: &mut Conn, account_id: &str) -> Result<Option<String>, StoreError> {
+    let zone: Option<Option<String>> =
+        sqlx::query_scalar("select time_zone from account where account_id = $1").bind(account_id).fetch_optional(conn).await?;
+    Ok(zone.flatten())
+}
+
+/// Keeps `zone` (an IANA name the caller has validated) as the account's time zone.
+pub async fn set_time_zone(conn: &mut Conn, account_id: &str, zone: &str) -> Result<(), StoreError> {
+    sqlx::query("update account set time_zone = $1 where account_id = $2").bind(zone).bind(account_id).execute(conn).await?;
+    Ok(())
+}
+
 pub async fn account_id_by_user_handle(conn: &mut Conn, user_handle: &str) -> Result<Option<String>, StoreError> {
     Ok(sqlx::query_scalar("select account_id from account where user_handle = $1")
         .bind(user_handle)

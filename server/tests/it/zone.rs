@@ -77,3 +77,42 @@ fn today_a_grants_days_and_shown_instants_follow_the_readers_zone() {
         assert!(account.body.contains(r#"<option value="Europe/Berlin" selected"#), "selected");
     });
 }
+
+/// Every `Set-Cookie` of a response.
+fn set_cookies(response: &crate::support::Response) -> Vec<String> {
+    response.headers.get_all(header::SET_COOKIE).iter().map(|value| value.to_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_zone_chosen_while_signed_in_follows_the_person_to_every_browser_they_sign_in_on() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        let patient = app.patients[1].clone();
+        let mut citizen = app.enrol(&patient).await;
+        // Never chosen: signing in sends no zone, and the default (Hà Nội) applies.
+        let before = crate::support::sign_in(&app, &mut citizen).await;
+        assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+        assert!(set_cookies(&before).iter().all(|c| !c.starts_with("hoso_tz=")), "{:?}", set_cookies(&before));
+
+        // Chosen while signed in: kept with the account as well as in this browser's cookie.
+        let chosen = app.get("/tz?zone=Europe/Berlin&back=/record", Some(&citizen.cookie)).await;
+        assert!(chosen.status.is_redirection(), "{}", chosen.status);
+        assert!(set_cookies(&chosen).iter().any(|c| c.starts_with("hoso_tz=Europe/Berlin;")));
+        // A new browser (no zone cookie): signing in brings the zone along.
+        let elsewhere = crate::support::sign_in(&app, &mut citizen).await;
+        assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.body);
+        let cookies = set_cookies(&elsewhere);
+        assert!(cookies.iter().any(|c| c.starts_with("__Host-hoso_session=")), "{cookies:?}");
+        assert!(cookies.iter().any(|c| c.starts_with("hoso_tz=Europe/Berlin;") && c.contains("SameSite=Lax")), "{cookies:?}");
+
+        // A refused name and a choice made with an ended session change nothing on the account.
+        let counts = table_counts(&app).await;
+        assert_eq!(app.get("/tz?zone=Mars/Olympus_Mons&back=/", Some(&citizen.cookie)).await.status, StatusCode::BAD_REQUEST);
+        let stale = app.get("/tz?zone=Asia/Tokyo&back=/", Some("__Host-hoso_session=ended-long-ago")).await;
+        assert!(stale.status.is_redirection(), "{}", stale.status);
+        assert!(set_cookies(&stale).iter().any(|c| c.starts_with("hoso_tz=Asia/Tokyo;")), "that browser still gets its choice");
+        assert_eq!(table_counts(&app).await, counts);
+        let again = crate::support::sign_in(&app, &mut citizen).await;
+        assert!(set_cookies(&again).iter().any(|c| c.starts_with("hoso_tz=Europe/Berlin;")), "{:?}", set_cookies(&again));
+    });
+}
