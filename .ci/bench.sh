@@ -18,7 +18,7 @@ PORT="${BENCH_PORT:-3200}"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 say "Release build"
-cargo leptos build --release >&2
+cargo leptos build --release --precompress >&2
 cargo build --release -p server --example bench_sessions >&2
 
 data="$(mktemp -d /tmp/hoso-bench.XXXXXX)"
@@ -83,7 +83,7 @@ read=$(run_wrk citizen_read -s "$data/read.lua" "http://127.0.0.1:$PORT")
 clinician=$(run_wrk clinician_read -s "$data/clinician.lua" "http://127.0.0.1:$PORT")
 audit_rows=$(sqlite3 "$data/hoso.db" 'select count(*) from audit_event' 2>/dev/null || echo "?")
 
-wasm="target/site/pkg/hoso.wasm"
+wasm="$(ls target/site/pkg/hoso*.wasm | head -1)"
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 br=$(brotli -c -q 11 "$wasm" | wc -c)

@@ -14,7 +14,7 @@ pub mod port;
 pub mod client;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -39,6 +39,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // The content-named stylesheet of this build (hash.txt beside the server binary).
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -80,7 +82,6 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     provide_context(zone::request_zone());
     view! {
-        <Stylesheet id="leptos" href="/pkg/hoso.css"/>
         <Title text=Key::Brand.text(lang)/>
         <Router>
             <components::layout::Layout>

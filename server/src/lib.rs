@@ -44,6 +44,8 @@ pub fn leptos_options(config: &Config, site_root: &str) -> LeptosOptions {
         .output_name("hoso")
         .site_root(site_root)
         .site_pkg_dir("pkg")
+        // Content-named files when the build wrote hash.txt beside this binary (http::assets).
+        .hash_files(http::assets::names().hashed)
         .site_addr(config.listen)
         .env(leptos::config::Env::PROD)
         .build()

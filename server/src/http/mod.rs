@@ -3,6 +3,7 @@
 //! host and origin checks, body limit, request metadata).
 
 pub mod admin_routes;
+pub mod assets;
 pub mod auth_routes;
 pub mod card_routes;
 pub mod federation_routes;
@@ -67,11 +68,12 @@ pub fn message_page(
     let role = if next.is_some() { "status" } else { "alert" };
     let page = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         {refresh}<title>{} · {}</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/pkg/hoso.css\"></head><body><main id=\"main\">\
+         {refresh}<title>{} · {}</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"{css}\"></head><body><main id=\"main\">\
          <h1>{heading}</h1><p class=\"{class}\" role=\"{role}\">{message}</p>{extra_html}<p>{link}</p></main></body></html>",
         lang.code(),
         heading,
         Key::Brand.text(lang),
+        css = assets::names().css_href,
     );
     (status, axum::response::Html(page)).into_response()
 }
@@ -167,6 +169,14 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             std::time::Duration::from_secs(30),
         ))
+        // Pages, server-function answers and FHIR JSON compressed as they are sent (brotli or
+        // gzip, as the browser accepts); /pkg files arrive with their precompressed copy's
+        // Content-Encoding and are left alone. Safe against BREACH-style guessing because no
+        // response body carries a secret that stays the same across requests: the session is
+        // only in an HttpOnly cookie, there are no CSRF tokens (Fetch Metadata and Origin checks
+        // instead), and the CSP nonce is new in every response; and another site cannot make a
+        // signed-in browser fetch a page with its own text in it (security::fetch_metadata).
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(security::trace))
         .with_state(state)
 }

@@ -269,7 +269,9 @@ pub async fn request_meta(State(state): State<AppState>, mut request: Request<Bo
     // Public keys are meant to be cached by verifiers; the verifier page may use the camera.
     let public_keys = request.uri().path() == JWKS_PATH;
     let camera = request.uri().path() == "/verify";
+    let path = request.uri().path().to_string();
     let mut response = next.run(request).await;
+    let status = response.status();
     let headers = response.headers_mut();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
@@ -293,8 +295,21 @@ pub async fn request_meta(State(state): State<AppState>, mut request: Request<Bo
     if state.portal.config.public_url.scheme() == "https" {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
-    if !static_asset && !public_keys {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Static files: a year for content-named ones, revalidation for the rest (http::assets);
+    // a refusal or a missing file is never cached. Their precompressed copies depend on
+    // Accept-Encoding, so caches must key on it.
+    let static_cache = if static_asset && status.is_success() { super::assets::names().cache_control(&path) } else { None };
+    match static_cache {
+        Some(cache_control) => {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+            if !headers.get_all(header::VARY).iter().any(|v| v.as_bytes().eq_ignore_ascii_case(b"accept-encoding")) {
+                headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+            }
+        }
+        None if public_keys && status.is_success() => {}
+        None => {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
     }
     response
 }

@@ -9,6 +9,7 @@ mod audit_chain;
 mod bad_input;
 mod cards;
 mod consent;
+mod delivery;
 mod export;
 mod federation;
 mod fidelity;
