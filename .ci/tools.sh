@@ -2,13 +2,14 @@
 # Installs what is missing, once per machine; re-running skips everything already present.
 #   .ci/tools.sh run     build tools (wasm target, cargo-leptos, wasm-bindgen-cli, wasm-opt)
 #   .ci/tools.sh test    + Chromium, PostgreSQL, the end-to-end test packages
-#   .ci/tools.sh bench   + wrk
+#   .ci/tools.sh bench   + wrk, Lighthouse
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose="${1:-run}"
 TOOLS="${HOSO_TOOLS_DIR:-$HOME/.cache/hoso/tools}"
 CARGO_LEPTOS_VERSION=0.3.10
 BINARYEN_VERSION=132
+LIGHTHOUSE_VERSION=12.8.2
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -59,6 +60,20 @@ if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "versio
   say "Installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
   mkdir -p "$TOOLS"
   npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ "$purpose" = bench ]; then
+  # Lighthouse for make bench-web (12.8.2: 13.x needs Node 22, Debian has 20); it drives Debian's
+  # Chromium (CHROME_PATH), no browser download. The browser packages are end2end's.
+  if ! "$TOOLS/node_modules/.bin/lighthouse" --version 2>/dev/null | grep -qx "$LIGHTHOUSE_VERSION"; then
+    say "Installing Lighthouse $LIGHTHOUSE_VERSION from npm"
+    mkdir -p "$TOOLS"
+    npm install --prefix "$TOOLS" --no-audit --no-fund --silent "lighthouse@$LIGHTHOUSE_VERSION"
+  fi
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+  command -v chromium >/dev/null 2>&1 || { sudo_if_needed apt-get update -qq; DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq chromium >/dev/null; }
 fi
 
 if [ "$purpose" = test ]; then
