@@ -265,11 +265,10 @@ pub async fn request_meta(State(state): State<AppState>, mut request: Request<Bo
     let nonce = random(16);
     request.extensions_mut().insert(RequestMeta { session_token, bearer_token, request_id, now_ms, zone });
     request.extensions_mut().insert(CspNonce(nonce.clone()));
-    let static_asset = request.uri().path().starts_with("/pkg/") || request.uri().path() == "/favicon.svg";
-    // Public keys are meant to be cached by verifiers; the verifier page may use the camera.
-    let public_keys = request.uri().path() == JWKS_PATH;
-    let camera = request.uri().path() == "/verify";
     let path = request.uri().path().to_string();
+    // Public keys are meant to be cached by verifiers; the verifier page may use the camera.
+    let public_keys = path == JWKS_PATH;
+    let camera = path == "/verify";
     let mut response = next.run(request).await;
     let status = response.status();
     let headers = response.headers_mut();
@@ -298,7 +297,7 @@ pub async fn request_meta(State(state): State<AppState>, mut request: Request<Bo
     // Static files: a year for content-named ones, revalidation for the rest (http::assets);
     // a refusal or a missing file is never cached. Their precompressed copies depend on
     // Accept-Encoding, so caches must key on it.
-    let static_cache = if static_asset && status.is_success() { super::assets::names().cache_control(&path) } else { None };
+    let static_cache = if status.is_success() { super::assets::names().cache_control(&path) } else { None };
     match static_cache {
         Some(cache_control) => {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
