@@ -8,12 +8,17 @@
 //!   children);
 //! - primitives have their JSON type, dates their R4 shape (partial dates allowed where the type
 //!   allows them: `date` and `dateTime` take `YYYY` and `YYYY-MM`);
+//! - an element with a *required* binding (R4 terminologies.html#required) holds a code of its
+//!   value set (`r4/valuesets.json`): a `code` is one of the set's codes (`Observation.status`
+//!   `"done"` is not), a `CodeableConcept` has at least one coding whose system and code are in
+//!   it (`Condition.clinicalStatus`); the two sets R4 defines by a grammar are read by their
+//!   crates (BCP 13 media types by `mime`, ISO 4217 currencies by `iso_currency`);
 //! - `implicitRules` and `modifierExtension` are refused: the portal cannot know what an unknown
 //!   rule set or modifier extension changes (R4 conformance-rules.html#isModifier).
 //!
 //! Each problem names its location (`Bundle.entry[1].resource.lotNumber`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -21,11 +26,16 @@ use serde_json::Value;
 
 /// The element list file (see the module doc).
 const ELEMENTS_JSON: &str = include_str!("r4/elements.json");
+/// The codes of each required value set, by code system: `{url: {system: [code, ...]}}`.
+const VALUE_SETS_JSON: &str = include_str!("r4/valuesets.json");
+/// Required value sets R4 defines by a grammar; see `r4/generate.py`.
+const MEDIA_TYPES: &str = "http://hl7.org/fhir/ValueSet/mimetypes";
+const CURRENCIES: &str = "http://hl7.org/fhir/ValueSet/currencies";
 
 #[derive(Deserialize)]
 struct TypeDefinition {
     kind: String,
-    elements: Vec<(String, String, u8, u8, String)>,
+    elements: Vec<(String, String, u8, u8, String, String)>,
 }
 
 struct Element {
@@ -33,6 +43,8 @@ struct Element {
     many: bool,
     required: bool,
     choice: String,
+    /// The canonical URL of the required value set, or "".
+    binding: String,
 }
 
 /// A type's kind, its elements by name, and their names in the specification's order (problems
@@ -41,6 +53,8 @@ type Definition = (String, HashMap<String, Element>, Vec<String>);
 
 struct Definitions {
     types: HashMap<String, Definition>,
+    /// Required value sets: system → its codes in the set.
+    value_sets: HashMap<String, HashMap<String, HashSet<String>>>,
 }
 
 fn definitions() -> &'static Definitions {
@@ -55,12 +69,15 @@ fn definitions() -> &'static Definitions {
                 let elements = definition
                     .elements
                     .into_iter()
-                    .map(|(element, type_name, many, required, choice)| (element, Element { type_name, many: many == 1, required: required == 1, choice }))
+                    .map(|(element, type_name, many, required, choice, binding)| {
+                        (element, Element { type_name, many: many == 1, required: required == 1, choice, binding })
+                    })
                     .collect();
                 (name, (definition.kind, elements, order))
             })
             .collect();
-        Definitions { types }
+        let value_sets = serde_json::from_str(VALUE_SETS_JSON).unwrap_or_default();
+        Definitions { types, value_sets }
     })
 }
 
@@ -210,14 +227,78 @@ fn check_element(value: &Value, element: &Element, extension_of_primitive: bool,
                         issues.push(issue("structure", here, "null is not allowed (R4 json.html)"));
                     } else {
                         check_value(item, &element.type_name, here, issues, limit);
+                        check_binding(item, element, here, issues);
                     }
                 });
             }
         }
         (Value::Array(_), false) => issues.push(issue("structure", at, "this element does not repeat: send one value, not an array")),
         (_, true) => issues.push(issue("structure", at, "this element repeats: send an array")),
-        (single, false) => check_value(single, &element.type_name, at, issues, limit),
+        (single, false) => {
+            check_value(single, &element.type_name, at, issues, limit);
+            check_binding(single, element, at, issues);
+        }
     }
+}
+
+/// A required binding: the value is in the element's value set (see the module doc). A value
+/// of the wrong JSON shape was already named by [`check_value`] and is not named twice.
+fn check_binding(value: &Value, element: &Element, at: &str, issues: &mut Vec<Issue>) {
+    let url = element.binding.as_str();
+    if url.is_empty() {
+        return;
+    }
+    match (element.type_name.as_str(), value) {
+        ("code", Value::String(code)) if code.trim().is_empty() => {}
+        ("code", Value::String(code)) if url == MEDIA_TYPES => {
+            if code.parse::<mime::Mime>().is_err() {
+                issues.push(issue("code-invalid", at, format!("{code:?} is not a media type (BCP 13, such as application/pdf), which {url} requires")));
+            }
+        }
+        ("code", Value::String(code)) if url == CURRENCIES => {
+            if iso_currency::Currency::from_code(code).is_none() {
+                issues.push(issue("code-invalid", at, format!("{code:?} is not an ISO 4217 currency code (such as VND), which {url} requires")));
+            }
+        }
+        ("code", Value::String(code)) => {
+            let Some(systems) = definitions().value_sets.get(url) else { return };
+            if !systems.values().any(|codes| codes.contains(code)) {
+                issues.push(issue("code-invalid", at, format!("{code:?} is not a code of the required value set {url}: one of {}", listed(systems))));
+            }
+        }
+        ("CodeableConcept", Value::Object(concept)) => {
+            let Some(systems) = definitions().value_sets.get(url) else { return };
+            let codings = concept.get("coding").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let from_the_set = codings.iter().any(|coding| {
+                let system = coding.get("system").and_then(Value::as_str);
+                let code = coding.get("code").and_then(Value::as_str);
+                matches!((system, code), (Some(system), Some(code)) if systems.get(system).is_some_and(|codes| codes.contains(code)))
+            });
+            if !from_the_set {
+                let systems_named = systems.keys().map(String::as_str).collect::<Vec<_>>().join(", ");
+                issues.push(issue(
+                    "code-invalid",
+                    at,
+                    format!("a required binding needs a coding from {url} (system {systems_named}): one of {}", listed(systems)),
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The codes of a value set, sorted, for a message (at most twelve, then "…").
+fn listed(systems: &HashMap<String, HashSet<String>>) -> String {
+    let mut codes: Vec<&str> = systems.values().flatten().map(String::as_str).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let more = codes.len() > 12;
+    codes.truncate(12);
+    let mut text = codes.join(", ");
+    if more {
+        text.push_str(", …");
+    }
+    text
 }
 
 fn check_value(value: &Value, type_name: &str, at: &mut String, issues: &mut Vec<Issue>, limit: usize) {
@@ -369,6 +450,131 @@ mod tests {
         }));
         assert!(found.contains(&("not-supported", "R.modifierExtension".into())), "{found:?}");
         assert!(found.contains(&("structure", "R.value[x]".into())), "{found:?}");
+    }
+
+    /// The resource types the portal keeps, contains or answers.
+    fn kept_types() -> Vec<&'static str> {
+        crate::service::fhir_api::CLINICAL_TYPES.iter().chain(&crate::fhir::DIRECTORY_TYPES).chain(&crate::fhir::ANSWERED_NOT_KEPT).chain(&["Patient"]).copied().collect()
+    }
+
+    /// Every element with a required binding that a kept resource type reaches (through its
+    /// backbones and datatypes, `contained` aside), each by its shortest path from a kept type:
+    /// `(owner type, element, resource type, [(element, repeats)])`.
+    fn required_bindings() -> Vec<(String, String, &'static str, Vec<(String, bool)>)> {
+        let types = &definitions().types;
+        let mut found: Vec<(String, String, &'static str, Vec<(String, bool)>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for resource_type in kept_types() {
+            let mut queue = std::collections::VecDeque::from([(resource_type.to_string(), Vec::<(String, bool)>::new())]);
+            let mut visited = std::collections::HashSet::from([resource_type.to_string()]);
+            while let Some((type_name, path)) = queue.pop_front() {
+                let Some((_, elements, order)) = types.get(&type_name) else { continue };
+                for name in order {
+                    let element = &elements[name];
+                    if name.starts_with('_') || name == "contained" || name == "extension" || name == "modifierExtension" {
+                        continue;
+                    }
+                    let mut here = path.clone();
+                    here.push((name.clone(), element.many));
+                    if !element.binding.is_empty() && seen.insert((type_name.clone(), name.clone())) {
+                        found.push((type_name.clone(), name.clone(), resource_type, here.clone()));
+                    }
+                    let complex = types.get(&element.type_name).is_some_and(|(kind, ..)| kind != "primitive-type");
+                    if complex && visited.insert(element.type_name.clone()) {
+                        queue.push_back((element.type_name.clone(), here));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// `{"resourceType": R, a: [{b: value}]}` for the path `[(a, true), (b, false)]`, and its
+    /// location (`R.a[0].b`).
+    fn placed(resource_type: &str, path: &[(String, bool)], value: Value) -> (Value, String) {
+        let mut inner = value;
+        for (name, many) in path.iter().rev() {
+            let wrapped = if *many { Value::Array(vec![inner]) } else { inner };
+            inner = json!({ name.as_str(): wrapped });
+        }
+        inner["resourceType"] = json!(resource_type);
+        let mut location = "R".to_string();
+        for (name, many) in path {
+            location.push('.');
+            location.push_str(name);
+            if *many {
+                location.push_str("[0]");
+            }
+        }
+        (inner, location)
+    }
+
+    /// A code inside and one outside the element's required value set.
+    fn codes_for(type_name: &str, url: &str) -> (Value, Value) {
+        let systems = definitions().value_sets.get(url);
+        let first = systems.and_then(|systems| {
+            let mut pairs: Vec<(&String, &String)> = systems.iter().flat_map(|(system, codes)| codes.iter().map(move |code| (system, code))).collect();
+            pairs.sort();
+            pairs.first().map(|(system, code)| ((*system).clone(), (*code).clone()))
+        });
+        match (type_name, url) {
+            ("code", MEDIA_TYPES) => (json!("application/pdf"), json!("pdf")),
+            ("code", CURRENCIES) => (json!("VND"), json!("DONG")),
+            ("code", _) => (json!(first.map(|(_, code)| code)), json!("not-a-code-of-this-set")),
+            ("CodeableConcept", _) => {
+                let (system, code) = first.unwrap_or_default();
+                (
+                    json!({ "coding": [{ "system": system, "code": code }] }),
+                    json!({ "coding": [{ "system": "http://example.org/another-system", "code": code }], "text": "x" }),
+                )
+            }
+            other => panic!("a required binding on {other:?}: the checker reads code and CodeableConcept only"),
+        }
+    }
+
+    #[test]
+    fn every_required_binding_a_kept_type_reaches_refuses_a_code_outside_its_value_set() {
+        let bindings = required_bindings();
+        let named: Vec<String> = bindings.iter().map(|(owner, element, ..)| format!("{owner}.{element}")).collect();
+        // The enumeration reaches the bindings the record depends on (so it cannot pass empty).
+        for known in [
+            "Observation.status", "Immunization.status", "Patient.gender", "Condition.clinicalStatus", "AllergyIntolerance.criticality",
+            "Encounter.status", "HumanName.use", "Identifier.use", "Quantity.comparator", "Attachment.contentType", "Money.currency",
+            "Narrative.status", "Claim.use", "ExplanationOfBenefit.outcome",
+        ] {
+            assert!(named.iter().any(|n| n == known), "{known} in {named:?}");
+        }
+        // 68 in R4 4.0.1 for the 25 types kept, contained or answered (counted apart from this
+        // walk, from elements.json, on 2026-12-07); a new kept type changes it.
+        assert_eq!(bindings.len(), 68, "{named:?}");
+        for (owner, element, resource_type, path) in &bindings {
+            let definition = &definitions().types[owner].1[element];
+            let (inside, outside) = codes_for(&definition.type_name, &definition.binding);
+            let (refused, location) = placed(resource_type, path, outside.clone());
+            let found = locations(refused);
+            assert!(found.contains(&("code-invalid", location.clone())), "{owner}.{element} = {outside} at {location}: {found:?}");
+            let (accepted, location) = placed(resource_type, path, inside.clone());
+            let found = locations(accepted);
+            assert!(!found.iter().any(|(code, at)| *code == "code-invalid" && *at == location), "{owner}.{element} = {inside} at {location}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_code_outside_its_required_value_set_is_named_where_it_is() {
+        // The example the crate evaluation found: R4 has no Observation status "done".
+        let found = check(&json!({ "resourceType": "Observation", "status": "done", "code": { "text": "x" } }), "R", 10);
+        assert_eq!(found.iter().map(|i| (i.code, i.location.as_str())).collect::<Vec<_>>(), vec![("code-invalid", "R.status")]);
+        assert!(found[0].message.contains("final"), "{}", found[0].message);
+        // Codes are case-sensitive, and a CodeableConcept needs a coding of the set's system.
+        assert_eq!(locations(json!({ "resourceType": "Patient", "gender": "Male" })), vec![("code-invalid", "R.gender".to_string())]);
+        let condition = |status: Value| locations(json!({ "resourceType": "Condition", "subject": { "reference": "Patient/p" }, "clinicalStatus": status }));
+        assert_eq!(condition(json!({ "text": "active" })), vec![("code-invalid", "R.clinicalStatus".to_string())]);
+        assert_eq!(condition(json!({ "coding": [{ "code": "active" }] })), vec![("code-invalid", "R.clinicalStatus".to_string())]);
+        assert!(condition(json!({ "coding": [{ "system": "http://snomed.info/sct", "code": "55561003" }, { "system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active" }] })).is_empty());
+        // The grammars: a media type with its parameters, an ISO 4217 currency.
+        let attachment = |content_type: &str| locations(json!({ "resourceType": "DocumentReference", "status": "current", "content": [{ "attachment": { "contentType": content_type } }] }));
+        assert!(attachment("text/plain; charset=utf-8").is_empty());
+        assert_eq!(attachment("plain text"), vec![("code-invalid", "R.content[0].attachment.contentType".to_string())]);
     }
 
     #[test]

@@ -628,7 +628,10 @@ async fn match_patient(
     }
     let sex = match facts.sex.as_deref() {
         Some(sex @ ("male" | "female" | "other" | "unknown")) => sex.to_string(),
-        _ => {
+        // Not an R4 administrative-gender code: fhir::validate already named it (code-invalid at
+        // `gender`); the record is not matched or made on a sex it does not give.
+        Some(_) => return Ok(None),
+        None => {
             missing.push(("gender", "a new record needs gender (male, female, other or unknown)"));
             String::new()
         }

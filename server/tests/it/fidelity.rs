@@ -242,6 +242,29 @@ fn f09_an_stu3_immunization_is_refused_naming_what_r4_lacks_and_requires() {
 }
 
 #[test]
+fn a_code_outside_its_required_value_set_is_refused_where_it_is_and_nothing_is_written() {
+    crate::support::run(async {
+        let app = TestApp::new().await;
+        let token = facility_token(&app, &app.facilities[0]).await;
+        let before = table_counts(&app).await;
+        // Case f04 with R4 codes that do not exist: an Observation "done", a gender "M", a
+        // value compared "about" (R4 has <, <=, >= and >).
+        let mut bundle: Value = serde_json::from_str(&case("f04")).unwrap();
+        bundle["entry"][2]["resource"]["status"] = "done".into();
+        bundle["entry"][0]["resource"]["gender"] = "M".into();
+        bundle["entry"][3]["resource"]["valueQuantity"]["comparator"] = "about".into();
+        let response = import_text(&app, &token, &bundle.to_string()).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
+        let found = issues(&response);
+        for location in ["Bundle.entry[0].resource.gender", "Bundle.entry[2].resource.status", "Bundle.entry[3].resource.valueQuantity.comparator"] {
+            assert!(found.contains(&("code-invalid".to_string(), location.to_string())), "{location} in {found:?}");
+        }
+        assert_eq!(found.len(), 3, "only the three codes are named: {found:?}");
+        assert_eq!(table_counts(&app).await, before);
+    });
+}
+
+#[test]
 fn f01_a_versioned_reference_resolves_to_the_entry_it_names() {
     crate::support::run(async {
         let app = TestApp::new().await;
