@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cache/hoso/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(
 ## Install what is missing, build, migrate, seed the demo data and serve on http://127.0.0.1:3000
 run:
 	@bash .ci/tools.sh run
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	@HOSO_SEED_DEMO=$${HOSO_SEED_DEMO:-true} bash .ci/serve.sh
 
 ## Every test: unit, store (SQLite and PostgreSQL), HTTP, passkeys, browser
@@ -18,7 +18,7 @@ test:
 ## Release build only
 build:
 	@bash .ci/tools.sh run
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 ## Load benchmark (see BENCHMARKS.md)
 bench:

@@ -12,7 +12,7 @@ PORT="${BENCH_PORT:-3300}"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 say "Release build"
-cargo leptos build --release --precompress >&2
+cargo leptos build --release --precompress --split >&2
 
 data="$(mktemp -d /tmp/hoso-bench-web.XXXXXX)"
 trap 'kill "${server_pid:-0}" 2>/dev/null || true; rm -rf "$data"' EXIT

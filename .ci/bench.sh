@@ -18,7 +18,7 @@ PORT="${BENCH_PORT:-3200}"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 say "Release build"
-cargo leptos build --release --precompress >&2
+cargo leptos build --release --precompress --split >&2
 cargo build --release -p server --example bench_sessions >&2
 
 data="$(mktemp -d /tmp/hoso-bench.XXXXXX)"

@@ -13,7 +13,7 @@ HOSO_TEST_POSTGRES_URL="$(bash .ci/postgres.sh)"
 export HOSO_TEST_POSTGRES_URL
 
 say "Building the portal (server + wasm, release)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 say "Rust tests (unit, store, HTTP, passkeys)"
 log="$(mktemp)"

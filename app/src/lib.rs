@@ -16,7 +16,7 @@ pub mod client;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 use crate::i18n::{Key, Lang};
 
@@ -75,6 +75,58 @@ pub fn request_lang() -> Lang {
     }
 }
 
+/// Declares, for each page, a unit type whose `LazyRoute` view renders it: the router's
+/// `Lazy::<…>` routes. With `cargo leptos build --split` (the Makefile's and `.ci`'s build), each
+/// page's code is cut out of the main wasm into its own content-named chunk under `/pkg`, fetched
+/// the first time the page is shown (on a first visit the server names it in a
+/// `<link rel="modulepreload">`, so it arrives with the main bundle). Without `--split` the
+/// routes behave as plain ones. The pages load their data themselves (resources in the page),
+/// so `data()` carries nothing.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        #[doc = concat!("The lazily loaded route of `", stringify!($page), "`.")]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let $route = this;
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+// Every page but the two a citizen's first visit needs (sign-in and the record overview) and the
+// not-found page: the administrators' console, the clinician pages, the checker, the certificate
+// and the sharing pages load only when visited (issue 17).
+lazy_pages! {
+    EnrolRoute => pages::enrol::Enrol,
+    VaccinationsRoute => pages::vaccinations::VaccinationsPage,
+    CardRoute => pages::card::CardPageView,
+    VerifyRoute => pages::verify::VerifyPage,
+    VisitsRoute => pages::visits::VisitsPage,
+    VisitDetailRoute => pages::visit_detail::VisitDetailPage,
+    SharingRoute => pages::sharing::SharingPage,
+    AccessLogRoute => pages::access_log::AccessLogPage,
+    FindPatientRoute => pages::clinician::FindPatientPage,
+    ClinicianPatientRoute => pages::clinician_patient::ClinicianPatientPage,
+    PasskeysRoute => pages::passkeys::PasskeysPage,
+    AdminHomeRoute => pages::admin::home::AdminHomePage,
+    AdminPeopleRoute => pages::admin::people::PeoplePage,
+    AdminPersonRoute => pages::admin::people::PersonPage,
+    AdminFacilitiesRoute => pages::admin::facilities::FacilitiesPage,
+    AdminFacilityRoute => pages::admin::facilities::FacilityPage,
+    AdminCodesRoute => pages::admin::codes::CodesPage,
+    AdminReviewsRoute => pages::admin::reviews::ReviewsPage,
+    AdminAuditPageRoute => pages::admin::audit::AuditPageView,
+    AdminTransfersRoute => pages::admin::transfers::TransfersPage,
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -87,27 +139,27 @@ pub fn App() -> impl IntoView {
             <components::layout::Layout>
                 <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                     <Route path=path!("/") view=pages::sign_in::SignIn ssr=SsrMode::Async/>
-                    <Route path=path!("/enrol") view=pages::enrol::Enrol ssr=SsrMode::Async/>
+                    <Route path=path!("/enrol") view={Lazy::<EnrolRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/record") view=pages::overview::OverviewPage ssr=SsrMode::Async/>
-                    <Route path=path!("/record/vaccinations") view=pages::vaccinations::VaccinationsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/record/vaccinations/card") view=pages::card::CardPageView ssr=SsrMode::Async/>
-                    <Route path=path!("/verify") view=pages::verify::VerifyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/record/visits") view=pages::visits::VisitsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/record/visits/:visit_id") view=pages::visit_detail::VisitDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/record/sharing") view=pages::sharing::SharingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/record/access-log") view=pages::access_log::AccessLogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/clinician") view=pages::clinician::FindPatientPage ssr=SsrMode::Async/>
-                    <Route path=path!("/clinician/patients/:patient_id") view=pages::clinician_patient::ClinicianPatientPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/passkeys") view=pages::passkeys::PasskeysPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=pages::admin::home::AdminHomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/people") view=pages::admin::people::PeoplePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/people/:account_id") view=pages::admin::people::PersonPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/facilities") view=pages::admin::facilities::FacilitiesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/facilities/:facility_id") view=pages::admin::facilities::FacilityPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/codes") view=pages::admin::codes::CodesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/reviews") view=pages::admin::reviews::ReviewsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/audit") view=pages::admin::audit::AuditPageView ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/transfers") view=pages::admin::transfers::TransfersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/record/vaccinations") view={Lazy::<VaccinationsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/record/vaccinations/card") view={Lazy::<CardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/record/visits") view={Lazy::<VisitsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/record/visits/:visit_id") view={Lazy::<VisitDetailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/record/sharing") view={Lazy::<SharingRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/record/access-log") view={Lazy::<AccessLogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/clinician") view={Lazy::<FindPatientRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/clinician/patients/:patient_id") view={Lazy::<ClinicianPatientRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/passkeys") view={Lazy::<PasskeysRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view={Lazy::<AdminHomeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/people") view={Lazy::<AdminPeopleRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/people/:account_id") view={Lazy::<AdminPersonRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/facilities") view={Lazy::<AdminFacilitiesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/facilities/:facility_id") view={Lazy::<AdminFacilityRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/codes") view={Lazy::<AdminCodesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/reviews") view={Lazy::<AdminReviewsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view={Lazy::<AdminAuditPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/transfers") view={Lazy::<AdminTransfersRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>
@@ -118,5 +170,6 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Waits for the current route's chunk (a lazy route) before hydrating it.
+    leptos::mount::hydrate_lazy(App);
 }

@@ -143,6 +143,78 @@ test("enrol with a code, register a passkey, sign out, sign in, see vaccinations
   expect(errors.filter((e) => !/status of 40[13]/.test(e))).toEqual([]);
 });
 
+// Code splitting (issue 17): every page but sign-in and the record overview is a lazy route whose
+// code is its own wasm chunk (cargo leptos build --split). A citizen's pages fetch no chunk of the
+// administrators' console or the clinician pages; a chunk is only fetched for a page that needs it,
+// content-named, compressed and cached for a year. The console's chunk is what /admin fetches, so
+// the names looked for are the real ones.
+test("a citizen's pages fetch none of the console's or the clinicians' code; each page's chunk is compressed and cached", async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.addCookies(lanCookies);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const wasm: { path: string; encoding: string; cacheControl: string }[] = [];
+  page.on("response", async (response) => {
+    const path = new URL(response.url()).pathname;
+    if (path.startsWith("/pkg/") && path.endsWith(".wasm")) {
+      const headers = await response.allHeaders();
+      wasm.push({ path, encoding: headers["content-encoding"] ?? "", cacheControl: headers["cache-control"] ?? "" });
+    }
+  });
+  const chunkOf = (route: string) => new RegExp(`^/pkg/split_${route}_route_view_\\d+\\.[A-Za-z0-9_-]{22}\\.wasm$`);
+  const STAFF = /^\/pkg\/split_(admin|find_patient|clinician_patient)/;
+
+  // The first page of a visit: the overview is in the main bundle, so no chunk.
+  await page.goto("/record");
+  await expect(page.getByRole("heading", { level: 1, name: "Hồ sơ sức khỏe của tôi" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(wasm.map((w) => w.path), "the overview needs only the main bundle").toEqual([expect.stringMatching(/^\/pkg\/hoso\.[A-Za-z0-9_-]{22}\.wasm$/)]);
+
+  // Then every citizen page as a first visit (a full load: the page's chunk comes with it).
+  const citizenPages: [string, string, string][] = [
+    ["/record/vaccinations", "vaccinations", "Lịch sử tiêm chủng"],
+    ["/record/visits", "visits", "Các lần khám"],
+    ["/record/sharing", "sharing", "Chia sẻ hồ sơ"],
+    ["/record/access-log", "access_log", "Ai đã xem hồ sơ của tôi"],
+    ["/account/passkeys", "passkeys", "Khóa truy cập của tôi"],
+    [lanVisit, "visit_detail", ""],
+    ["/record/vaccinations/card", "card", ""],
+  ];
+  for (const [path, route, heading] of citizenPages) {
+    wasm.length = 0;
+    await page.goto(path);
+    if (heading) await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    else await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    const chunks = wasm.filter((w) => w.path.includes("/split_"));
+    expect(chunks.map((c) => c.path), `${path} fetches its own chunk`).toContainEqual(expect.stringMatching(chunkOf(route)));
+    expect(wasm.filter((w) => STAFF.test(w.path)).map((w) => w.path), `${path} fetches no staff code`).toEqual([]);
+    for (const fetched of wasm) {
+      expect(fetched.cacheControl, fetched.path).toBe("public, max-age=31536000, immutable");
+      expect(["br", "gzip"], `${fetched.path} sent with ${fetched.encoding || "no"} encoding`).toContain(fetched.encoding);
+    }
+  }
+  // Moving between the pages in one document: the menu's links, no full reload.
+  await page.goto("/record");
+  await page.waitForLoadState("networkidle");
+  wasm.length = 0;
+  await page.getByRole("link", { name: "Tiêm chủng", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Lịch sử tiêm chủng" })).toBeVisible();
+  await page.getByRole("link", { name: "Lần khám", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Các lần khám" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(wasm.filter((w) => STAFF.test(w.path)).map((w) => w.path)).toEqual([]);
+
+  // The same names are what the console's page really fetches (a citizen is refused its data,
+  // but the page's code is public like any static file).
+  wasm.length = 0;
+  await page.goto("/admin");
+  await page.waitForLoadState("networkidle");
+  expect(wasm.map((w) => w.path), "the console's page fetches the console's chunk").toContainEqual(expect.stringMatching(chunkOf("admin_home")));
+  expect(errors.filter((e) => !/status of 40[13]/.test(e))).toEqual([]);
+  await context.close();
+});
+
 /** Runs the independent SMART Health Card implementation (see shc-check.cjs). */
 async function shcSdk(...args: string[]) {
   const script = path.join(import.meta.dirname, "shc-check.cjs");

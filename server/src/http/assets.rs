@@ -10,6 +10,13 @@
 //! (the small message pages) name the same stylesheet, and so that `/pkg` files can be cached for
 //! a year (`immutable`: a new build gives new names) only when they really are content-named.
 //!
+//! With `--split` (the same build), each lazily loaded page is a wasm chunk of its own. cargo-leptos
+//! renames every file it writes at the top of `/pkg` to `<name>.<hash>.<ext>`, the hash being the
+//! file's MD5 in unpadded base64url (22 characters), and adds `split: …` (the chunk loader,
+//! `__wasm_split.<hash>.js`) and `manifest: …` (`__wasm_split_manifest.<hash>.json`) to
+//! `hash.txt`; the chunks themselves are not listed there, so a `.wasm` file of a split build is
+//! immutable when its name carries a hash of that form.
+//!
 //! A binary without `hash.txt` beside it (a test binary, a debug build) serves unhashed names,
 //! which browsers must revalidate (`no-cache`).
 
@@ -34,6 +41,8 @@ pub struct AssetNames {
     pub css_href: String,
     /// The content hashes of this build's files (empty when not hashed).
     pub hashes: Vec<String>,
+    /// Whether the build split the wasm into chunks (`split:` in `hash.txt` of a hashed build).
+    pub split: bool,
 }
 
 impl AssetNames {
@@ -55,17 +64,22 @@ impl AssetNames {
             Some(hash) => format!("/pkg/{output_name}.{hash}.css"),
             None => format!("/pkg/{output_name}.css"),
         };
+        let split = hashed && hashes.contains_key("split");
         let hashes = if hashed { hashes.into_values().collect() } else { Vec::new() };
-        AssetNames { hashed, css_href, hashes }
+        AssetNames { hashed, css_href, hashes, split }
     }
 
     /// The `Cache-Control` for a successful answer on `path` (`None`: not a static file; pages
     /// and API answers get `no-store` elsewhere). Only a file named after one of this build's
-    /// hashes is immutable; the rest of `/pkg` (wasm-bindgen's `snippets/…`, whose names do not
-    /// follow their content) is revalidated.
+    /// hashes, or a wasm chunk of a split build named `<name>.<22-character hash>.wasm`, is
+    /// immutable; the rest of `/pkg` (wasm-bindgen's `snippets/…`, whose names do not follow
+    /// their content) is revalidated.
     pub fn cache_control(&self, path: &str) -> Option<&'static str> {
         if let Some(file) = path.strip_prefix("/pkg/") {
-            let named_by_content = !file.contains('/') && self.hashes.iter().any(|hash| file.contains(&format!(".{hash}.")));
+            let top_level = !file.contains('/');
+            let listed = self.hashes.iter().any(|hash| file.contains(&format!(".{hash}.")));
+            let chunk = self.split && file.strip_suffix(".wasm").and_then(|stem| stem.rsplit_once('.')).is_some_and(|(name, hash)| !name.is_empty() && is_md5_base64url(hash));
+            let named_by_content = top_level && (listed || chunk);
             Some(if named_by_content { IMMUTABLE } else { REVALIDATE })
         } else if path == "/favicon.svg" {
             Some(REVALIDATE)
@@ -73,6 +87,12 @@ impl AssetNames {
             None
         }
     }
+}
+
+/// Whether `text` has the form of cargo-leptos's file hashes: an MD5 digest (16 bytes) in base64url
+/// without padding, 22 characters.
+fn is_md5_base64url(text: &str) -> bool {
+    text.len() == 22 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Where leptos and this module look for [`HASH_FILE`].
@@ -105,6 +125,32 @@ mod tests {
         assert_eq!(names.cache_control("/pkg/hoso.wasm"), Some(REVALIDATE));
         assert_eq!(names.cache_control("/favicon.svg"), Some(REVALIDATE));
         assert_eq!(names.cache_control("/record"), None);
+    }
+
+    #[test]
+    fn the_chunks_of_a_split_build_are_immutable_and_nothing_else_new_is() {
+        let split = AssetNames::from_hash_file(Some("js: aB3_x\nwasm: Zz-9\ncss: Q1w2\nmanifest: M4n1\nsplit: S9l1\n"), "hoso");
+        assert!(split.split);
+        assert_eq!(split.cache_control("/pkg/__wasm_split.S9l1.js"), Some(IMMUTABLE));
+        assert_eq!(split.cache_control("/pkg/__wasm_split_manifest.M4n1.json"), Some(IMMUTABLE));
+        assert_eq!(split.cache_control("/pkg/split_EnrolRoute_View.q1Z-abcdefghijklmnop_9.wasm"), Some(IMMUTABLE));
+        // Not of the hash's form, not wasm, not top level, or no name before the hash.
+        for path in [
+            "/pkg/split_EnrolRoute_View.wasm",
+            "/pkg/split_EnrolRoute_View.short.wasm",
+            "/pkg/other.q1Z-abcdefghijklmnop_9.js",
+            "/pkg/snippets/x.q1Z-abcdefghijklmnop_9.wasm",
+            "/pkg/.q1Z-abcdefghijklmnop_9.wasm",
+        ] {
+            assert_eq!(split.cache_control(path), Some(REVALIDATE), "{path}");
+        }
+        // The same chunk name in a build that did not split is not trusted.
+        let unsplit = AssetNames::from_hash_file(Some("js: aB3_x\nwasm: Zz-9\ncss: Q1w2\n"), "hoso");
+        assert!(!unsplit.split);
+        assert_eq!(unsplit.cache_control("/pkg/split_EnrolRoute_View.q1Z-abcdefghijklmnop_9.wasm"), Some(REVALIDATE));
+        // Nor without a complete hash file.
+        let incomplete = AssetNames::from_hash_file(Some("js: a\nsplit: S9l1\n"), "hoso");
+        assert!(!incomplete.split);
     }
 
     #[test]
