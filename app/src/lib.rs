@@ -123,7 +123,7 @@ lazy_pages! {
     AdminFacilityRoute => pages::admin::facilities::FacilityPage,
     AdminCodesRoute => pages::admin::codes::CodesPage,
     AdminReviewsRoute => pages::admin::reviews::ReviewsPage,
-    AdminAuditPageRoute => pages::admin::audit::AuditPageView,
+    AdminAuditRoute => pages::admin::audit::AuditPageView,
     AdminTransfersRoute => pages::admin::transfers::TransfersPage,
 }
 
@@ -158,7 +158,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/facilities/:facility_id") view={Lazy::<AdminFacilityRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/codes") view={Lazy::<AdminCodesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/reviews") view={Lazy::<AdminReviewsRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/audit") view={Lazy::<AdminAuditPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/transfers") view={Lazy::<AdminTransfersRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>

@@ -96,6 +96,8 @@ test("an administrator configures the facility's provider and links a provider s
 
   await admin.page.getByRole("link", { name: "Cơ sở y tế", exact: true }).click();
   await admin.page.getByRole("link", { name: FACILITY }).click();
+  // The facility's page is a lazy route: the address changes once its chunk has arrived.
+  await admin.page.waitForURL(/\/admin\/facilities\/[^/]+$/);
   await hydrated(admin.page, CONFIRM);
   facilityId = admin.page.url().split("/").pop()!;
   await expect(admin.page.getByText("Chưa cấu hình: bác sĩ của cơ sở này đăng nhập bằng khóa truy cập.")).toBeVisible();

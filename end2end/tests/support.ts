@@ -65,8 +65,11 @@ export async function credentialCount(context: BrowserContext, page: Page, authe
   return credentials.length;
 }
 
-/** Waits until the page has hydrated (buttons are enabled only then). */
+/** Waits until the page has hydrated (the layout marks <main data-hydrated>; on a lazy route that
+ * is after its chunk arrived) and the button is enabled. Before that a form would be sent the
+ * plain HTML way, not the way a test means to exercise. */
 export async function hydrated(page: Page, buttonName: RegExp) {
+  await expect(page.locator("main[data-hydrated]")).toHaveCount(1, { timeout: 20_000 });
   await expect(page.getByRole("button", { name: buttonName })).toBeEnabled({ timeout: 20_000 });
 }
 

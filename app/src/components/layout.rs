@@ -13,6 +13,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     let me = Resource::new(|| (), |_| crate::api::me());
     let location = use_location();
     let back = move || location.pathname.get();
+    // `data-hydrated` on <main> once the page (and its lazy chunk) has hydrated: what the browser
+    // tests wait for before using a control.
+    let hydrated = super::use_hydrated();
     view! {
         <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
         <header class="site-header">
@@ -64,6 +67,6 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </button>
             </form>
         </header>
-        <main id="main" tabindex="-1">{children()}</main>
+        <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().then_some("true")>{children()}</main>
     }
 }

@@ -15,8 +15,7 @@ pub fn Enrol() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let (message, set_message) = signal(None::<Key>);
     let (busy, set_busy) = signal(false);
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    let hydrated = crate::components::use_hydrated();
 
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -90,8 +89,7 @@ fn ProofedEnrol() -> impl IntoView {
     let t = use_t();
     let (message, set_message) = signal(None::<Key>);
     let (busy, set_busy) = signal(false);
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    let hydrated = crate::components::use_hydrated();
     let on_create = move |_| {
         set_message.set(None);
         set_busy.set(true);

@@ -24,8 +24,7 @@ pub fn PasskeysPage() -> impl IntoView {
     };
     let (message, set_message) = signal(None::<Key>);
     let (busy, set_busy) = signal(false);
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    let hydrated = crate::components::use_hydrated();
     let on_add = move |_| {
         set_message.set(None);
         set_busy.set(true);
@@ -133,6 +132,9 @@ fn ApiTokens() -> impl IntoView {
     let lang = use_lang();
     let create = ServerAction::<crate::api::CreateApiToken>::new();
     let revoke = ServerAction::<crate::api::RevokeApiToken>::new();
+    // The token is shown once, by the client: a submission before hydration would create one
+    // that no one ever sees, so the button waits for the wasm.
+    let hydrated = crate::components::use_hydrated();
     let tokens = Resource::new(move || create.version().get() + revoke.version().get(), |_| crate::api::api_tokens());
     view! {
         <section class="card" aria-labelledby="api-tokens">
@@ -187,7 +189,7 @@ fn ApiTokens() -> impl IntoView {
                     <label for="token-days">{t(Key::ApiTokenDays)}</label>
                     <input type="number" id="token-days" name="days" min="1" max="90" value="30" required/>
                 </div>
-                <button type="submit" class="button-primary">{t(Key::ApiTokenCreate)}</button>
+                <button type="submit" class="button-primary" disabled=move || !hydrated.get() || create.pending().get()>{t(Key::ApiTokenCreate)}</button>
             </ActionForm>
             {move || match create.value().get() {
                 Some(Ok(token)) => Some(view! {

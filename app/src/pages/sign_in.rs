@@ -12,8 +12,7 @@ pub fn SignIn() -> impl IntoView {
     let signed_out = move || query.read().get("signed_out").is_some();
     let (message, set_message) = signal(None::<Key>);
     let (busy, set_busy) = signal(false);
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    let hydrated = crate::components::use_hydrated();
 
     let on_sign_in = move |_| {
         set_message.set(None);

@@ -47,8 +47,7 @@ pub fn ConfirmPanel() -> impl IntoView {
     let t = use_t();
     let (state, set_state) = signal(None::<Result<(), Key>>);
     let (busy, set_busy) = signal(false);
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    let hydrated = crate::components::use_hydrated();
     let on_confirm = move |_| {
         set_busy.set(true);
         set_state.set(None);
