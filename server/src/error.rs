@@ -20,6 +20,10 @@ pub enum ServiceError {
     Invalid(InvalidInput),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
+    /// A fault of the server's own (not of the input, not of storage): answered as unavailable,
+    /// logged with its text.
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 impl From<ServiceError> for AppError {
@@ -40,6 +44,10 @@ impl From<ServiceError> for AppError {
             }
             ServiceError::Store(error) => {
                 tracing::error!(%error, "storage failure");
+                AppError::Unavailable
+            }
+            ServiceError::Internal(error) => {
+                tracing::error!(%error, "internal failure");
                 AppError::Unavailable
             }
         }

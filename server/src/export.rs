@@ -22,7 +22,7 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use sqlx::{Column, Row};
 
-use crate::audit::chain::{hex, unhex, AuditKey};
+use crate::audit::chain::AuditKey;
 use crate::fhir::exact::Json;
 use crate::store::{Backend, Store};
 
@@ -145,7 +145,7 @@ fn resource_of(table: &str, row: &Map<String, Value>) -> anyhow::Result<Json> {
         }),
         "passkey" => basic(table, s(row, "passkey_id"), None),
         "patient_identifier" => {
-            let id = hex(&Sha256::new().chain_update(s(row, "facility_id")).chain_update([0]).chain_update(s(row, "system")).chain_update([0]).chain_update(s(row, "value")).finalize()[..16]);
+            let id = hex::encode(&Sha256::new().chain_update(s(row, "facility_id")).chain_update([0]).chain_update(s(row, "system")).chain_update([0]).chain_update(s(row, "value")).finalize()[..16]);
             basic(table, &id, Some(format!("Patient/{}", s(row, "patient_id"))))
         }
         "break_glass" => basic(table, s(row, "break_glass_id"), Some(format!("Patient/{}", s(row, "patient_id")))),
@@ -265,7 +265,7 @@ pub async fn export(store: &Store, key: &AuditKey, out: &Path, now: i64, mut pro
         writer.flush()?;
         let resource_type = if *kind == "*" { "Bundle".to_string() } else { kind.to_string() };
         progress(Step { index: number, table, rows: count, finished: true });
-        files.push(OutputFile { resource_type, url: name, count, sha256: hex(&hasher.finalize()), table: table.to_string() });
+        files.push(OutputFile { resource_type, url: name, count, sha256: hex::encode(hasher.finalize()), table: table.to_string() });
     }
     let head = sqlx::query("select last_event_id, last_hash from audit_head where audit_head_id = 1").fetch_one(&mut *tx).await?;
     let (last_id, last_hash): (i64, String) = (head.try_get("last_event_id")?, head.try_get("last_hash")?);
@@ -279,7 +279,7 @@ pub async fn export(store: &Store, key: &AuditKey, out: &Path, now: i64, mut pro
         "hoso": {
             "format": FORMAT,
             "audit": { "last_event_id": last_id, "last_hash": last_hash },
-            "signature": { "alg": "Ed25519", "key_id": key.key_id(), "public_key": hex(key.verifying_key().as_bytes()), "file": "manifest.sig" },
+            "signature": { "alg": "Ed25519", "key_id": key.key_id(), "public_key": hex::encode(key.verifying_key().as_bytes()), "file": "manifest.sig" },
         },
     });
     let bytes = serde_json::to_vec_pretty(&manifest)?;
@@ -296,7 +296,7 @@ pub fn verify(dir: &Path, expected_key: Option<&VerifyingKey>) -> anyhow::Result
     if manifest.pointer("/hoso/format").and_then(Value::as_str) != Some(FORMAT) {
         bail!("not a {FORMAT} export");
     }
-    let public = manifest.pointer("/hoso/signature/public_key").and_then(Value::as_str).and_then(unhex).context("no public key")?;
+    let public = manifest.pointer("/hoso/signature/public_key").and_then(Value::as_str).and_then(|text| hex::decode(text).ok()).context("no public key")?;
     let public: [u8; 32] = public.try_into().ok().context("bad public key")?;
     let key = VerifyingKey::from_bytes(&public).context("bad public key")?;
     if let Some(expected) = expected_key {
@@ -322,7 +322,7 @@ pub fn verify(dir: &Path, expected_key: Option<&VerifyingKey>) -> anyhow::Result
             lines += 1;
             line.clear();
         }
-        if hex(&hasher.finalize()) != file.sha256 || lines != file.count {
+        if hex::encode(hasher.finalize()) != file.sha256 || lines != file.count {
             bail!("{} does not match its SHA-256 or count in the signed manifest", file.url);
         }
     }

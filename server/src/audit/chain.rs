@@ -19,16 +19,6 @@ use crate::store::{Conn, StoreError};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| text.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok())).collect()
-}
 
 /// The canonical encoding of a row's content (everything but the two hashes).
 pub fn canonical(row: &AuditRow) -> String {
@@ -57,7 +47,7 @@ pub fn entry_hash(prev_hash: &str, row: &AuditRow) -> String {
     let mut hasher = Sha256::new();
     hasher.update(prev_hash.as_bytes());
     hasher.update(canonical(row).as_bytes());
-    hex(&hasher.finalize())
+    hex::encode(hasher.finalize())
 }
 
 /// Appends a row: takes the head (locking it), chains, inserts, moves the head.
@@ -119,13 +109,13 @@ impl AuditKey {
         }
         use std::io::Write;
         let mut file = options.open(path).with_context(|| format!("cannot create the audit key {}", path.display()))?;
-        writeln!(file, "{}", hex(&seed))?;
+        writeln!(file, "{}", hex::encode(&seed))?;
         Ok(AuditKey { key: SigningKey::from_bytes(&seed) })
     }
 
     pub fn load(path: &Path) -> anyhow::Result<AuditKey> {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the audit key {}", path.display()))?;
-        let bytes = unhex(text.trim()).context("the audit key file is not hex")?;
+        let bytes = hex::decode(text.trim()).context("the audit key file is not hex")?;
         let seed: [u8; 32] = bytes.try_into().ok().context("the audit key must be 32 bytes")?;
         Ok(AuditKey { key: SigningKey::from_bytes(&seed) })
     }
@@ -146,7 +136,7 @@ impl AuditKey {
 }
 
 fn key_id(key: &VerifyingKey) -> String {
-    hex(&Sha256::digest(key.as_bytes())).chars().take(16).collect()
+    hex::encode(Sha256::digest(key.as_bytes())).chars().take(16).collect()
 }
 
 fn checkpoint_message(last_event_id: i64, chain_hash: &str) -> String {
@@ -168,7 +158,7 @@ pub async fn checkpoint(conn: &mut Conn, key: &AuditKey, now: i64) -> Result<Opt
     sqlx::query("insert into audit_checkpoint (last_event_id, chain_hash, signature, key_id, created_at) values ($1, $2, $3, $4, $5)")
         .bind(last_id)
         .bind(&last_hash)
-        .bind(hex(&signature.to_bytes()))
+        .bind(hex::encode(signature.to_bytes()))
         .bind(key.key_id())
         .bind(now)
         .execute(&mut *conn)
@@ -234,7 +224,7 @@ pub async fn verify(conn: &mut Conn, key: Option<&VerifyingKey>) -> Result<Verdi
             Some(_) => {}
         }
         if let Some(key) = key {
-            let valid = unhex(&signature)
+            let valid = hex::decode(&signature).ok()
                 .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
                 .map(|bytes| Signature::from_bytes(&bytes))
                 .is_some_and(|signature| key.verify(checkpoint_message(id, &hash).as_bytes(), &signature).is_ok());

@@ -48,8 +48,7 @@ fn b64(bytes: &[u8]) -> String {
 /// Enrolment codes are compared case-insensitively without spaces or dashes, and stored hashed.
 pub fn hash_code(code: &str) -> String {
     let normalised: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
-    let digest = Sha256::digest(normalised.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(Sha256::digest(normalised.as_bytes()))
 }
 
 /// Passkeys must be discoverable so that sign-in needs no user name.

@@ -15,8 +15,7 @@ pub fn new_token() -> String {
 }
 
 pub fn hash_token(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 pub fn set_cookie(token: &str, max_age_secs: u64) -> String {

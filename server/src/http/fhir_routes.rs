@@ -64,6 +64,10 @@ fn failure(error: ServiceError) -> Response {
             tracing::error!(%error, "FHIR request failed on storage");
             outcome(StatusCode::SERVICE_UNAVAILABLE, "exception", "The service is temporarily unavailable.", None)
         }
+        ServiceError::Internal(error) => {
+            tracing::error!(%error, "FHIR request failed");
+            outcome(StatusCode::SERVICE_UNAVAILABLE, "exception", "The service is temporarily unavailable.", None)
+        }
     }
 }
 

@@ -248,5 +248,5 @@ async fn receive(
         }
     }
     file.flush().await.map_err(|error| (unavailable(&error), "the spool could not be written"))?;
-    Ok((spool, crate::audit::chain::hex(&hasher.finalize())))
+    Ok((spool, hex::encode(hasher.finalize())))
 }

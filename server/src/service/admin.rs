@@ -661,9 +661,12 @@ impl Portal {
         let (rows, _) = store::audit::search(&mut conn, &filter, EXPORT_MAX_ROWS, 0).await?;
         drop(conn);
         self.audit_query_used(meta, &session, "audit_export", &filter).await?;
-        let mut csv = String::from(
-            "id,occurred_at,actor_account_id,actor_name,actor_role,actor_facility,patient_id,action,category,resource_id,basis,basis_ref,purpose,outcome,reason\r\n",
-        );
+        let mut csv = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+        let header = [
+            "id", "occurred_at", "actor_account_id", "actor_name", "actor_role", "actor_facility", "patient_id", "action", "category",
+            "resource_id", "basis", "basis_ref", "purpose", "outcome", "reason",
+        ];
+        csv.write_record(header).map_err(csv_failed)?;
         for row in rows.into_iter().map(line) {
             let fields = [
                 row.id.to_string(),
@@ -682,10 +685,11 @@ impl Portal {
                 row.outcome,
                 row.reason.unwrap_or_default(),
             ];
-            csv.push_str(&fields.iter().map(|field| csv_field(field)).collect::<Vec<_>>().join(","));
-            csv.push_str("\r\n");
+            csv.write_record(fields.iter().map(|field| defuse_formula(field))).map_err(csv_failed)?;
         }
-        Ok(csv)
+        let bytes = csv.into_inner().map_err(|error| csv_failed(error.into_error().into()))?;
+        // Every field was a Rust string, so the bytes are UTF-8.
+        String::from_utf8(bytes).map_err(|error| ServiceError::Internal(error.to_string()))
     }
 
     /// Reading the audit trail is itself logged: who searched, and for which patient if one.
@@ -754,18 +758,19 @@ fn line(row: store::audit::AccessLogRow) -> AuditLine {
     }
 }
 
-/// One CSV field (RFC 4180 quoting). A field that a spreadsheet would run as a formula gets a
-/// leading apostrophe, so an exported name can never execute.
-pub fn csv_field(value: &str) -> String {
-    let value = match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value.to_string(),
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
+/// A CSV field's text with a leading apostrophe when a spreadsheet would run it as a formula
+/// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return; OWASP "CSV injection"), so an
+/// exported name can never execute. Quoting (RFC 4180) is the `csv` writer's.
+pub fn defuse_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
+        _ => value.into(),
     }
+}
+
+/// Writing CSV into memory fails only if the writer itself breaks; that is a server fault.
+fn csv_failed(error: csv::Error) -> ServiceError {
+    ServiceError::Internal(format!("audit CSV: {error}"))
 }
 
 #[cfg(test)]
@@ -774,12 +779,18 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-1"), "'-1");
-        assert_eq!(csv_field("2026-11-22T08:00:00Z"), "2026-11-22T08:00:00Z");
+        let field = |value: &str| {
+            let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+            writer.write_record([defuse_formula(value).as_ref(), "next"]).unwrap();
+            String::from_utf8(writer.into_inner().unwrap()).unwrap().strip_suffix(",next\r\n").unwrap().to_string()
+        };
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("-1"), "'-1");
+        assert_eq!(field("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(field("2026-11-22T08:00:00Z"), "2026-11-22T08:00:00Z");
     }
 
     #[test]

@@ -163,7 +163,7 @@ fn a_console_export_runs_in_the_background_shows_progress_verifies_and_is_audite
         assert_eq!(patients, app.count("patient").await);
         let rows: u64 = manifest["output"].as_array().unwrap().iter().map(|f| f["count"].as_u64().unwrap()).sum();
         assert_eq!(fact(export, "rows"), rows.to_string());
-        let digest: String = Sha256::digest(std::fs::read(dir.join("manifest.json")).unwrap()).iter().map(|b| format!("{b:02x}")).collect();
+        let digest: String = hex::encode(Sha256::digest(std::fs::read(dir.join("manifest.json")).unwrap()));
         assert_eq!(fact(export, "sha256"), digest);
 
         // Audited when it started (inside the export's own audit chain) and when it ended.

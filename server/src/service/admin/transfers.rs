@@ -82,7 +82,7 @@ impl ExportJob {
             .await?;
             transfer.progress("signing", "manifest.json", crate::export::TABLES.len() as u64, crate::export::TABLES.len() as u64);
             let manifest = std::fs::read(self.dir.join("manifest.json"))?;
-            anyhow::Ok((report, crate::audit::chain::hex(&Sha256::digest(&manifest))))
+            anyhow::Ok((report, hex::encode(&Sha256::digest(&manifest))))
         }
         .await;
         let finished = self.clock.now_ms();
