@@ -685,7 +685,7 @@ impl Portal {
                 row.outcome,
                 row.reason.unwrap_or_default(),
             ];
-            csv.write_record(fields.iter().map(|field| defuse_formula(field))).map_err(csv_failed)?;
+            csv.write_record(fields.iter().map(|field| defuse_formula(field).into_owned())).map_err(csv_failed)?;
         }
         let bytes = csv.into_inner().map_err(|error| csv_failed(error.into_error().into()))?;
         // Every field was a Rust string, so the bytes are UTF-8.
