@@ -85,10 +85,7 @@ pub async fn find_patient(identifier: String) -> Result<Option<dto::PatientMatch
 #[server(prefix = "/api", endpoint = "clinician_view", input = GetUrl)]
 pub async fn clinician_view(patient_id: String, purpose: Option<String>) -> Result<dto::ClinicianView, AppError> {
     let (port, meta) = entry::context()?;
-    port.0
-        .clinician_view(&meta, patient_id, purpose.unwrap_or_else(|| "treatment".into()))
-        .await
-        .map_err(entry::fail)
+    port.0.clinician_view(&meta, patient_id, purpose.unwrap_or_else(|| "treatment".into())).await.map_err(entry::fail)
 }
 
 #[server(prefix = "/api", endpoint = "break_glass")]
@@ -310,7 +307,11 @@ pub async fn admin_reviews() -> Result<dto::ReviewQueue, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "admin_review")]
-pub async fn admin_review(break_glass_id: String, #[server(default)] outcome: String, #[server(default)] note: String) -> Result<(), AppError> {
+pub async fn admin_review(
+    break_glass_id: String,
+    #[server(default)] outcome: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
     let (port, meta) = entry::context()?;
     port.0.admin_review(&meta, break_glass_id, outcome, note).await.map_err(entry::fail)
 }

@@ -29,24 +29,12 @@ pub fn passkeys_supported() -> bool {
 }
 
 async fn post_json<B: Serialize, R: DeserializeOwned>(path: &str, body: &B) -> Result<R, CeremonyError> {
-    let request = gloo_net::http::Request::post(path)
-        .json(body)
-        .map_err(|_| CeremonyError::Server(AuthErrorCode::BadRequest))?;
-    let response = request
-        .send()
-        .await
-        .map_err(|_| CeremonyError::Server(AuthErrorCode::Unavailable))?;
+    let request = gloo_net::http::Request::post(path).json(body).map_err(|_| CeremonyError::Server(AuthErrorCode::BadRequest))?;
+    let response = request.send().await.map_err(|_| CeremonyError::Server(AuthErrorCode::Unavailable))?;
     if response.ok() {
-        response
-            .json::<R>()
-            .await
-            .map_err(|_| CeremonyError::Server(AuthErrorCode::Unavailable))
+        response.json::<R>().await.map_err(|_| CeremonyError::Server(AuthErrorCode::Unavailable))
     } else {
-        let code = response
-            .json::<AuthErrorBody>()
-            .await
-            .map(|body| body.error)
-            .unwrap_or(AuthErrorCode::Unavailable);
+        let code = response.json::<AuthErrorBody>().await.map(|body| body.error).unwrap_or(AuthErrorCode::Unavailable);
         Err(CeremonyError::Server(code))
     }
 }
@@ -55,8 +43,7 @@ async fn post_json<B: Serialize, R: DeserializeOwned>(path: &str, body: &B) -> R
 async fn finish(path: &str, ceremony_id: String, credential: Result<JsValue, JsValue>) -> Result<String, CeremonyError> {
     let credential = credential.map_err(|_| CeremonyError::Cancelled)?;
     let credential = credential.as_string().ok_or(CeremonyError::Cancelled)?;
-    let credential: serde_json::Value =
-        serde_json::from_str(&credential).map_err(|_| CeremonyError::Cancelled)?;
+    let credential: serde_json::Value = serde_json::from_str(&credential).map_err(|_| CeremonyError::Cancelled)?;
     let answer: serde_json::Value = post_json(path, &CeremonyFinish { ceremony_id, credential }).await?;
     Ok(answer.get("home").and_then(|home| home.as_str()).filter(|home| home.starts_with('/')).unwrap_or("/record").to_string())
 }

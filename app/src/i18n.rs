@@ -691,9 +691,6 @@ keys! {
     CrossSiteContinue => "Tiếp tục đến trang này", "Continue to this page";
 }
 
-
-
-
 impl Key {
     pub fn for_category(code: &str) -> Key {
         match code {

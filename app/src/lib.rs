@@ -2,16 +2,16 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "hydrate")]
+pub mod client;
 pub mod components;
 pub mod dto;
 pub mod error;
 pub mod i18n;
 pub mod pages;
-pub mod zone;
 #[cfg(feature = "ssr")]
 pub mod port;
-#[cfg(feature = "hydrate")]
-pub mod client;
+pub mod zone;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -56,13 +56,7 @@ pub fn request_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(http::header::COOKIE)
-                    .and_then(|value| value.to_str().ok())
-                    .map(Lang::from_cookie_header)
-            })
+            .and_then(|parts| parts.headers.get(http::header::COOKIE).and_then(|value| value.to_str().ok()).map(Lang::from_cookie_header))
             .unwrap_or_default()
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use crate::dto::{
-    AccessLog, AccessLogQuery, CardCheck, CardPage, ClinicianView, DirectoryEntry, Me, Overview, PasskeyInfo, PatientMatch, Sharing, Vaccinations,
-    VisitDetail, Visits,
+    AccessLog, AccessLogQuery, CardCheck, CardPage, ClinicianView, DirectoryEntry, Me, Overview, PasskeyInfo, PatientMatch, Sharing,
+    Vaccinations, VisitDetail, Visits,
 };
 use crate::error::AppError;
 
@@ -85,7 +85,12 @@ pub trait PortalPort: Send + Sync + 'static {
         full_name: String,
         cccd: String,
     ) -> Result<crate::dto::IssuedCode, AppError>;
-    async fn admin_issue_code(&self, request: &RequestMeta, cccd: String, account_id: Option<String>) -> Result<crate::dto::IssuedCode, AppError>;
+    async fn admin_issue_code(
+        &self,
+        request: &RequestMeta,
+        cccd: String,
+        account_id: Option<String>,
+    ) -> Result<crate::dto::IssuedCode, AppError>;
     async fn admin_open_codes(&self, request: &RequestMeta) -> Result<Vec<crate::dto::OpenCode>, AppError>;
     async fn admin_cancel_code(&self, request: &RequestMeta, code_id: String) -> Result<(), AppError>;
     /// Separation of duties: a second administrator approves a held code, or a held federated
@@ -96,7 +101,13 @@ pub trait PortalPort: Send + Sync + 'static {
     async fn admin_set_suspended(&self, request: &RequestMeta, account_id: String, suspend: bool, reason: String) -> Result<(), AppError>;
     async fn admin_end_sessions(&self, request: &RequestMeta, account_id: String, session_id: Option<String>) -> Result<u64, AppError>;
     async fn admin_revoke_grant(&self, request: &RequestMeta, grant_id: String, reason: String) -> Result<(), AppError>;
-    async fn admin_revoke_held(&self, request: &RequestMeta, holder_kind: String, holder_id: String, reason: String) -> Result<u32, AppError>;
+    async fn admin_revoke_held(
+        &self,
+        request: &RequestMeta,
+        holder_kind: String,
+        holder_id: String,
+        reason: String,
+    ) -> Result<u32, AppError>;
     async fn admin_reviews(&self, request: &RequestMeta) -> Result<crate::dto::ReviewQueue, AppError>;
     async fn admin_review(&self, request: &RequestMeta, break_glass_id: String, outcome: String, note: String) -> Result<(), AppError>;
     async fn admin_audit(&self, request: &RequestMeta, query: crate::dto::AuditQuery) -> Result<crate::dto::AuditPage, AppError>;

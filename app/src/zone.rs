@@ -182,9 +182,7 @@ pub fn request_zone() -> Zone {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts.headers.get(http::header::COOKIE).and_then(|value| value.to_str().ok()).map(Zone::from_cookie_header)
-            })
+            .and_then(|parts| parts.headers.get(http::header::COOKIE).and_then(|value| value.to_str().ok()).map(Zone::from_cookie_header))
             .unwrap_or_default()
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

@@ -22,7 +22,11 @@ fn bundle_of(resource: &str) -> String {
 }
 
 fn verdict(ok: bool) -> &'static str {
-    if ok { "yes" } else { "NO" }
+    if ok {
+        "yes"
+    } else {
+        "NO"
+    }
 }
 
 /// Prints one line per check, `name<TAB>check<TAB>answer`.
@@ -34,7 +38,10 @@ pub fn run(name: &str, parse: &dyn Fn(&str) -> Result<String, String>) {
         Ok(out) => {
             let compact: String = out.split_whitespace().collect();
             for text in ["0.004", "1.50", "0.000", "0.040", "1.2E+2"] {
-                line(&format!("decimal {text} kept"), verdict(compact.contains(&format!(":{text},")) || compact.contains(&format!(":{text}}}"))).into());
+                line(
+                    &format!("decimal {text} kept"),
+                    verdict(compact.contains(&format!(":{text},")) || compact.contains(&format!(":{text}}}"))).into(),
+                );
             }
         }
         Err(error) => line("decimal case parses", format!("NO ({})", first(&error))),

@@ -31,11 +31,11 @@ use app::dto::CeremonyFinish;
 use app::port::RequestMeta;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use openidconnect::reqwest;
 use serde_json::{json, Value};
 use server::config::Config;
 use server::service::{Clock, SystemClock};
 use tower::ServiceExt;
-use openidconnect::reqwest;
 use url::Url;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
@@ -99,9 +99,13 @@ async fn main() -> anyhow::Result<()> {
     let (router, portal) = server::assemble(config, dir.to_str().unwrap_or("."), clock.clone()).await?;
 
     // The bundles: directory bundles first (hospitals, practitioners), then the ten people.
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&fixtures)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&fixtures)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     names.sort_by_key(|p| (!p.to_string_lossy().contains("Information"), p.clone()));
-    let originals: Vec<Value> = names.iter().map(|p| serde_json::from_slice(&std::fs::read(p)?).map_err(anyhow::Error::from)).collect::<Result<_, _>>()?;
+    let originals: Vec<Value> =
+        names.iter().map(|p| serde_json::from_slice(&std::fs::read(p)?).map_err(anyhow::Error::from)).collect::<Result<_, _>>()?;
     let mut bodies = Vec::new();
     let mut person = 0;
     let mut reader_cccd = None;
@@ -109,7 +113,9 @@ async fn main() -> anyhow::Result<()> {
         for original in &originals {
             let mut bundle = original.clone();
             relabel(&mut bundle, copy);
-            if let Some(entry) = bundle["entry"].as_array_mut().and_then(|e| e.iter_mut().find(|e| e["resource"]["resourceType"] == "Patient")) {
+            if let Some(entry) =
+                bundle["entry"].as_array_mut().and_then(|e| e.iter_mut().find(|e| e["resource"]["resourceType"] == "Patient"))
+            {
                 let number = cccd(&entry["resource"], person);
                 person += 1;
                 if reader_cccd.is_none() {
@@ -138,13 +144,18 @@ async fn main() -> anyhow::Result<()> {
     let mut tx = portal.store.begin().await?;
     server::store::account::insert_facility(&mut tx, &facility_id, "Bệnh viện Benchmark", "001", now).await?;
     tx.commit().await?;
-    let issued = server::service::facility_import::issue_client(&portal.store, &facility_id, "bench", None, now).await?.ok_or_else(|| anyhow::anyhow!("facility"))?;
+    let issued = server::service::facility_import::issue_client(&portal.store, &facility_id, "bench", None, now)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("facility"))?;
     let (status, body) = send(
         &router,
         Request::post("/oauth/token")
             .header(header::HOST, "localhost:3000")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("grant_type=client_credentials&client_id={}&client_secret={}", issued.client_id, issued.client_secret)))?,
+            .body(Body::from(format!(
+                "grant_type=client_credentials&client_id={}&client_secret={}",
+                issued.client_id, issued.client_secret
+            )))?,
     )
     .await;
     anyhow::ensure!(status == StatusCode::OK, "token: {body}");
@@ -215,7 +226,12 @@ async fn main() -> anyhow::Result<()> {
     // rows of this person read into the typed structures and mapped (what the pages' use cases do
     // between the store and the view), beside parsing the same rows into `serde_json::Value`
     // (what reading the JSON with string keys needed before any walking).
-    let rows = server::store::clinical::by_patient(&mut conn, &patient.patient_id, &["allergies", "conditions", "medications", "visits", "immunizations"]).await?;
+    let rows = server::store::clinical::by_patient(
+        &mut conn,
+        &patient.patient_id,
+        &["allergies", "conditions", "medications", "visits", "immunizations"],
+    )
+    .await?;
     drop(conn);
     let renders = 300;
     let started = Instant::now();
@@ -232,9 +248,22 @@ async fn main() -> anyhow::Result<()> {
     }
     let value_us = started.elapsed().as_secs_f64() * 1e6 / f64::from(renders);
     let mut tx = portal.store.begin().await?;
-    let code = server::seed::issue_enrolment_code(&mut tx, server::seed::Enrols::Patient(patient.patient_id.clone()), &cccd, clock.now_ms(), 3_600_000).await?;
+    let code = server::seed::issue_enrolment_code(
+        &mut tx,
+        server::seed::Enrols::Patient(patient.patient_id.clone()),
+        &cccd,
+        clock.now_ms(),
+        3_600_000,
+    )
+    .await?;
     tx.commit().await?;
-    let meta = RequestMeta { session_token: None, bearer_token: None, request_id: "bench".into(), now_ms: clock.now_ms(), zone: Default::default() };
+    let meta = RequestMeta {
+        session_token: None,
+        bearer_token: None,
+        request_id: "bench".into(),
+        now_ms: clock.now_ms(),
+        zone: Default::default(),
+    };
     let started_enrol = portal.enrol_start(&meta, &cccd, &code).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut options: CreationChallengeResponse = serde_json::from_value(started_enrol.options)?;
     if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
@@ -277,7 +306,10 @@ async fn main() -> anyhow::Result<()> {
     };
     let (status, body) = send(
         &router,
-        Request::get("/fhir/Immunization?_count=50").header(header::HOST, "localhost:3000").header(header::COOKIE, &cookie).body(Body::empty())?,
+        Request::get("/fhir/Immunization?_count=50")
+            .header(header::HOST, "localhost:3000")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())?,
     )
     .await;
     anyhow::ensure!(status == StatusCode::OK, "read: {body}");
@@ -285,7 +317,9 @@ async fn main() -> anyhow::Result<()> {
     let healthz_secs = read_round("/healthz").await?;
     let fhir_secs = read_round("/fhir/Immunization?_count=50").await?;
     let beside = match args.iter().position(|a| a == "--helios").and_then(|i| args.get(i + 1)) {
-        Some(helios) => Some(beside_helios(helios, &router, &bodies, &cookie, &reader_marker, import_concurrency, reads, concurrency).await?),
+        Some(helios) => {
+            Some(beside_helios(helios, &router, &bodies, &cookie, &reader_marker, import_concurrency, reads, concurrency).await?)
+        }
         None => None,
     };
     let mut conn = portal.store.reader().acquire().await?;
@@ -296,7 +330,11 @@ async fn main() -> anyhow::Result<()> {
 
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
     let rate = |n: usize, secs: f64| n as f64 / secs;
-    println!("hoso FHIR benchmark — {} — {cores} cores — {}", chrono::Utc::now().format("%Y-%m-%d"), if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" });
+    println!(
+        "hoso FHIR benchmark — {} — {cores} cores — {}",
+        chrono::Utc::now().format("%Y-%m-%d"),
+        if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" }
+    );
     println!(
         "import: {} bundles ({} copies of the 12 Synthea files), {total_entries} entries, {:.1} MB, {import_concurrency} bundles at a time",
         bodies.len(),
@@ -321,9 +359,24 @@ async fn main() -> anyhow::Result<()> {
     if let Some(beside) = beside {
         println!("beside helios-hfs at {} (over loopback HTTP, same client, same bundles):", beside.url);
         println!("{:<46} {:>12} {:>10}", "", "per second", "seconds");
-        println!("{:<46} {:>12.0} {:>10.2}", "helios-hfs: first import, resources/s", rate(beside.import_entries, beside.import_secs), beside.import_secs);
-        println!("{:<46} {:>12.0} {:>10.2}", "helios-hfs: GET Immunization?patient=, req/s", rate(reads, beside.helios_read_secs), beside.helios_read_secs);
-        println!("{:<46} {:>12.0} {:>10.2}", "hoso over HTTP: GET /fhir/Immunization, req/s", rate(reads, beside.hoso_read_secs), beside.hoso_read_secs);
+        println!(
+            "{:<46} {:>12.0} {:>10.2}",
+            "helios-hfs: first import, resources/s",
+            rate(beside.import_entries, beside.import_secs),
+            beside.import_secs
+        );
+        println!(
+            "{:<46} {:>12.0} {:>10.2}",
+            "helios-hfs: GET Immunization?patient=, req/s",
+            rate(reads, beside.helios_read_secs),
+            beside.helios_read_secs
+        );
+        println!(
+            "{:<46} {:>12.0} {:>10.2}",
+            "hoso over HTTP: GET /fhir/Immunization, req/s",
+            rate(reads, beside.hoso_read_secs),
+            beside.hoso_read_secs
+        );
         println!("  helios-hfs answered {} Immunizations per read (hoso {per_read})", beside.helios_per_read);
     }
     Ok(())
@@ -339,7 +392,13 @@ struct Beside {
 }
 
 /// `reads` GETs of `url`, `concurrency` at a time, each answered 200.
-async fn http_reads(client: &reqwest::Client, url: &str, headers: &[(&str, &str)], reads: usize, concurrency: usize) -> anyhow::Result<f64> {
+async fn http_reads(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(&str, &str)],
+    reads: usize,
+    concurrency: usize,
+) -> anyhow::Result<f64> {
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for worker in 0..concurrency {

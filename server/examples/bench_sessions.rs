@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use app::dto::CeremonyFinish;
 use app::port::{RequestMeta, SessionToken};
-use server::service::consent::NewGrant;
 use server::config::Config;
 use server::seed::{issue_enrolment_code, Enrols};
+use server::service::consent::NewGrant;
 use server::service::{Clock, Portal, SystemClock};
 use server::store::Store;
 use sqlx::Row;
@@ -24,12 +24,7 @@ use webauthn_rs_proto::CreationChallengeResponse;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let count: i64 = args
-        .iter()
-        .position(|a| a == "--count")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(256);
+    let count: i64 = args.iter().position(|a| a == "--count").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(256);
     let config = Config::from_env()?;
     let origin = config.public_url.clone();
     let store = Store::connect(&config.database_url, 2).await?;
@@ -71,7 +66,8 @@ async fn main() -> anyhow::Result<()> {
         let mut tx = portal.store.begin().await?;
         let code = issue_enrolment_code(&mut tx, Enrols::Patient(patient_id.clone()), &cccd, now, 3_600_000).await?;
         tx.commit().await?;
-        let meta = RequestMeta { session_token: None, bearer_token: None, request_id: "bench".into(), now_ms: now, zone: Default::default() };
+        let meta =
+            RequestMeta { session_token: None, bearer_token: None, request_id: "bench".into(), now_ms: now, zone: Default::default() };
         let started = portal.enrol_start(&meta, &cccd, &code).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut options: CreationChallengeResponse = serde_json::from_value(started.options)?;
         if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
@@ -79,14 +75,19 @@ async fn main() -> anyhow::Result<()> {
             selection.require_resident_key = false;
             selection.resident_key = None;
         }
-        let credential = SoftPasskey::new(true)
-            .do_registration(Url::parse(origin.as_str())?, options)
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let credential =
+            SoftPasskey::new(true).do_registration(Url::parse(origin.as_str())?, options).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let session = portal
             .enrol_finish(&meta, CeremonyFinish { ceremony_id: started.ceremony_id, credential: serde_json::to_value(credential)? })
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let signed_in = RequestMeta { session_token: Some(SessionToken(session.token.clone())), bearer_token: None, request_id: "bench".into(), now_ms: clock.now_ms(), zone: Default::default() };
+        let signed_in = RequestMeta {
+            session_token: Some(SessionToken(session.token.clone())),
+            bearer_token: None,
+            request_id: "bench".into(),
+            now_ms: clock.now_ms(),
+            zone: Default::default(),
+        };
         portal
             .create_grant(
                 &signed_in,
@@ -117,8 +118,7 @@ async fn enrol(portal: &Portal, origin: &Url, cccd: &str, code: &str, now: i64) 
         selection.require_resident_key = false;
         selection.resident_key = None;
     }
-    let credential =
-        SoftPasskey::new(true).do_registration(Url::parse(origin.as_str())?, options).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let credential = SoftPasskey::new(true).do_registration(Url::parse(origin.as_str())?, options).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let session = portal
         .enrol_finish(&meta, CeremonyFinish { ceremony_id: started.ceremony_id, credential: serde_json::to_value(credential)? })
         .await

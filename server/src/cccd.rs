@@ -19,11 +19,9 @@ pub fn parse(input: &str) -> Result<String, CccdError> {
 
 /// True when the century/sex digit and the year digits agree with a birth date (`YYYY-MM-DD`) and sex.
 pub fn matches_birth(cccd: &str, birth_date: &str, sex: &str) -> bool {
-    let (Some(digit), Some(yy), Some(year)) = (
-        cccd.get(3..4).and_then(|d| d.parse::<u32>().ok()),
-        cccd.get(4..6),
-        birth_date.get(..4).and_then(|y| y.parse::<u32>().ok()),
-    ) else {
+    let (Some(digit), Some(yy), Some(year)) =
+        (cccd.get(3..4).and_then(|d| d.parse::<u32>().ok()), cccd.get(4..6), birth_date.get(..4).and_then(|y| y.parse::<u32>().ok()))
+    else {
         return false;
     };
     let century_index = match year / 100 {

@@ -149,8 +149,7 @@ impl Config {
             bail!("HOSO_PUBLIC_URL must use a domain name (such as localhost), not an IP address: passkeys cannot bind to IP addresses");
         }
         let data_dir = PathBuf::from(var("HOSO_DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = var("DATABASE_URL")
-            .unwrap_or_else(|| format!("sqlite://{}/hoso.db", data_dir.display()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/hoso.db", data_dir.display()));
         let log_json = match var("HOSO_LOG_FORMAT").as_deref() {
             None | Some("text") => false,
             Some("json") => true,
@@ -161,8 +160,7 @@ impl Config {
             None | Some("false") | Some("0") => false,
             Some(other) => bail!("HOSO_SEED_DEMO must be true or false, got {other:?}"),
         };
-        let audit_key_file =
-            var("HOSO_AUDIT_KEY_FILE").map(PathBuf::from).unwrap_or_else(|| data_dir.join("audit-signing.key"));
+        let audit_key_file = var("HOSO_AUDIT_KEY_FILE").map(PathBuf::from).unwrap_or_else(|| data_dir.join("audit-signing.key"));
         let card_key_dir = var("HOSO_CARD_KEY_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("card-keys"));
         let card_trusted_issuers = var("HOSO_CARD_TRUSTED_ISSUERS").map(PathBuf::from);
         Ok(Config {

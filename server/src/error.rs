@@ -33,7 +33,9 @@ impl From<ServiceError> for AppError {
             ServiceError::Forbidden(DenyReason::NotAuthenticated) => AppError::Unauthenticated,
             ServiceError::Forbidden(DenyReason::ReauthRequired) => AppError::ReauthRequired,
             ServiceError::Forbidden(DenyReason::StaffNotConfirmed) => AppError::AwaitingConfirmation,
-            ServiceError::Forbidden(DenyReason::SecondAdministratorRequired) => AppError::Invalid(InvalidInput::SecondAdministratorRequired),
+            ServiceError::Forbidden(DenyReason::SecondAdministratorRequired) => {
+                AppError::Invalid(InvalidInput::SecondAdministratorRequired)
+            }
             ServiceError::Forbidden(_) => AppError::Forbidden,
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::BadRequest(_) => AppError::BadRequest,

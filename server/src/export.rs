@@ -145,7 +145,15 @@ fn resource_of(table: &str, row: &Map<String, Value>) -> anyhow::Result<Json> {
         }),
         "passkey" => basic(table, s(row, "passkey_id"), None),
         "patient_identifier" => {
-            let id = hex::encode(&Sha256::new().chain_update(s(row, "facility_id")).chain_update([0]).chain_update(s(row, "system")).chain_update([0]).chain_update(s(row, "value")).finalize()[..16]);
+            let id = hex::encode(
+                &Sha256::new()
+                    .chain_update(s(row, "facility_id"))
+                    .chain_update([0])
+                    .chain_update(s(row, "system"))
+                    .chain_update([0])
+                    .chain_update(s(row, "value"))
+                    .finalize()[..16],
+            );
             basic(table, &id, Some(format!("Patient/{}", s(row, "patient_id"))))
         }
         "break_glass" => basic(table, s(row, "break_glass_id"), Some(format!("Patient/{}", s(row, "patient_id")))),
@@ -223,7 +231,13 @@ const REPORT_EVERY: u64 = 5_000;
 ///
 /// Every table is read in one read-only transaction, so the export is one moment of the
 /// database while the portal goes on serving (and writing) beside it.
-pub async fn export(store: &Store, key: &AuditKey, out: &Path, now: i64, mut progress: impl FnMut(Step<'_>)) -> anyhow::Result<ExportReport> {
+pub async fn export(
+    store: &Store,
+    key: &AuditKey,
+    out: &Path,
+    now: i64,
+    mut progress: impl FnMut(Step<'_>),
+) -> anyhow::Result<ExportReport> {
     if out.exists() && std::fs::read_dir(out)?.next().is_some() {
         bail!("{} is not empty; export into a new directory", out.display());
     }
@@ -285,7 +299,8 @@ pub async fn export(store: &Store, key: &AuditKey, out: &Path, now: i64, mut pro
     let bytes = serde_json::to_vec_pretty(&manifest)?;
     create_private(&out.join("manifest.json"))?.write_all(&bytes)?;
     let signature = key.sign(&bytes);
-    create_private(&out.join("manifest.sig"))?.write_all(base64::engine::general_purpose::STANDARD.encode(signature.to_bytes()).as_bytes())?;
+    create_private(&out.join("manifest.sig"))?
+        .write_all(base64::engine::general_purpose::STANDARD.encode(signature.to_bytes()).as_bytes())?;
     Ok(ExportReport { files, audit_entries: last_id })
 }
 
@@ -296,7 +311,11 @@ pub fn verify(dir: &Path, expected_key: Option<&VerifyingKey>) -> anyhow::Result
     if manifest.pointer("/hoso/format").and_then(Value::as_str) != Some(FORMAT) {
         bail!("not a {FORMAT} export");
     }
-    let public = manifest.pointer("/hoso/signature/public_key").and_then(Value::as_str).and_then(|text| hex::decode(text).ok()).context("no public key")?;
+    let public = manifest
+        .pointer("/hoso/signature/public_key")
+        .and_then(Value::as_str)
+        .and_then(|text| hex::decode(text).ok())
+        .context("no public key")?;
     let public: [u8; 32] = public.try_into().ok().context("bad public key")?;
     let key = VerifyingKey::from_bytes(&public).context("bad public key")?;
     if let Some(expected) = expected_key {
@@ -314,7 +333,8 @@ pub fn verify(dir: &Path, expected_key: Option<&VerifyingKey>) -> anyhow::Result
             bail!("unexpected file {} in the manifest", file.url);
         }
         let mut hasher = Sha256::new();
-        let mut reader = std::io::BufReader::new(std::fs::File::open(dir.join(&file.url)).with_context(|| format!("missing {}", file.url))?);
+        let mut reader =
+            std::io::BufReader::new(std::fs::File::open(dir.join(&file.url)).with_context(|| format!("missing {}", file.url))?);
         let mut lines = 0u64;
         let mut line = Vec::new();
         while reader.read_until(b'\n', &mut line)? > 0 {
@@ -330,7 +350,11 @@ pub fn verify(dir: &Path, expected_key: Option<&VerifyingKey>) -> anyhow::Result
 }
 
 /// Column name → whether it holds integers, for binding NULLs with the right type.
-async fn integer_columns(conn: &mut crate::store::Conn, backend: Backend, table: &str) -> anyhow::Result<std::collections::HashMap<String, bool>> {
+async fn integer_columns(
+    conn: &mut crate::store::Conn,
+    backend: Backend,
+    table: &str,
+) -> anyhow::Result<std::collections::HashMap<String, bool>> {
     let rows = match backend {
         Backend::Sqlite => sqlx::query("select name, type as data_type from pragma_table_info($1)").bind(table).fetch_all(&mut *conn).await?,
         Backend::Postgres => {
@@ -351,7 +375,12 @@ async fn integer_columns(conn: &mut crate::store::Conn, backend: Backend, table:
 
 /// Restores an export into an empty database (after checking the signature and every file).
 /// `progress` is told every [`REPORT_EVERY`] rows and as each table finishes.
-pub async fn restore(store: &Store, dir: &Path, expected_key: Option<&VerifyingKey>, mut progress: impl FnMut(Step<'_>)) -> anyhow::Result<u64> {
+pub async fn restore(
+    store: &Store,
+    dir: &Path,
+    expected_key: Option<&VerifyingKey>,
+    mut progress: impl FnMut(Step<'_>),
+) -> anyhow::Result<u64> {
     let manifest = verify(dir, expected_key)?;
     let mut tx = store.begin().await?;
     for table in ["patient", "account", "facility", "audit_event", "clinical_resource"] {
@@ -383,7 +412,8 @@ pub async fn restore(store: &Store, dir: &Path, expected_key: Option<&VerifyingK
             }
             let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
             // PostgreSQL numbers checkpoints itself; a restore keeps the exported numbers.
-            let overriding = if store.backend() == Backend::Postgres && *table == "audit_checkpoint" { " overriding system value" } else { "" };
+            let overriding =
+                if store.backend() == Backend::Postgres && *table == "audit_checkpoint" { " overriding system value" } else { "" };
             let sql = format!(
                 "insert into {table} ({}){overriding} values ({})",
                 columns.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),

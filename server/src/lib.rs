@@ -52,11 +52,7 @@ pub fn leptos_options(config: &Config, site_root: &str) -> LeptosOptions {
 }
 
 /// Connects, migrates, and assembles the service and its router.
-pub async fn assemble(
-    config: Config,
-    site_root: &str,
-    clock: Arc<dyn Clock>,
-) -> anyhow::Result<(axum::Router, Arc<Portal>)> {
+pub async fn assemble(config: Config, site_root: &str, clock: Arc<dyn Clock>) -> anyhow::Result<(axum::Router, Arc<Portal>)> {
     let store = Store::connect(&config.database_url, config.db_max_connections).await?;
     store.migrate().await?;
     let webauthn = Arc::new(webauthn(&config)?);

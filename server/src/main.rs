@@ -103,16 +103,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let data_dir = config.data_dir.clone();
     let seed_demo = config.seed_demo;
     let valid_ms = i64::try_from(config.enrolment_code_validity.as_millis()).unwrap_or(i64::MAX);
-    let (router, portal) = server::assemble(config, &site_root, clock.clone())
-        .await
-        .context("start-up failed")?;
+    let (router, portal) = server::assemble(config, &site_root, clock.clone()).await.context("start-up failed")?;
     if seed_demo {
         let now = clock.now_ms();
         let codes = server::seed::seed_demo_if_empty(&portal.store, now, valid_ms).await.context("seeding demo data failed")?;
         if !codes.is_empty() {
-            let expires = chrono::DateTime::from_timestamp_millis(now + valid_ms)
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_default();
+            let expires =
+                chrono::DateTime::from_timestamp_millis(now + valid_ms).map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
             server::seed::write_codes_file(&data_dir, &codes, &expires)?;
             tracing::info!(people = codes.len(), "demo data seeded");
         }
@@ -123,9 +120,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             println!("demo enrolment codes: {} (readable only by you)", file.display());
         }
     }
-    let audit_key = Arc::new(
-        server::audit::chain::AuditKey::load_or_create(&portal.config.audit_key_file).context("audit signing key")?,
-    );
+    let audit_key = Arc::new(server::audit::chain::AuditKey::load_or_create(&portal.config.audit_key_file).context("audit signing key")?);
     tokio::spawn(checkpoint_periodically(portal.clone(), audit_key.clone(), clock.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     println!("hoso is serving on http://{listen} — open {public_url} in your browser");
@@ -140,11 +135,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// Signs a checkpoint of the audit chain every `HOSO_AUDIT_CHECKPOINT_SECONDS` (when it moved).
-async fn checkpoint_periodically(
-    portal: Arc<server::service::Portal>,
-    key: Arc<server::audit::chain::AuditKey>,
-    clock: Arc<dyn Clock>,
-) {
+async fn checkpoint_periodically(portal: Arc<server::service::Portal>, key: Arc<server::audit::chain::AuditKey>, clock: Arc<dyn Clock>) {
     let mut interval = tokio::time::interval(portal.config.audit_checkpoint_interval);
     loop {
         interval.tick().await;

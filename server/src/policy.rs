@@ -31,7 +31,11 @@ pub type Millis = i64;
 pub enum Actor {
     /// No session at all.
     Anonymous,
-    Citizen { account_id: String, patient_id: Option<String>, active: bool },
+    Citizen {
+        account_id: String,
+        patient_id: Option<String>,
+        active: bool,
+    },
     /// `confirmed`: false for a staff account an administrator created and no second administrator
     /// has confirmed yet (it reads nothing).
     Clinician {
@@ -42,7 +46,10 @@ pub enum Actor {
         confirmed: bool,
         purpose: Purpose,
     },
-    Administrator { account_id: String, active: bool },
+    Administrator {
+        account_id: String,
+        active: bool,
+    },
 }
 
 impl Actor {
@@ -422,9 +429,9 @@ pub fn decide(actor: &Actor, resource: &Resource<'_>, action: Action, now: Milli
     let Action::Read = action;
     match actor {
         Actor::Anonymous => Decision::Deny(DenyReason::NotAuthenticated),
-        Actor::Citizen { active: false, .. }
-        | Actor::Clinician { active: false, .. }
-        | Actor::Administrator { active: false, .. } => Decision::Deny(DenyReason::AccountSuspended),
+        Actor::Citizen { active: false, .. } | Actor::Clinician { active: false, .. } | Actor::Administrator { active: false, .. } => {
+            Decision::Deny(DenyReason::AccountSuspended)
+        }
         Actor::Clinician { confirmed: false, .. } => Decision::Deny(DenyReason::StaffNotConfirmed),
         Actor::Citizen { patient_id: own, .. } => match (own.as_deref(), resource.patient_id) {
             (_, None) => Decision::Deny(DenyReason::NoSuchRecord),

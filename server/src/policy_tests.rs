@@ -146,11 +146,25 @@ use Expect::{Allow, Deny};
 // ── break-glass ─────────────────────────────────────────────────────────────────────────
 #[case::break_glass_active_visits(clinician(), Some("pa"), Category::Visits, vec![], emergency(false), Allow(Basis::BreakGlass))]
 #[case::break_glass_active_documents(clinician(), Some("pa"), Category::Documents, vec![], emergency(false), Allow(Basis::BreakGlass))]
-#[case::break_glass_over_a_narrow_grant(clinician(), Some("pa"), Category::LabResults, to_clinician(IMM, When::Active), emergency(false), Allow(Basis::BreakGlass))]
+#[case::break_glass_over_a_narrow_grant(
+    clinician(),
+    Some("pa"),
+    Category::LabResults,
+    to_clinician(IMM, When::Active),
+    emergency(false),
+    Allow(Basis::BreakGlass)
+)]
 #[case::break_glass_never_opens_billing(clinician(), Some("pa"), Category::Billing, vec![], emergency(false), Deny(DenyReason::NoGrant))]
 #[case::an_all_categories_grant_leaves_billing_out(clinician(), Some("pa"), Category::Billing, to_clinician(ALL, When::Active), vec![], Deny(DenyReason::CategoryNotShared))]
 #[case::break_glass_expired(clinician(), Some("pa"), Category::Visits, vec![], emergency(true), Deny(DenyReason::BreakGlassExpired))]
-#[case::break_glass_expired_grant_still_counts(clinician(), Some("pa"), Category::Immunizations, to_clinician(IMM, When::Active), emergency(true), Allow(Basis::Grant))]
+#[case::break_glass_expired_grant_still_counts(
+    clinician(),
+    Some("pa"),
+    Category::Immunizations,
+    to_clinician(IMM, When::Active),
+    emergency(true),
+    Allow(Basis::Grant)
+)]
 #[case::break_glass_of_another_clinician(clinician_at("fac-2", true, Purpose::Treatment), Some("pa"), Category::Visits, vec![], vec![BreakGlassFact { break_glass_id: "bg-2".into(), clinician_account_id: "someone-else".into(), starts_at: NOW - HOUR, expires_at: NOW + HOUR }], Deny(DenyReason::NoGrant))]
 // ── administrator ───────────────────────────────────────────────────────────────────────
 #[case::admin_reads_no_records(admin(true), Some("pa"), Category::LabResults, vec![], vec![], Deny(DenyReason::NoRuleAllows))]
@@ -188,7 +202,14 @@ fn a_citizen_is_allowed_every_category_of_their_own_record_and_none_of_another()
 #[test]
 fn a_grant_works_from_its_start_until_just_before_its_expiry() {
     let grants = to_clinician(IMM, When::Active);
-    let at = |now| decide(&clinician(), &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[] }, Action::Read, now);
+    let at = |now| {
+        decide(
+            &clinician(),
+            &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[] },
+            Action::Read,
+            now,
+        )
+    };
     assert!(matches!(at(grants[0].starts_at - 1), Decision::Deny(DenyReason::GrantNotYetStarted)));
     assert!(matches!(at(grants[0].starts_at), Decision::Allow(_)));
     assert!(matches!(at(grants[0].expires_at - 1), Decision::Allow(_)));
@@ -198,12 +219,22 @@ fn a_grant_works_from_its_start_until_just_before_its_expiry() {
 #[test]
 fn the_permit_names_the_grant_or_break_glass_it_rests_on() {
     let grants = to_clinician(IMM, When::Active);
-    let Decision::Allow(permit) = decide(&clinician(), &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[] }, Action::Read, NOW) else {
+    let Decision::Allow(permit) = decide(
+        &clinician(),
+        &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[] },
+        Action::Read,
+        NOW,
+    ) else {
         panic!("expected allow")
     };
     assert_eq!(permit.basis_ref(), Some("g-1"));
     let emergencies = emergency(false);
-    let Decision::Allow(permit) = decide(&clinician(), &Resource { patient_id: Some("pa"), category: Category::Visits, grants: &[], break_glass: &emergencies }, Action::Read, NOW) else {
+    let Decision::Allow(permit) = decide(
+        &clinician(),
+        &Resource { patient_id: Some("pa"), category: Category::Visits, grants: &[], break_glass: &emergencies },
+        Action::Read,
+        NOW,
+    ) else {
         panic!("expected allow")
     };
     assert_eq!(permit.basis_ref(), Some("bg-1"));
@@ -243,6 +274,11 @@ fn approving_a_held_credential(#[case] approver: Actor, #[case] issuer: Option<&
 #[case::operator_created(admin(true), None, "acc-new", Ok(()))]
 #[case::suspended_administrator(admin(false), Some("acc-admin-2"), "acc-new", Err(DenyReason::AccountSuspended))]
 #[case::clinician_confirms(clinician(), Some("acc-admin"), "acc-new", Err(DenyReason::NotAdministrator))]
-fn confirming_a_staff_account(#[case] confirmer: Actor, #[case] created_by: Option<&str>, #[case] account: &str, #[case] expect: Result<(), DenyReason>) {
+fn confirming_a_staff_account(
+    #[case] confirmer: Actor,
+    #[case] created_by: Option<&str>,
+    #[case] account: &str,
+    #[case] expect: Result<(), DenyReason>,
+) {
     assert_eq!(may_confirm_staff(&confirmer, created_by, account), expect);
 }

@@ -9,8 +9,8 @@ pub mod overview;
 pub mod passkeys;
 pub mod sharing;
 pub mod sign_in;
-pub mod verify;
 pub mod vaccinations;
+pub mod verify;
 pub mod visit_detail;
 pub mod visits;
 

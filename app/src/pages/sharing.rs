@@ -173,11 +173,7 @@ fn NewGrantForm(create: ServerAction<CreateGrant>, today: String, default_expiry
         if grantee_name.get().is_empty() || codes.is_empty() {
             return t(Key::PreviewNothing).to_string();
         }
-        let parts = if codes.iter().any(|c| c == "all") {
-            Key::CatAll.text(lang).to_string()
-        } else {
-            categories_text(lang, &codes)
-        };
+        let parts = if codes.iter().any(|c| c == "all") { Key::CatAll.text(lang).to_string() } else { categories_text(lang, &codes) };
         format!("{} {}: {} · {} {}", grantee_name.get(), t(Key::WillSee), parts, t(Key::Until), lang.date(&expires.get()))
     };
     view! {

@@ -9,10 +9,7 @@ use crate::i18n::{use_lang, use_t, Key};
 pub fn VisitDetailPage() -> impl IntoView {
     let t = use_t();
     let params = use_params_map();
-    let visit = Resource::new(
-        move || params.read().get("visit_id").unwrap_or_default(),
-        crate::api::visit_detail,
-    );
+    let visit = Resource::new(move || params.read().get("visit_id").unwrap_or_default(), crate::api::visit_detail);
     view! {
         <h1>{t(Key::VisitDetailTitle)}</h1>
         <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>

@@ -19,7 +19,6 @@ use crate::store::{Conn, StoreError};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-
 /// The canonical encoding of a row's content (everything but the two hashes).
 pub fn canonical(row: &AuditRow) -> String {
     serde_json::json!([
@@ -64,12 +63,11 @@ pub async fn append_all(conn: &mut Conn, mut rows: Vec<AuditRow>) -> Result<Vec<
         return Ok(Vec::new());
     }
     let count = i64::try_from(rows.len()).map_err(|_| StoreError::Corrupt("too many audit rows".into()))?;
-    let head = sqlx::query(
-        "update audit_head set last_event_id = last_event_id + $1 where audit_head_id = 1 returning last_event_id, last_hash",
-    )
-    .bind(count)
-    .fetch_one(&mut *conn)
-    .await?;
+    let head =
+        sqlx::query("update audit_head set last_event_id = last_event_id + $1 where audit_head_id = 1 returning last_event_id, last_hash")
+            .bind(count)
+            .fetch_one(&mut *conn)
+            .await?;
     let last_id: i64 = head.try_get("last_event_id")?;
     let mut prev_hash: String = head.try_get("last_hash")?;
     let first_id = last_id - count + 1;
@@ -145,9 +143,7 @@ fn checkpoint_message(last_event_id: i64, chain_hash: &str) -> String {
 
 /// Signs the current head if it moved since the last checkpoint. Returns the checkpointed id.
 pub async fn checkpoint(conn: &mut Conn, key: &AuditKey, now: i64) -> Result<Option<i64>, StoreError> {
-    let head = sqlx::query("select last_event_id, last_hash from audit_head where audit_head_id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
+    let head = sqlx::query("select last_event_id, last_hash from audit_head where audit_head_id = 1").fetch_one(&mut *conn).await?;
     let last_id: i64 = head.try_get("last_event_id")?;
     let last_hash: String = head.try_get("last_hash")?;
     let latest: Option<i64> = sqlx::query_scalar("select max(last_event_id) from audit_checkpoint").fetch_one(&mut *conn).await?;
@@ -198,16 +194,11 @@ pub async fn verify(conn: &mut Conn, key: Option<&VerifyingKey>) -> Result<Verdi
         expected_id += 1;
     }
     let last_id = expected_id - 1;
-    let head = sqlx::query("select last_event_id, last_hash from audit_head where audit_head_id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
+    let head = sqlx::query("select last_event_id, last_hash from audit_head where audit_head_id = 1").fetch_one(&mut *conn).await?;
     let head_id: i64 = head.try_get("last_event_id")?;
     let head_hash: String = head.try_get("last_hash")?;
     if head_id != last_id || head_hash != prev_hash {
-        return Ok(Verdict::Broken {
-            entry: last_id + 1,
-            why: format!("the chain head says {head_id} entries, {last_id} are present"),
-        });
+        return Ok(Verdict::Broken { entry: last_id + 1, why: format!("the chain head says {head_id} entries, {last_id} are present") });
     }
     let checkpoints = sqlx::query("select last_event_id, chain_hash, signature from audit_checkpoint order by audit_checkpoint_id")
         .fetch_all(&mut *conn)
@@ -224,7 +215,8 @@ pub async fn verify(conn: &mut Conn, key: Option<&VerifyingKey>) -> Result<Verdi
             Some(_) => {}
         }
         if let Some(key) = key {
-            let valid = hex::decode(&signature).ok()
+            let valid = hex::decode(&signature)
+                .ok()
                 .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
                 .map(|bytes| Signature::from_bytes(&bytes))
                 .is_some_and(|signature| key.verify(checkpoint_message(id, &hash).as_bytes(), &signature).is_ok());

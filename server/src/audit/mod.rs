@@ -15,44 +15,125 @@ use crate::store::{Conn, StoreError};
 
 #[derive(Clone, Debug)]
 pub enum AuditEvent<'a> {
-    ReadAllowed { actor: &'a Actor, patient_id: &'a str, category: Category, resource_id: Option<&'a str>, permit: &'a Permit },
-    ReadDenied { actor: &'a Actor, patient_id: Option<&'a str>, category: Category, resource_id: Option<&'a str>, reason: DenyReason },
+    ReadAllowed {
+        actor: &'a Actor,
+        patient_id: &'a str,
+        category: Category,
+        resource_id: Option<&'a str>,
+        permit: &'a Permit,
+    },
+    ReadDenied {
+        actor: &'a Actor,
+        patient_id: Option<&'a str>,
+        category: Category,
+        resource_id: Option<&'a str>,
+        reason: DenyReason,
+    },
     /// A clinician's patient search: which record matched (if any), never the search term.
-    PatientSearch { actor: &'a Actor, patient_id: Option<&'a str> },
-    Enrolled { account_id: &'a str, role: &'a str, patient_id: Option<&'a str> },
-    SignedIn { account_id: &'a str, role: &'a str },
-    SignedOut { account_id: &'a str, role: &'a str },
+    PatientSearch {
+        actor: &'a Actor,
+        patient_id: Option<&'a str>,
+    },
+    Enrolled {
+        account_id: &'a str,
+        role: &'a str,
+        patient_id: Option<&'a str>,
+    },
+    SignedIn {
+        account_id: &'a str,
+        role: &'a str,
+    },
+    SignedOut {
+        account_id: &'a str,
+        role: &'a str,
+    },
     /// The person ended one or more of their other sessions ("sign out other devices").
-    SessionsEnded { account_id: &'a str, role: &'a str },
-    PasskeyAdded { account_id: &'a str, role: &'a str },
+    SessionsEnded {
+        account_id: &'a str,
+        role: &'a str,
+    },
+    PasskeyAdded {
+        account_id: &'a str,
+        role: &'a str,
+    },
     /// The person created or revoked a bearer token for the FHIR API (`token_id` names it).
-    ApiTokenCreated { account_id: &'a str, role: &'a str, token_id: &'a str },
-    ApiTokenRevoked { account_id: &'a str, role: &'a str, token_id: &'a str },
-    PasskeyRemoved { account_id: &'a str, role: &'a str },
-    GrantCreated { actor: &'a Actor, patient_id: &'a str, grant_id: &'a str },
-    GrantRevoked { actor: &'a Actor, patient_id: &'a str, grant_id: &'a str },
-    BreakGlassDeclared { actor: &'a Actor, patient_id: &'a str, break_glass_id: &'a str },
+    ApiTokenCreated {
+        account_id: &'a str,
+        role: &'a str,
+        token_id: &'a str,
+    },
+    ApiTokenRevoked {
+        account_id: &'a str,
+        role: &'a str,
+        token_id: &'a str,
+    },
+    PasskeyRemoved {
+        account_id: &'a str,
+        role: &'a str,
+    },
+    GrantCreated {
+        actor: &'a Actor,
+        patient_id: &'a str,
+        grant_id: &'a str,
+    },
+    GrantRevoked {
+        actor: &'a Actor,
+        patient_id: &'a str,
+        grant_id: &'a str,
+    },
+    BreakGlassDeclared {
+        actor: &'a Actor,
+        patient_id: &'a str,
+        break_glass_id: &'a str,
+    },
     /// Someone who is not an active administrator reached an administrator route or function
     /// (`what` is its path), or an administrator tried a destructive action without a fresh
     /// passkey confirmation.
-    AdminDenied { actor: &'a Actor, what: &'a str, reason: DenyReason },
+    AdminDenied {
+        actor: &'a Actor,
+        what: &'a str,
+        reason: DenyReason,
+    },
     /// The person confirmed it is them with a passkey while signed in (sudo mode).
-    Reauthenticated { account_id: &'a str, role: &'a str },
+    Reauthenticated {
+        account_id: &'a str,
+        role: &'a str,
+    },
     /// A clinician signed in through their facility's identity provider.
-    FederatedSignIn { account_id: &'a str, role: &'a str, facility_id: &'a str },
+    FederatedSignIn {
+        account_id: &'a str,
+        role: &'a str,
+        facility_id: &'a str,
+    },
     /// A citizen proved who they are at the national identity provider; their record waits for a passkey.
-    IdentityProofed { patient_id: &'a str },
+    IdentityProofed {
+        patient_id: &'a str,
+    },
     /// A federated sign-in or identity proofing was refused. `action` is `oidc_sign_in` or
     /// `identity_proof`; `reason` a [`crate::auth::federation::Refusal`] code.
-    FederationRefused { action: &'static str, facility_id: Option<&'a str>, patient_id: Option<&'a str>, reason: &'static str },
+    FederationRefused {
+        action: &'static str,
+        facility_id: Option<&'a str>,
+        patient_id: Option<&'a str>,
+        reason: &'static str,
+    },
     /// A facility's system imported a bundle that changed this record (`provenance_id` names the
     /// Provenance listing what it wrote; `client_id` the machine credentials it used).
-    Imported { facility_id: &'a str, client_id: &'a str, patient_id: &'a str, provenance_id: &'a str },
+    Imported {
+        facility_id: &'a str,
+        client_id: &'a str,
+        patient_id: &'a str,
+        provenance_id: &'a str,
+    },
     /// A facility's system looked a person up by an identifier (a CCCD, an identifier it sent
     /// before, a `Patient/<id>` reference) while importing: `patient_id` is the record found, `None`
     /// if no one matched. Written whatever became of the import (refused or changing nothing
     /// included), since its answer tells the facility whether the person has a record here.
-    PatientLookup { facility_id: &'a str, client_id: &'a str, patient_id: Option<&'a str> },
+    PatientLookup {
+        facility_id: &'a str,
+        client_id: &'a str,
+        patient_id: Option<&'a str>,
+    },
     /// An administrator's action. `action` is a code (`account_suspend`, `break_glass_review`, ...);
     /// `target` the account, code, facility or audit query it acted on; `code` a short outcome code
     /// (e.g. `justified`). Free text (reasons, notes) stays in its own table, never in the chain.
@@ -137,10 +218,9 @@ impl AuditEvent<'_> {
                 reason: patient_id.is_none().then(|| "no_match".to_string()),
                 ..by_actor(actor, "search", request_id, now)
             },
-            AuditEvent::Enrolled { account_id, role, patient_id } => AuditRow {
-                patient_id: patient_id.map(str::to_string),
-                ..by_account(account_id, role, "enrol", request_id, now)
-            },
+            AuditEvent::Enrolled { account_id, role, patient_id } => {
+                AuditRow { patient_id: patient_id.map(str::to_string), ..by_account(account_id, role, "enrol", request_id, now) }
+            }
             AuditEvent::Imported { facility_id, client_id, patient_id, provenance_id } => AuditRow {
                 actor_role: Some("facility_system".into()),
                 actor_facility_id: Some(facility_id.to_string()),
@@ -161,14 +241,12 @@ impl AuditEvent<'_> {
             AuditEvent::SignedIn { account_id, role } => by_account(account_id, role, "sign_in", request_id, now),
             AuditEvent::SignedOut { account_id, role } => by_account(account_id, role, "sign_out", request_id, now),
             AuditEvent::SessionsEnded { account_id, role } => by_account(account_id, role, "sessions_end", request_id, now),
-            AuditEvent::ApiTokenCreated { account_id, role, token_id } => AuditRow {
-                resource_id: Some(token_id.to_string()),
-                ..by_account(account_id, role, "api_token_create", request_id, now)
-            },
-            AuditEvent::ApiTokenRevoked { account_id, role, token_id } => AuditRow {
-                resource_id: Some(token_id.to_string()),
-                ..by_account(account_id, role, "api_token_revoke", request_id, now)
-            },
+            AuditEvent::ApiTokenCreated { account_id, role, token_id } => {
+                AuditRow { resource_id: Some(token_id.to_string()), ..by_account(account_id, role, "api_token_create", request_id, now) }
+            }
+            AuditEvent::ApiTokenRevoked { account_id, role, token_id } => {
+                AuditRow { resource_id: Some(token_id.to_string()), ..by_account(account_id, role, "api_token_revoke", request_id, now) }
+            }
             AuditEvent::PasskeyAdded { account_id, role } => by_account(account_id, role, "passkey_add", request_id, now),
             AuditEvent::PasskeyRemoved { account_id, role } => by_account(account_id, role, "passkey_remove", request_id, now),
             AuditEvent::GrantCreated { actor, patient_id, grant_id } => AuditRow {

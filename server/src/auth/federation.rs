@@ -24,11 +24,11 @@ use std::time::Duration;
 use app::port::RequestMeta;
 use base64::Engine;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::reqwest;
 use openidconnect::{
     AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
     RedirectUrl, RequestTokenError, Scope, TokenResponse,
 };
-use openidconnect::reqwest;
 
 use super::passkeys::IssuedSession;
 use super::session::{hash_token, new_token};
@@ -179,7 +179,6 @@ pub struct Started {
     pub browser_token: String,
 }
 
-
 /// A successful callback.
 #[derive(Debug)]
 pub enum Completed {
@@ -250,7 +249,12 @@ struct ProviderConfig {
 
 impl From<ProviderRow> for ProviderConfig {
     fn from(row: ProviderRow) -> Self {
-        ProviderConfig { issuer: row.issuer, client_id: row.client_id, client_secret: row.client_secret, facility_id: Some(row.facility_id) }
+        ProviderConfig {
+            issuer: row.issuer,
+            client_id: row.client_id,
+            client_secret: row.client_secret,
+            facility_id: Some(row.facility_id),
+        }
     }
 }
 
@@ -467,7 +471,13 @@ impl Portal {
         }
     }
 
-    async fn sign_in_linked(&self, meta: &RequestMeta, issuer: &str, facility_id: &str, subject: String) -> Result<Completed, FederationError> {
+    async fn sign_in_linked(
+        &self,
+        meta: &RequestMeta,
+        issuer: &str,
+        facility_id: &str,
+        subject: String,
+    ) -> Result<Completed, FederationError> {
         let now = meta.now_ms;
         let mut tx = self.store.begin().await?;
         let unknown =
@@ -512,7 +522,8 @@ impl Portal {
                 patient_id: Some(patient.patient_id),
             }));
         }
-        let code = issue_enrolment_code_by(&mut tx, Enrols::Patient(patient.patient_id.clone()), &cccd, now, PROOF_CODE_TTL_MS, None).await?;
+        let code =
+            issue_enrolment_code_by(&mut tx, Enrols::Patient(patient.patient_id.clone()), &cccd, now, PROOF_CODE_TTL_MS, None).await?;
         store::enrolment::mark_proofing(&mut tx, &crate::auth::passkeys::hash_code(&code)).await?;
         audit::record(&mut tx, AuditEvent::IdentityProofed { patient_id: &patient.patient_id }, &meta.request_id, now).await?;
         tx.commit().await.map_err(StoreError::from)?;

@@ -105,7 +105,13 @@ impl Portal {
         }
     }
 
-    pub(crate) async fn create_session(&self, tx: &mut store::Tx, account_id: &str, role: &str, now: i64) -> Result<IssuedSession, AuthError> {
+    pub(crate) async fn create_session(
+        &self,
+        tx: &mut store::Tx,
+        account_id: &str,
+        role: &str,
+        now: i64,
+    ) -> Result<IssuedSession, AuthError> {
         let token = new_token();
         let absolute_ms = i64::try_from(self.config.session_absolute.as_millis()).unwrap_or(i64::MAX);
         store::session::insert(tx, &hash_token(&token), account_id, now, now.saturating_add(absolute_ms)).await?;
@@ -124,9 +130,7 @@ impl Portal {
             return Err(AuthError::EnrolmentRefused("code too long"));
         }
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
-        let enrolment = store::enrolment::by_hash(&mut conn, &hash_code(code))
-            .await?
-            .ok_or(AuthError::EnrolmentRefused("unknown code"))?;
+        let enrolment = store::enrolment::by_hash(&mut conn, &hash_code(code)).await?.ok_or(AuthError::EnrolmentRefused("unknown code"))?;
         if enrolment.used_at.is_some() {
             return Err(AuthError::EnrolmentRefused("code already used"));
         }
@@ -145,9 +149,7 @@ impl Portal {
         }
         let (user_handle, user_name, display_name, excluded) = match (&enrolment.patient_id, &enrolment.account_id) {
             (Some(patient_id), _) => {
-                let patient = store::patient::by_id(&mut conn, patient_id)
-                    .await?
-                    .ok_or(AuthError::EnrolmentRefused("patient missing"))?;
+                let patient = store::patient::by_id(&mut conn, patient_id).await?.ok_or(AuthError::EnrolmentRefused("patient missing"))?;
                 if patient.account_id.is_some() {
                     return Err(AuthError::EnrolmentRefused("patient already enrolled"));
                 }
@@ -157,9 +159,8 @@ impl Portal {
                 (Uuid::new_v4(), patient.full_name(), patient.full_name(), Vec::new())
             }
             (None, Some(account_id)) => {
-                let principal = store::account::principal(&mut conn, account_id)
-                    .await?
-                    .ok_or(AuthError::EnrolmentRefused("account missing"))?;
+                let principal =
+                    store::account::principal(&mut conn, account_id).await?.ok_or(AuthError::EnrolmentRefused("account missing"))?;
                 let handle = Uuid::parse_str(&principal.account.user_handle)
                     .map_err(|_| AuthError::Store(StoreError::Corrupt("user handle".into())))?;
                 let existing = store::account::passkeys_of(&mut conn, account_id).await?;
@@ -170,8 +171,7 @@ impl Portal {
         };
         drop(conn);
         let excluded = if excluded.is_empty() { None } else { Some(excluded) };
-        let (options, registration) =
-            self.webauthn.start_passkey_registration(user_handle, &user_name, &display_name, excluded)?;
+        let (options, registration) = self.webauthn.start_passkey_registration(user_handle, &user_name, &display_name, excluded)?;
         let state = to_json(&RegistrationState { registration, user_handle })?;
         let ceremony_id = self
             .store_ceremony(
@@ -207,8 +207,8 @@ impl Portal {
     pub async fn enrol_finish(&self, meta: &RequestMeta, finish: CeremonyFinish) -> Result<IssuedSession, AuthError> {
         let now = meta.now_ms;
         let ceremony = self.take_ceremony(&finish.ceremony_id, "enrol", now).await?;
-        let state: RegistrationState = serde_json::from_str(&ceremony.state_json)
-            .map_err(|_| AuthError::Store(StoreError::Corrupt("ceremony state".into())))?;
+        let state: RegistrationState =
+            serde_json::from_str(&ceremony.state_json).map_err(|_| AuthError::Store(StoreError::Corrupt("ceremony state".into())))?;
         let credential: RegisterPublicKeyCredential =
             serde_json::from_value(finish.credential).map_err(|_| AuthError::EnrolmentRefused("malformed credential"))?;
         let passkey = self
@@ -218,16 +218,13 @@ impl Portal {
         let code_id = ceremony.enrolment_code_id.ok_or(AuthError::EnrolmentRefused("ceremony without code"))?;
 
         let mut tx = self.store.begin().await?;
-        let enrolment =
-            store::enrolment::by_id(&mut tx, &code_id).await?.ok_or(AuthError::EnrolmentRefused("code vanished"))?;
+        let enrolment = store::enrolment::by_id(&mut tx, &code_id).await?.ok_or(AuthError::EnrolmentRefused("code vanished"))?;
         if !store::enrolment::consume(&mut tx, &code_id, now).await? {
             return Err(AuthError::EnrolmentRefused("code used or expired meanwhile"));
         }
         let (account_id, role, patient_id) = match (&enrolment.patient_id, &enrolment.account_id) {
             (Some(patient_id), _) => {
-                let patient = store::patient::by_id(&mut tx, patient_id)
-                    .await?
-                    .ok_or(AuthError::EnrolmentRefused("patient missing"))?;
+                let patient = store::patient::by_id(&mut tx, patient_id).await?.ok_or(AuthError::EnrolmentRefused("patient missing"))?;
                 let account = AccountRow {
                     account_id: store::new_id(),
                     role: "citizen".into(),
@@ -242,9 +239,8 @@ impl Portal {
                 (account.account_id, "citizen".to_string(), Some(patient_id.clone()))
             }
             (None, Some(account_id)) => {
-                let principal = store::account::principal(&mut tx, account_id)
-                    .await?
-                    .ok_or(AuthError::EnrolmentRefused("account missing"))?;
+                let principal =
+                    store::account::principal(&mut tx, account_id).await?.ok_or(AuthError::EnrolmentRefused("account missing"))?;
                 (account_id.clone(), principal.account.role, None)
             }
             (None, None) => return Err(AuthError::EnrolmentRefused("code targets nothing")),
@@ -340,14 +336,11 @@ impl Portal {
             // A confirmation ceremony of a signed-in person, not a sign-in.
             return Err(AuthError::SignInFailed("ceremony"));
         }
-        let state: DiscoverableAuthentication =
-            serde_json::from_str(&ceremony.state_json).map_err(|_| AuthError::SignInFailed("state"))?;
+        let state: DiscoverableAuthentication = serde_json::from_str(&ceremony.state_json).map_err(|_| AuthError::SignInFailed("state"))?;
         let credential: PublicKeyCredential =
             serde_json::from_value(finish.credential).map_err(|_| AuthError::SignInFailed("malformed credential"))?;
-        let (user_handle, credential_id) = self
-            .webauthn
-            .identify_discoverable_authentication(&credential)
-            .map_err(|_| AuthError::SignInFailed("no user handle"))?;
+        let (user_handle, credential_id) =
+            self.webauthn.identify_discoverable_authentication(&credential).map_err(|_| AuthError::SignInFailed("no user handle"))?;
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
         let account_id = store::account::account_id_by_user_handle(&mut conn, &user_handle.to_string())
             .await?
@@ -356,8 +349,7 @@ impl Portal {
             .await?
             .filter(|passkey| passkey.account_id == account_id)
             .ok_or(AuthError::SignInFailed("unknown credential"))?;
-        let principal =
-            store::account::principal(&mut conn, &account_id).await?.ok_or(AuthError::SignInFailed("account missing"))?;
+        let principal = store::account::principal(&mut conn, &account_id).await?.ok_or(AuthError::SignInFailed("account missing"))?;
         drop(conn);
         if principal.account.status != "active" {
             return Err(AuthError::SignInFailed("account suspended"));
@@ -372,13 +364,8 @@ impl Portal {
         let mut tx = self.store.begin().await?;
         store::account::update_passkey_use(&mut tx, &stored.passkey_id, &to_json(&passkey)?, now).await?;
         let session = self.create_session(&mut tx, &account_id, &principal.account.role, now).await?;
-        audit::record(
-            &mut tx,
-            AuditEvent::SignedIn { account_id: &account_id, role: &principal.account.role },
-            &meta.request_id,
-            now,
-        )
-        .await?;
+        audit::record(&mut tx, AuditEvent::SignedIn { account_id: &account_id, role: &principal.account.role }, &meta.request_id, now)
+            .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(session)
     }
@@ -412,14 +399,11 @@ impl Portal {
         if ceremony.account_id.as_deref() != Some(account.account_id.as_str()) {
             return Err(AuthError::CeremonyExpired);
         }
-        let state: PasskeyAuthentication =
-            serde_json::from_str(&ceremony.state_json).map_err(|_| AuthError::SignInFailed("state"))?;
+        let state: PasskeyAuthentication = serde_json::from_str(&ceremony.state_json).map_err(|_| AuthError::SignInFailed("state"))?;
         let credential: PublicKeyCredential =
             serde_json::from_value(finish.credential).map_err(|_| AuthError::SignInFailed("malformed credential"))?;
-        let result = self
-            .webauthn
-            .finish_passkey_authentication(&credential, &state)
-            .map_err(|_| AuthError::SignInFailed("assertion rejected"))?;
+        let result =
+            self.webauthn.finish_passkey_authentication(&credential, &state).map_err(|_| AuthError::SignInFailed("assertion rejected"))?;
         let mut tx = self.store.begin().await?;
         let stored = store::account::passkey_by_credential_id(&mut tx, &b64(result.cred_id()))
             .await?
@@ -440,18 +424,13 @@ impl Portal {
         let now = meta.now_ms;
         let session = self.session(meta).await?.ok_or(AuthError::NotSignedIn)?;
         let account = &session.principal.account;
-        let handle =
-            Uuid::parse_str(&account.user_handle).map_err(|_| AuthError::Store(StoreError::Corrupt("user handle".into())))?;
+        let handle = Uuid::parse_str(&account.user_handle).map_err(|_| AuthError::Store(StoreError::Corrupt("user handle".into())))?;
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
         let existing = store::account::passkeys_of(&mut conn, &account.account_id).await?;
         drop(conn);
         let excluded: Vec<_> = existing.iter().filter_map(|p| decode_passkey(p).ok()).map(|p| p.cred_id().clone()).collect();
-        let (options, registration) = self.webauthn.start_passkey_registration(
-            handle,
-            &account.display_name,
-            &account.display_name,
-            Some(excluded),
-        )?;
+        let (options, registration) =
+            self.webauthn.start_passkey_registration(handle, &account.display_name, &account.display_name, Some(excluded))?;
         let state = to_json(&RegistrationState { registration, user_handle: handle })?;
         let ceremony_id = self
             .store_ceremony(
@@ -477,8 +456,8 @@ impl Portal {
         if ceremony.account_id.as_deref() != Some(account.account_id.as_str()) {
             return Err(AuthError::CeremonyExpired);
         }
-        let state: RegistrationState = serde_json::from_str(&ceremony.state_json)
-            .map_err(|_| AuthError::Store(StoreError::Corrupt("ceremony state".into())))?;
+        let state: RegistrationState =
+            serde_json::from_str(&ceremony.state_json).map_err(|_| AuthError::Store(StoreError::Corrupt("ceremony state".into())))?;
         let credential: RegisterPublicKeyCredential =
             serde_json::from_value(finish.credential).map_err(|_| AuthError::BadRequest("malformed credential"))?;
         let passkey = self
@@ -487,13 +466,8 @@ impl Portal {
             .map_err(|_| AuthError::BadRequest("passkey verification failed"))?;
         let mut tx = self.store.begin().await?;
         self.insert_passkey(&mut tx, &account.account_id, &passkey, None, now).await?;
-        audit::record(
-            &mut tx,
-            AuditEvent::PasskeyAdded { account_id: &account.account_id, role: &account.role },
-            &meta.request_id,
-            now,
-        )
-        .await?;
+        audit::record(&mut tx, AuditEvent::PasskeyAdded { account_id: &account.account_id, role: &account.role }, &meta.request_id, now)
+            .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
@@ -527,13 +501,8 @@ impl Portal {
         if !store::account::delete_passkey_keeping_one(&mut tx, &account.account_id, passkey_id).await? {
             return Err(AuthError::LastPasskey);
         }
-        audit::record(
-            &mut tx,
-            AuditEvent::PasskeyRemoved { account_id: &account.account_id, role: &account.role },
-            &meta.request_id,
-            now,
-        )
-        .await?;
+        audit::record(&mut tx, AuditEvent::PasskeyRemoved { account_id: &account.account_id, role: &account.role }, &meta.request_id, now)
+            .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
@@ -570,7 +539,12 @@ impl Portal {
 
     /// Ends one of the caller's sessions (`Some(id)`) or every one but the current (`None`).
     /// Returns how many ended; an id that is not one of the caller's sessions is a bad request.
-    pub async fn end_sessions(&self, meta: &RequestMeta, session_id: Option<&str>, revoke_tokens: bool) -> Result<EndedSessions, AuthError> {
+    pub async fn end_sessions(
+        &self,
+        meta: &RequestMeta,
+        session_id: Option<&str>,
+        revoke_tokens: bool,
+    ) -> Result<EndedSessions, AuthError> {
         let session = self.session(meta).await?.ok_or(AuthError::NotSignedIn)?;
         let account = &session.principal.account;
         let mut tx = self.store.begin().await?;
@@ -598,7 +572,11 @@ impl Portal {
                     tokens_revoked += 1;
                 }
             }
-            events.extend(live.iter().map(|token_id| AuditEvent::ApiTokenRevoked { account_id: &account.account_id, role: &account.role, token_id }));
+            events.extend(live.iter().map(|token_id| AuditEvent::ApiTokenRevoked {
+                account_id: &account.account_id,
+                role: &account.role,
+                token_id,
+            }));
         }
         audit::record_all(&mut tx, &events, &meta.request_id, meta.now_ms).await?;
         tx.commit().await.map_err(StoreError::from)?;

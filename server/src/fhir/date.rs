@@ -38,7 +38,11 @@ pub fn latest_day(value: &str) -> Option<NaiveDate> {
     Some(match precision {
         Precision::Day => first,
         Precision::Month => {
-            let next = if first.month() == 12 { NaiveDate::from_ymd_opt(first.year() + 1, 1, 1) } else { NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1) };
+            let next = if first.month() == 12 {
+                NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+            };
             next?.pred_opt()?
         }
         Precision::Year => NaiveDate::from_ymd_opt(first.year(), 12, 31)?,

@@ -292,7 +292,8 @@ mod tests {
 
     #[test]
     fn set_remove_and_rewrite() {
-        let mut json = Json::parse(r#"{"resourceType":"Immunization","patient":{"reference":"urn:uuid:1"},"meta":{"versionId":"3"}}"#).unwrap();
+        let mut json =
+            Json::parse(r#"{"resourceType":"Immunization","patient":{"reference":"urn:uuid:1"},"meta":{"versionId":"3"}}"#).unwrap();
         json.set("id", Json::String("p1".into()));
         json.remove("meta");
         json.rewrite_references(&[("urn:uuid:1".to_string(), "Patient/p9".to_string())].into_iter().collect());

@@ -123,8 +123,7 @@ fn date_part(value: &str) -> String {
 pub fn index(resource: &Value) -> Result<IndexFields, FhirError> {
     let resource_type = text(resource, "/resourceType").ok_or(FhirError::MissingResourceType)?;
     let id = text(resource, "/id").ok_or(FhirError::MissingId)?.to_string();
-    let category =
-        category_of(resource_type, resource).ok_or_else(|| FhirError::UnsupportedType(resource_type.to_string()))?;
+    let category = category_of(resource_type, resource).ok_or_else(|| FhirError::UnsupportedType(resource_type.to_string()))?;
     let code = match resource_type {
         "Immunization" => first_code(resource, "/vaccineCode"),
         "MedicationRequest" | "MedicationStatement" | "MedicationAdministration" => first_code(resource, "/medicationCodeableConcept"),
@@ -160,9 +159,7 @@ pub fn index(resource: &Value) -> Result<IndexFields, FhirError> {
         "MedicationAdministration" => text(resource, "/context/reference"),
         _ => text(resource, "/encounter/reference"),
     };
-    let encounter_id = encounter_reference
-        .and_then(|reference| reference.strip_prefix("Encounter/"))
-        .map(str::to_string);
+    let encounter_id = encounter_reference.and_then(|reference| reference.strip_prefix("Encounter/")).map(str::to_string);
     let status = match resource_type {
         "AllergyIntolerance" | "Condition" => first_code(resource, "/clinicalStatus"),
         _ => text(resource, "/status").map(str::to_string),
@@ -225,10 +222,7 @@ mod tests {
 
     #[test]
     fn unknown_types_and_missing_ids_are_refused() {
-        assert_eq!(
-            index(&serde_json::json!({"resourceType": "Basic", "id": "b"})),
-            Err(FhirError::UnsupportedType("Basic".into()))
-        );
+        assert_eq!(index(&serde_json::json!({"resourceType": "Basic", "id": "b"})), Err(FhirError::UnsupportedType("Basic".into())));
         assert_eq!(index(&serde_json::json!({"resourceType": "Condition"})), Err(FhirError::MissingId));
         assert_eq!(index(&serde_json::json!({"id": "x"})), Err(FhirError::MissingResourceType));
     }

@@ -130,7 +130,10 @@ impl Immunization {
 
     /// The antigens the dose covers (`protocolApplied.targetDisease.text`).
     pub fn antigens(&self) -> Vec<String> {
-        self.protocol_applied.iter().flat_map(|protocol| protocol.target_disease.iter().filter_map(|disease| disease.text.clone())).collect()
+        self.protocol_applied
+            .iter()
+            .flat_map(|protocol| protocol.target_disease.iter().filter_map(|disease| disease.text.clone()))
+            .collect()
     }
 }
 

@@ -129,7 +129,11 @@ fn standing(clinical: Option<&str>, verification: Option<&str>, current: &[&str]
 
 /// Condition: `clinicalStatus` and `verificationStatus`.
 pub fn condition(condition: &Condition) -> Standing {
-    standing(code_of(condition.clinical_status.as_ref()), code_of(condition.verification_status.as_ref()), &["active", "recurrence", "relapse"])
+    standing(
+        code_of(condition.clinical_status.as_ref()),
+        code_of(condition.verification_status.as_ref()),
+        &["active", "recurrence", "relapse"],
+    )
 }
 
 /// AllergyIntolerance: `clinicalStatus` and `verificationStatus`.
@@ -234,7 +238,8 @@ mod tests {
             read::<Immunization>(value)
         };
         assert_eq!(dose(&with(json!({ "status": "completed" }))), DoseMeaning::Given);
-        let declined = with(json!({ "status": "not-done", "statusReason": { "coding": [{ "code": "PATOBJ", "display": "patient objection" }] } }));
+        let declined =
+            with(json!({ "status": "not-done", "statusReason": { "coding": [{ "code": "PATOBJ", "display": "patient objection" }] } }));
         assert_eq!(dose(&declined), DoseMeaning::NotGiven { reason: "patient objection".into() });
         assert!(!counts_as_dose(&declined));
         let weak = with(json!({ "status": "completed", "isSubpotent": true, "subpotentReason": [{ "text": "partial dose" }] }));
@@ -263,7 +268,9 @@ mod tests {
         assert_eq!(condition_of(None, None), Standing::NotCurrent { qualifier: None });
         assert_eq!(condition_of(Some("active"), Some("entered-in-error")), Standing::EnteredInError);
         let allergy_of = |clinical: &str, verification: &str| {
-            allergy(&read(json!({ "resourceType": "AllergyIntolerance", "clinicalStatus": concept(clinical), "verificationStatus": concept(verification) })))
+            allergy(&read(
+                json!({ "resourceType": "AllergyIntolerance", "clinicalStatus": concept(clinical), "verificationStatus": concept(verification) }),
+            ))
         };
         assert_eq!(allergy_of("active", "confirmed"), Standing::Current { qualifier: None });
         assert_eq!(allergy_of("active", "unconfirmed"), Standing::Current { qualifier: Some("unconfirmed".into()) });
@@ -276,7 +283,9 @@ mod tests {
     #[test]
     fn results_show_by_status_and_a_comparator_stops_the_flag() {
         let of = |status: &str, quantity: serde_json::Value| {
-            read::<Observation>(json!({ "resourceType": "Observation", "status": status, "code": { "text": "x" }, "valueQuantity": quantity }))
+            read::<Observation>(
+                json!({ "resourceType": "Observation", "status": status, "code": { "text": "x" }, "valueQuantity": quantity }),
+            )
         };
         for (status, standing) in [
             ("final", ResultStanding::Final),
@@ -301,7 +310,10 @@ mod tests {
         let of = |resource_type: &str, value: serde_json::Value| medication(resource_type, &read(value));
         assert_eq!(of("MedicationRequest", json!({ "status": "active", "intent": "order" })), MedicationStanding::Current);
         assert_eq!(of("MedicationRequest", json!({ "status": "active", "intent": "proposal" })), MedicationStanding::NotCurrent);
-        assert_eq!(of("MedicationRequest", json!({ "status": "active", "intent": "order", "doNotPerform": true })), MedicationStanding::DoNotGive);
+        assert_eq!(
+            of("MedicationRequest", json!({ "status": "active", "intent": "order", "doNotPerform": true })),
+            MedicationStanding::DoNotGive
+        );
         assert_eq!(of("MedicationRequest", json!({ "status": "stopped", "intent": "order" })), MedicationStanding::NotCurrent);
         assert_eq!(of("MedicationRequest", json!({ "status": "entered-in-error", "intent": "order" })), MedicationStanding::EnteredInError);
         assert_eq!(of("MedicationStatement", json!({ "status": "active" })), MedicationStanding::Current);
@@ -311,7 +323,9 @@ mod tests {
 
     #[test]
     fn visits_and_documents_follow_their_status() {
-        for (status, listed) in [("finished", true), ("in-progress", true), ("planned", false), ("cancelled", false), ("entered-in-error", false)] {
+        for (status, listed) in
+            [("finished", true), ("in-progress", true), ("planned", false), ("cancelled", false), ("entered-in-error", false)]
+        {
             assert_eq!(is_visit(&read(json!({ "status": status }))), listed, "{status}");
         }
         for (status, shown) in [("current", true), ("superseded", false), ("entered-in-error", false)] {

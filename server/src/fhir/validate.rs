@@ -156,7 +156,11 @@ fn check_object(value: &Value, type_name: &str, at: &mut String, is_resource: bo
                 return;
             };
             if name == "modifierExtension" || name == "implicitRules" {
-                issues.push(issue("not-supported", here, format!("{name} may change what this resource means in ways the portal cannot know; it is not accepted")));
+                issues.push(issue(
+                    "not-supported",
+                    here,
+                    format!("{name} may change what this resource means in ways the portal cannot know; it is not accepted"),
+                ));
                 return;
             }
             if !element.choice.is_empty() {
@@ -173,15 +177,25 @@ fn check_object(value: &Value, type_name: &str, at: &mut String, is_resource: bo
             if !object.contains_key(name) {
                 issues.push(issue("required", &format!("{at}.{name}"), format!("{type_name}.{name} is required")));
             }
-        } else if !choices.contains_key(element.choice.as_str()) && !issues.iter().any(|i| i.location == choice_location(at, &element.choice)) {
-            issues.push(issue("required", &choice_location(at, &element.choice), format!("{type_name}.{} is required", choice_name(&element.choice))));
+        } else if !choices.contains_key(element.choice.as_str())
+            && !issues.iter().any(|i| i.location == choice_location(at, &element.choice))
+        {
+            issues.push(issue(
+                "required",
+                &choice_location(at, &element.choice),
+                format!("{type_name}.{} is required", choice_name(&element.choice)),
+            ));
         }
     }
     let mut choices: Vec<(&str, Vec<&str>)> = choices.into_iter().collect();
     choices.sort();
     for (choice, present) in choices {
         if present.len() > 1 {
-            issues.push(issue("structure", &choice_location(at, choice), format!("only one of {} may be sent: {}", choice_name(choice), present.join(", "))));
+            issues.push(issue(
+                "structure",
+                &choice_location(at, choice),
+                format!("only one of {} may be sent: {}", choice_name(choice), present.join(", ")),
+            ));
         }
     }
 }
@@ -252,18 +266,30 @@ fn check_binding(value: &Value, element: &Element, at: &str, issues: &mut Vec<Is
         ("code", Value::String(code)) if code.trim().is_empty() => {}
         ("code", Value::String(code)) if url == MEDIA_TYPES => {
             if code.parse::<mime::Mime>().is_err() {
-                issues.push(issue("code-invalid", at, format!("{code:?} is not a media type (BCP 13, such as application/pdf), which {url} requires")));
+                issues.push(issue(
+                    "code-invalid",
+                    at,
+                    format!("{code:?} is not a media type (BCP 13, such as application/pdf), which {url} requires"),
+                ));
             }
         }
         ("code", Value::String(code)) if url == CURRENCIES => {
             if iso_currency::Currency::from_code(code).is_none() {
-                issues.push(issue("code-invalid", at, format!("{code:?} is not an ISO 4217 currency code (such as VND), which {url} requires")));
+                issues.push(issue(
+                    "code-invalid",
+                    at,
+                    format!("{code:?} is not an ISO 4217 currency code (such as VND), which {url} requires"),
+                ));
             }
         }
         ("code", Value::String(code)) => {
             let Some(systems) = definitions().value_sets.get(url) else { return };
             if !systems.values().any(|codes| codes.contains(code)) {
-                issues.push(issue("code-invalid", at, format!("{code:?} is not a code of the required value set {url}: one of {}", listed(systems))));
+                issues.push(issue(
+                    "code-invalid",
+                    at,
+                    format!("{code:?} is not a code of the required value set {url}: one of {}", listed(systems)),
+                ));
             }
         }
         ("CodeableConcept", Value::Object(concept)) => {
@@ -335,7 +361,9 @@ fn check_primitive(value: &Value, type_name: &str, at: &str, issues: &mut Vec<Is
         }
         _ => match value.as_str() {
             None => issues.push(wrong("a JSON string")),
-            Some(text) if text.trim().is_empty() => issues.push(issue("structure", at, "an empty string is not allowed (R4 datatypes.html#string): leave the element out")),
+            Some(text) if text.trim().is_empty() => {
+                issues.push(issue("structure", at, "an empty string is not allowed (R4 datatypes.html#string): leave the element out"))
+            }
             Some(text) => {
                 let shaped = match type_name {
                     "date" => super::date::parse(text).is_some() && text.len() <= 10,
@@ -344,7 +372,11 @@ fn check_primitive(value: &Value, type_name: &str, at: &str, issues: &mut Vec<Is
                     _ => true,
                 };
                 if !shaped {
-                    issues.push(issue("value", at, format!("{text:?} is not a FHIR {type_name} (YYYY, YYYY-MM, YYYY-MM-DD, or a date and time with its zone)")));
+                    issues.push(issue(
+                        "value",
+                        at,
+                        format!("{text:?} is not a FHIR {type_name} (YYYY, YYYY-MM, YYYY-MM-DD, or a date and time with its zone)"),
+                    ));
                 }
             }
         },
@@ -375,7 +407,12 @@ mod tests {
 
     #[test]
     fn the_element_file_covers_every_stored_type() {
-        for resource_type in crate::service::fhir_api::CLINICAL_TYPES.iter().chain(&crate::fhir::DIRECTORY_TYPES).chain(&crate::fhir::ANSWERED_NOT_KEPT).chain(&["Patient"]) {
+        for resource_type in crate::service::fhir_api::CLINICAL_TYPES
+            .iter()
+            .chain(&crate::fhir::DIRECTORY_TYPES)
+            .chain(&crate::fhir::ANSWERED_NOT_KEPT)
+            .chain(&["Patient"])
+        {
             assert!(knows(resource_type), "{resource_type}");
         }
     }
@@ -435,7 +472,11 @@ mod tests {
         assert!(patient("1948-07").is_empty());
         assert_eq!(patient("1948-7"), vec![("value", "R.birthDate".to_string())]);
         // dateTime with a time needs its zone; instant needs the time.
-        let observed = |at: &str| locations(json!({ "resourceType": "Observation", "status": "final", "code": { "text": "x" }, "effectiveDateTime": at, "issued": "2026-01-01" }));
+        let observed = |at: &str| {
+            locations(
+                json!({ "resourceType": "Observation", "status": "final", "code": { "text": "x" }, "effectiveDateTime": at, "issued": "2026-01-01" }),
+            )
+        };
         assert!(observed("2026-01").iter().all(|(_, l)| l == "R.issued"));
         assert!(observed("2026-01-01T08:00:00").iter().any(|(_, l)| l == "R.effectiveDateTime"));
         assert!(!observed("2026-01-01T08:00:00+07:00").iter().any(|(_, l)| l == "R.effectiveDateTime"));
@@ -454,7 +495,13 @@ mod tests {
 
     /// The resource types the portal keeps, contains or answers.
     fn kept_types() -> Vec<&'static str> {
-        crate::service::fhir_api::CLINICAL_TYPES.iter().chain(&crate::fhir::DIRECTORY_TYPES).chain(&crate::fhir::ANSWERED_NOT_KEPT).chain(&["Patient"]).copied().collect()
+        crate::service::fhir_api::CLINICAL_TYPES
+            .iter()
+            .chain(&crate::fhir::DIRECTORY_TYPES)
+            .chain(&crate::fhir::ANSWERED_NOT_KEPT)
+            .chain(&["Patient"])
+            .copied()
+            .collect()
     }
 
     /// Every element with a required binding that a kept resource type reaches (through its
@@ -513,7 +560,8 @@ mod tests {
     fn codes_for(type_name: &str, url: &str) -> (Value, Value) {
         let systems = definitions().value_sets.get(url);
         let first = systems.and_then(|systems| {
-            let mut pairs: Vec<(&String, &String)> = systems.iter().flat_map(|(system, codes)| codes.iter().map(move |code| (system, code))).collect();
+            let mut pairs: Vec<(&String, &String)> =
+                systems.iter().flat_map(|(system, codes)| codes.iter().map(move |code| (system, code))).collect();
             pairs.sort();
             pairs.first().map(|(system, code)| ((*system).clone(), (*code).clone()))
         });
@@ -538,9 +586,20 @@ mod tests {
         let named: Vec<String> = bindings.iter().map(|(owner, element, ..)| format!("{owner}.{element}")).collect();
         // The enumeration reaches the bindings the record depends on (so it cannot pass empty).
         for known in [
-            "Observation.status", "Immunization.status", "Patient.gender", "Condition.clinicalStatus", "AllergyIntolerance.criticality",
-            "Encounter.status", "HumanName.use", "Identifier.use", "Quantity.comparator", "Attachment.contentType", "Money.currency",
-            "Narrative.status", "Claim.use", "ExplanationOfBenefit.outcome",
+            "Observation.status",
+            "Immunization.status",
+            "Patient.gender",
+            "Condition.clinicalStatus",
+            "AllergyIntolerance.criticality",
+            "Encounter.status",
+            "HumanName.use",
+            "Identifier.use",
+            "Quantity.comparator",
+            "Attachment.contentType",
+            "Money.currency",
+            "Narrative.status",
+            "Claim.use",
+            "ExplanationOfBenefit.outcome",
         ] {
             assert!(named.iter().any(|n| n == known), "{known} in {named:?}");
         }
@@ -555,7 +614,10 @@ mod tests {
             assert!(found.contains(&("code-invalid", location.clone())), "{owner}.{element} = {outside} at {location}: {found:?}");
             let (accepted, location) = placed(resource_type, path, inside.clone());
             let found = locations(accepted);
-            assert!(!found.iter().any(|(code, at)| *code == "code-invalid" && *at == location), "{owner}.{element} = {inside} at {location}: {found:?}");
+            assert!(
+                !found.iter().any(|(code, at)| *code == "code-invalid" && *at == location),
+                "{owner}.{element} = {inside} at {location}: {found:?}"
+            );
         }
     }
 
@@ -567,12 +629,18 @@ mod tests {
         assert!(found[0].message.contains("final"), "{}", found[0].message);
         // Codes are case-sensitive, and a CodeableConcept needs a coding of the set's system.
         assert_eq!(locations(json!({ "resourceType": "Patient", "gender": "Male" })), vec![("code-invalid", "R.gender".to_string())]);
-        let condition = |status: Value| locations(json!({ "resourceType": "Condition", "subject": { "reference": "Patient/p" }, "clinicalStatus": status }));
+        let condition = |status: Value| {
+            locations(json!({ "resourceType": "Condition", "subject": { "reference": "Patient/p" }, "clinicalStatus": status }))
+        };
         assert_eq!(condition(json!({ "text": "active" })), vec![("code-invalid", "R.clinicalStatus".to_string())]);
         assert_eq!(condition(json!({ "coding": [{ "code": "active" }] })), vec![("code-invalid", "R.clinicalStatus".to_string())]);
         assert!(condition(json!({ "coding": [{ "system": "http://snomed.info/sct", "code": "55561003" }, { "system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active" }] })).is_empty());
         // The grammars: a media type with its parameters, an ISO 4217 currency.
-        let attachment = |content_type: &str| locations(json!({ "resourceType": "DocumentReference", "status": "current", "content": [{ "attachment": { "contentType": content_type } }] }));
+        let attachment = |content_type: &str| {
+            locations(
+                json!({ "resourceType": "DocumentReference", "status": "current", "content": [{ "attachment": { "contentType": content_type } }] }),
+            )
+        };
         assert!(attachment("text/plain; charset=utf-8").is_empty());
         assert_eq!(attachment("plain text"), vec![("code-invalid", "R.content[0].attachment.contentType".to_string())]);
     }

@@ -41,11 +41,8 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
     // Every console function that changes anything is a POST (reads are GET server functions and
     // pages): all of them need the fresh passkey confirmation, here, whatever the function does.
     let changes_state = path.starts_with("/api/admin_") && request.method() != axum::http::Method::GET;
-    let admitted = if changes_state {
-        state.portal.fresh_administrator(&meta, &path).await
-    } else {
-        state.portal.administrator(&meta, &path).await
-    };
+    let admitted =
+        if changes_state { state.portal.fresh_administrator(&meta, &path).await } else { state.portal.administrator(&meta, &path).await };
     match admitted {
         Ok(_) => next.run(request).await,
         Err(error) => {

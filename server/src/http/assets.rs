@@ -78,7 +78,11 @@ impl AssetNames {
         if let Some(file) = path.strip_prefix("/pkg/") {
             let top_level = !file.contains('/');
             let listed = self.hashes.iter().any(|hash| file.contains(&format!(".{hash}.")));
-            let chunk = self.split && file.strip_suffix(".wasm").and_then(|stem| stem.rsplit_once('.')).is_some_and(|(name, hash)| !name.is_empty() && is_md5_base64url(hash));
+            let chunk = self.split
+                && file
+                    .strip_suffix(".wasm")
+                    .and_then(|stem| stem.rsplit_once('.'))
+                    .is_some_and(|(name, hash)| !name.is_empty() && is_md5_base64url(hash));
             let named_by_content = top_level && (listed || chunk);
             Some(if named_by_content { IMMUTABLE } else { REVALIDATE })
         } else if path == "/favicon.svg" {

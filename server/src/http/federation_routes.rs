@@ -67,7 +67,9 @@ fn refusal_page(refused: &Refused, lang: Lang) -> Response {
     let detail = refused
         .subject
         .as_deref()
-        .map(|subject| format!("<p>{}: <code data-testid=\"provider-subject\">{}</code></p>", Key::FedSubjectLabel.text(lang), escape(subject)))
+        .map(|subject| {
+            format!("<p>{}: <code data-testid=\"provider-subject\">{}</code></p>", Key::FedSubjectLabel.text(lang), escape(subject))
+        })
         .unwrap_or_default();
     let status = StatusCode::from_u16(refused.refusal.status()).unwrap_or(StatusCode::BAD_REQUEST);
     let mut response = message_page(status, lang, Key::FedTitle.text(lang), message.text(lang), &detail, None);

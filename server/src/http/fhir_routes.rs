@@ -14,7 +14,9 @@ use serde_json::{json, Value};
 use super::AppState;
 use crate::error::ServiceError;
 use crate::policy::DenyReason;
-use crate::service::fhir_api::{parse_search, BadParameter, Page, Search, Served, CLINICAL_TYPES, MAX_COUNT, OWN_FACT_TYPES, SEARCH_PARAMS};
+use crate::service::fhir_api::{
+    parse_search, BadParameter, Page, Search, Served, CLINICAL_TYPES, MAX_COUNT, OWN_FACT_TYPES, SEARCH_PARAMS,
+};
 
 pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 
@@ -80,7 +82,12 @@ fn supported(resource_type: &str) -> bool {
 }
 
 fn unsupported(resource_type: &str) -> Response {
-    outcome(StatusCode::NOT_FOUND, "not-supported", &format!("Resource type {resource_type} is not served here (see /fhir/metadata)."), None)
+    outcome(
+        StatusCode::NOT_FOUND,
+        "not-supported",
+        &format!("Resource type {resource_type} is not served here (see /fhir/metadata)."),
+        None,
+    )
 }
 
 fn base(state: &AppState) -> String {

@@ -235,7 +235,8 @@ async fn receive(
     let mut reported = 0usize;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| (outcome(StatusCode::BAD_REQUEST, "incomplete", "The request body ended early.", None), "the body ended early"))?;
+        let chunk = chunk
+            .map_err(|_| (outcome(StatusCode::BAD_REQUEST, "incomplete", "The request body ended early.", None), "the body ended early"))?;
         received += chunk.len();
         if received > limit {
             return Err((too_large(limit), "larger than the import limit"));

@@ -79,7 +79,8 @@ pub fn limited(path: &str) -> Option<Limited> {
         "/auth/oidc/start",
         super::import_routes::TOKEN_PATH,
     ];
-    const SEARCH: &[&str] = &["/api/find_patient", "/api/directory", "/api/admin_people", "/api/admin_audit", "/api/check_card", "/admin/audit.csv"];
+    const SEARCH: &[&str] =
+        &["/api/find_patient", "/api/directory", "/api/admin_people", "/api/admin_audit", "/api/check_card", "/admin/audit.csv"];
     if AUTH.contains(&path) {
         Some(Limited::Auth)
     } else if SEARCH.contains(&path) {

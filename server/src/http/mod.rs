@@ -145,12 +145,7 @@ pub fn router(state: AppState) -> Router {
         .route(admin_routes::AUDIT_CSV_PATH, get(admin_routes::audit_csv))
         .route(security::JWKS_PATH, get(card_routes::jwks))
         .route("/record/vaccinations/card/download", get(card_routes::download))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(port.clone()),
-            move || app::shell(leptos_options.clone()),
-        )
+        .leptos_routes_with_context(&state, routes, move || provide_context(port.clone()), move || app::shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         // Innermost: a server function's refusal to decode its arguments gets the error's own 4xx.
         .layer(axum::middleware::from_fn(security::server_fn_status))

@@ -234,11 +234,7 @@ fn continue_page(lang: app::i18n::Lang, target: &str) -> Response {
 /// and the security headers of the response.
 pub async fn request_meta(State(state): State<AppState>, mut request: Request<Body>, next: Next) -> Response {
     let now_ms = state.portal.clock.now_ms();
-    let request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.0.clone())
-        .unwrap_or_else(|| random(12));
+    let request_id = request.extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_else(|| random(12));
     let session_token = request
         .headers()
         .get_all(header::COOKIE)

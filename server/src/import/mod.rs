@@ -107,9 +107,7 @@ pub fn insurance_numbers(value: &str) -> Option<(Option<String>, String)> {
     if bytes.len() == 10 && bytes.iter().all(u8::is_ascii_digit) {
         return Some((None, value));
     }
-    let card = bytes.len() == 15
-        && bytes[..2].iter().all(u8::is_ascii_uppercase)
-        && bytes[2..].iter().all(u8::is_ascii_digit);
+    let card = bytes.len() == 15 && bytes[..2].iter().all(u8::is_ascii_uppercase) && bytes[2..].iter().all(u8::is_ascii_digit);
     card.then(|| (Some(value.clone()), value[5..].to_string()))
 }
 
@@ -298,9 +296,7 @@ fn patient_facts(resource: &Value, at: &str, problems: &mut Vec<Problem>) -> Pat
             }
         }
     }
-    let name = resource["name"].as_array().and_then(|names| {
-        names.iter().find(|n| n["use"] == "official").or_else(|| names.first())
-    });
+    let name = resource["name"].as_array().and_then(|names| names.iter().find(|n| n["use"] == "official").or_else(|| names.first()));
     if let Some(name) = name {
         facts.family = name["family"].as_str().map(str::to_string);
         let given: Vec<&str> = name["given"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
@@ -367,7 +363,9 @@ fn survey_entry(index: usize, entry: &Value, problems: &mut Vec<Problem>) -> Opt
             format!("{at}.request.method"),
             format!("{other} is not supported in an import (POST or PUT)"),
         )),
-        None => problems.push(problem(400, "required", format!("{at}.request"), "each entry of a transaction or batch needs request.method")),
+        None => {
+            problems.push(problem(400, "required", format!("{at}.request"), "each entry of a transaction or batch needs request.method"))
+        }
     }
     let full_url = entry["fullUrl"].as_str().map(str::to_string);
     let source_id = resource["id"].as_str().map(str::to_string);
@@ -433,7 +431,17 @@ fn survey_entry(index: usize, entry: &Value, problems: &mut Vec<Problem>) -> Opt
             .collect(),
         _ => Vec::new(),
     };
-    Some(Head { full_url, resource_type: resource_type.to_string(), source_id, kind, references: refs, patient_reference, version_id, identifiers, targets })
+    Some(Head {
+        full_url,
+        resource_type: resource_type.to_string(),
+        source_id,
+        kind,
+        references: refs,
+        patient_reference,
+        version_id,
+        identifiers,
+        targets,
+    })
 }
 
 /// Pass one over the spooled bundle.
@@ -479,7 +487,12 @@ fn survey(path: &Path, sha256: String) -> Result<Survey, ImportError> {
         other => {
             problems.insert(
                 0,
-                problem(400, "invalid", "Bundle.type", format!("a {} Bundle cannot be imported: send a transaction or a batch", other.unwrap_or("typeless"))),
+                problem(
+                    400,
+                    "invalid",
+                    "Bundle.type",
+                    format!("a {} Bundle cannot be imported: send a transaction or a batch", other.unwrap_or("typeless")),
+                ),
             );
             None
         }
@@ -490,7 +503,13 @@ fn survey(path: &Path, sha256: String) -> Result<Survey, ImportError> {
 /// The portal id of a resource a facility sent: stable for (facility, type, the id it was sent
 /// with), so a resend finds the same row and two facilities' ids never collide.
 pub fn derived_id(facility_id: &str, resource_type: &str, source_key: &str) -> String {
-    let digest = Sha256::new().chain_update(facility_id).chain_update([0]).chain_update(resource_type).chain_update([0]).chain_update(source_key).finalize();
+    let digest = Sha256::new()
+        .chain_update(facility_id)
+        .chain_update([0])
+        .chain_update(resource_type)
+        .chain_update([0])
+        .chain_update(source_key)
+        .finalize();
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
     uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
@@ -504,7 +523,10 @@ fn source_key(head: &Head) -> &str {
 enum PatientMatch {
     /// A record the portal holds; `insurance` is the (card code, social-insurance number) to
     /// store on it when the import brings one the record lacks or a renewed card of the same number.
-    Existing { patient_id: String, insurance: Option<(Option<String>, String)> },
+    Existing {
+        patient_id: String,
+        insurance: Option<(Option<String>, String)>,
+    },
     New(Box<PatientRow>),
 }
 
@@ -608,14 +630,24 @@ async fn match_patient(
     };
     if let Some(existing) = by_cccd {
         if by_identifier.as_ref().is_some_and(|other| *other != existing.patient_id) {
-            problems.push(problem(409, "conflict", format!("{at}.identifier"), "an identifier of this patient belongs to another person's record"));
+            problems.push(problem(
+                409,
+                "conflict",
+                format!("{at}.identifier"),
+                "an identifier of this patient belongs to another person's record",
+            ));
             return Ok(None);
         }
         let Ok(insurance) = insurance_update(conn, &existing, facts, problems).await? else { return Ok(None) };
         return Ok(Some(PatientMatch::Existing { patient_id: existing.patient_id, insurance }));
     }
     if by_identifier.is_some() {
-        problems.push(problem(409, "conflict", format!("{at}.identifier"), "an identifier of this patient belongs to a record with another CCCD"));
+        problems.push(problem(
+            409,
+            "conflict",
+            format!("{at}.identifier"),
+            "an identifier of this patient belongs to a record with another CCCD",
+        ));
         return Ok(None);
     }
     // A new record: the facility is where records come from; its citizen enrols later.
@@ -650,11 +682,18 @@ async fn match_patient(
     }
     let (bhyt_card, social_insurance_number) = match &facts.insurance {
         Some((card, number, location)) => {
-            if store::patient::by_identifier(conn, number).await?.is_some() || match card {
-                Some(card) => store::patient::by_identifier(conn, card).await?.is_some(),
-                None => false,
-            } {
-                problems.push(problem(409, "conflict", location.clone(), "this health-insurance number belongs to another person's record"));
+            if store::patient::by_identifier(conn, number).await?.is_some()
+                || match card {
+                    Some(card) => store::patient::by_identifier(conn, card).await?.is_some(),
+                    None => false,
+                }
+            {
+                problems.push(problem(
+                    409,
+                    "conflict",
+                    location.clone(),
+                    "this health-insurance number belongs to another person's record",
+                ));
                 return Ok(None);
             }
             (card.clone(), Some(number.clone()))
@@ -693,12 +732,8 @@ async fn resolve(
     problems: &mut Vec<Problem>,
     lookups: &mut Lookups,
 ) -> Result<Resolved, StoreError> {
-    let mut resolved = Resolved {
-        ids: vec![None; heads.len()],
-        patients: vec![None; heads.len()],
-        rewrite: HashMap::new(),
-        matches: BTreeMap::new(),
-    };
+    let mut resolved =
+        Resolved { ids: vec![None; heads.len()], patients: vec![None; heads.len()], rewrite: HashMap::new(), matches: BTreeMap::new() };
     let mut seen: HashSet<(String, String)> = HashSet::new();
     let mut patient_ids: HashMap<String, usize> = HashMap::new();
     for (index, head) in heads.iter().enumerate() {
@@ -795,7 +830,13 @@ async fn resolve(
                     .iter()
                     .zip(&resolved.ids)
                     .filter_map(|(other, id)| Some((other.as_ref()?, id.as_ref()?)))
-                    .filter(|(other, _)| other.resource_type == kind && other.identifiers.iter().any(|(s, v)| v == &value && system.as_ref().is_none_or(|system| s.as_ref() == Some(system))))
+                    .filter(|(other, _)| {
+                        other.resource_type == kind
+                            && other
+                                .identifiers
+                                .iter()
+                                .any(|(s, v)| v == &value && system.as_ref().is_none_or(|system| s.as_ref() == Some(system)))
+                    })
                     .map(|(_, id)| format!("{kind}/{id}"))
                     .collect();
                 if found.is_empty() {
@@ -804,7 +845,9 @@ async fn resolve(
                     }
                     found = directory[kind]
                         .iter()
-                        .filter(|(_, json)| serde_json::from_str::<Value>(json).is_ok_and(|stored| has_identifier(&stored, system.as_deref(), &value)))
+                        .filter(|(_, json)| {
+                            serde_json::from_str::<Value>(json).is_ok_and(|stored| has_identifier(&stored, system.as_deref(), &value))
+                        })
                         .map(|(id, _)| format!("{kind}/{id}"))
                         .collect();
                 }
@@ -814,8 +857,18 @@ async fn resolve(
                     [one] => {
                         resolved.rewrite.insert(reference.clone(), one.clone());
                     }
-                    [] => problems.push(problem(422, "not-found", location.clone(), format!("no {kind} of this facility matches {reference}"))),
-                    _ => problems.push(problem(422, "multiple-matches", location.clone(), format!("{} {kind} resources match {reference}: it must name exactly one", found.len()))),
+                    [] => problems.push(problem(
+                        422,
+                        "not-found",
+                        location.clone(),
+                        format!("no {kind} of this facility matches {reference}"),
+                    )),
+                    _ => problems.push(problem(
+                        422,
+                        "multiple-matches",
+                        location.clone(),
+                        format!("{} {kind} resources match {reference}: it must name exactly one", found.len()),
+                    )),
                 }
                 let _ = index;
                 continue;
@@ -851,12 +904,13 @@ async fn resolve(
             };
             match target {
                 Some(_) => {}
-                None if reference.starts_with("Patient/") || head.patient_reference.as_deref() == Some(reference.as_str()) => problems.push(problem(
-                    422,
-                    "not-found",
-                    location.clone(),
-                    format!("unknown patient: {reference} is neither in the bundle nor a record of this portal"),
-                )),
+                None if reference.starts_with("Patient/") || head.patient_reference.as_deref() == Some(reference.as_str()) => problems
+                    .push(problem(
+                        422,
+                        "not-found",
+                        location.clone(),
+                        format!("unknown patient: {reference} is neither in the bundle nor a record of this portal"),
+                    )),
                 None => problems.push(problem(
                     422,
                     "not-found",
@@ -1097,9 +1151,7 @@ impl Writer<'_> {
 }
 
 fn iso(now: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(now)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(now).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).unwrap_or_default()
 }
 
 /// The Provenance of one import for one record.
@@ -1407,7 +1459,8 @@ mod tests {
 
     #[test]
     fn references_are_found_with_their_paths_and_rewritten() {
-        let mut resource: Value = json!({ "subject": { "reference": "urn:uuid:p" }, "result": [{ "reference": "urn:uuid:o" }, { "reference": "#c" }] });
+        let mut resource: Value =
+            json!({ "subject": { "reference": "urn:uuid:p" }, "result": [{ "reference": "urn:uuid:o" }, { "reference": "#c" }] });
         let mut found = Vec::new();
         references(&resource, "R", &mut found);
         assert!(found.contains(&("R.result[0].reference".to_string(), "urn:uuid:o".to_string())), "{found:?}");
@@ -1422,7 +1475,12 @@ mod tests {
 
     #[test]
     fn each_person_looked_up_is_audited_once_and_each_miss_on_its_own() {
-        let caller = ImportCaller { facility_client_id: "fc-1".into(), facility_id: "f1".into(), facility_name: "F".into(), client_name: "HIS".into() };
+        let caller = ImportCaller {
+            facility_client_id: "fc-1".into(),
+            facility_id: "f1".into(),
+            facility_name: "F".into(),
+            client_name: "HIS".into(),
+        };
         let lookups: Lookups = vec![Some("p1".into()), None, Some("p2".into()), Some("p1".into()), None];
         let found: Vec<Option<&str>> = lookup_events(&caller, &lookups)
             .iter()

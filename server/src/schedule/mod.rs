@@ -121,12 +121,10 @@ pub fn evaluate(schedule: &Schedule, birth: NaiveDate, given: &[GivenDose], toda
 }
 
 fn doses_for(rule: &AntigenRule, given: &[GivenDose]) -> Vec<NaiveDate> {
-    let counted: Vec<&str> = if rule.counts.is_empty() { vec![rule.antigen.as_str()] } else { rule.counts.iter().map(String::as_str).collect() };
-    let mut dates: Vec<NaiveDate> = given
-        .iter()
-        .filter(|dose| dose.antigens.iter().any(|a| counted.contains(&a.as_str())))
-        .map(|dose| dose.date)
-        .collect();
+    let counted: Vec<&str> =
+        if rule.counts.is_empty() { vec![rule.antigen.as_str()] } else { rule.counts.iter().map(String::as_str).collect() };
+    let mut dates: Vec<NaiveDate> =
+        given.iter().filter(|dose| dose.antigens.iter().any(|a| counted.contains(&a.as_str()))).map(|dose| dose.date).collect();
     dates.sort();
     dates.dedup();
     dates
@@ -332,7 +330,10 @@ mod tests {
         }
         let years = (date(today) - date(birth)).num_days() / 365;
         if years >= 18 {
-            assert!(list.iter().all(|(_, s)| !matches!(s, State::Overdue | State::Due)), "an adult is never told a dose is overdue: {list:?}");
+            assert!(
+                list.iter().all(|(_, s)| !matches!(s, State::Overdue | State::Due)),
+                "an adult is never told a dose is overdue: {list:?}"
+            );
         }
     }
 

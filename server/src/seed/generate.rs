@@ -19,14 +19,12 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde_json::Value;
 
 use self::catalog::{
-    province_at, LabTest, Profile, Province, ACUTE_PROFILES, DIABETES_CARE, FAMILY_NAMES, FEMALE_GIVEN, FEMALE_MIDDLE,
-    HYPERTENSION_CARE, LIPID_CARE, MALE_GIVEN, MALE_MIDDLE, PHONE_PREFIXES, PROVINCES, SYNTHETIC_ALLERGIES,
-    THYROID_CARE,
+    province_at, LabTest, Profile, Province, ACUTE_PROFILES, DIABETES_CARE, FAMILY_NAMES, FEMALE_GIVEN, FEMALE_MIDDLE, HYPERTENSION_CARE,
+    LIPID_CARE, MALE_GIVEN, MALE_MIDDLE, PHONE_PREFIXES, PROVINCES, SYNTHETIC_ALLERGIES, THYROID_CARE,
 };
 use self::chart::{tcmr_history, Chart, Dose, EncounterClass, Visit};
 use self::vaccines::{
-    covid_course, lot_number, Vaccine, HPV9, INFLUENZA, PPSV23, SERIES_COVID, SERIES_PREGNANCY, SERIES_SERVICE,
-    TETANUS_TOXOID,
+    covid_course, lot_number, Vaccine, HPV9, INFLUENZA, PPSV23, SERIES_COVID, SERIES_PREGNANCY, SERIES_SERVICE, TETANUS_TOXOID,
 };
 
 pub const DEMO_FACILITY_NAME: &str = "Bệnh viện Đa khoa Hoso Demo";
@@ -63,12 +61,7 @@ pub fn demo_patients(today: NaiveDate) -> Vec<SeedPatient> {
 /// `entries_per_patient` resources (never more), deterministic from `seed`. Patient ids, CCCDs and
 /// social-insurance numbers are unique across the population (CCCDs for up to 6.3 million people)
 /// and never equal a demo person's.
-pub fn synthetic_patients(
-    seed: u64,
-    count: usize,
-    entries_per_patient: usize,
-    today: NaiveDate,
-) -> impl Iterator<Item = SeedPatient> {
+pub fn synthetic_patients(seed: u64, count: usize, entries_per_patient: usize, today: NaiveDate) -> impl Iterator<Item = SeedPatient> {
     (0..count as u64).map(move |index| synthetic_patient(seed, index, entries_per_patient, today))
 }
 
@@ -242,10 +235,8 @@ struct Identity {
 
 fn seed_patient(patient_id: String, identity: Identity, resources: Vec<Value>) -> SeedPatient {
     let province = identity.province;
-    let social_insurance_number =
-        format!("{}{:08}", province.insurance_code, u64::from(identity.insurance_serial) % 100_000_000);
-    let bhyt_card =
-        format!("{}{}{}{}", identity.card.0, identity.card.1, province.insurance_code, social_insurance_number);
+    let social_insurance_number = format!("{}{:08}", province.insurance_code, u64::from(identity.insurance_serial) % 100_000_000);
+    let bhyt_card = format!("{}{}{}{}", identity.card.0, identity.card.1, province.insurance_code, social_insurance_number);
     SeedPatient {
         patient_id,
         cccd: cccd(province, identity.birth, identity.sex, identity.cccd_serial),
@@ -326,8 +317,8 @@ fn synthetic_patient(seed: u64, index: u64, target: usize, today: NaiveDate) -> 
     let within = index % CCCD_SERIAL_SPACE;
     let province = province_at(mix(seed ^ 0x5052_4F56, within) % PROVINCES.len() as u64 + block);
     let cccd_serial = (within * 737_371 + mix(seed, 0xCCCD) % CCCD_SERIAL_SPACE) % CCCD_SERIAL_SPACE;
-    let insurance_serial = ((index % INSURANCE_SERIAL_SPACE) * 37_373_737 + mix(seed, 0xB4F7) % INSURANCE_SERIAL_SPACE)
-        % INSURANCE_SERIAL_SPACE;
+    let insurance_serial =
+        ((index % INSURANCE_SERIAL_SPACE) * 37_373_737 + mix(seed, 0xB4F7) % INSURANCE_SERIAL_SPACE) % INSURANCE_SERIAL_SPACE;
 
     let sex = if rng.chance(50) { Sex::Female } else { Sex::Male };
     let birth = add_days(today, -rng.range(0, 91 * 365 - 1));
@@ -339,13 +330,8 @@ fn synthetic_patient(seed: u64, index: u64, target: usize, today: NaiveDate) -> 
     let family_name = rng.pick_str(&FAMILY_NAMES);
     let given_names = format!("{} {}", rng.pick_str(middles), rng.pick_str(givens));
     let full_name = format!("{family_name} {given_names}");
-    let address = format!(
-        "{} {}, {}, {}",
-        rng.range(1, 250),
-        rng.pick_str(province.streets),
-        rng.pick_str(province.districts),
-        province.name
-    );
+    let address =
+        format!("{} {}, {}, {}", rng.range(1, 250), rng.pick_str(province.streets), rng.pick_str(province.districts), province.name);
     let station = format!("Trạm Y tế phường {}", rng.pick_str(province.wards));
     let phone = if age >= 14 && rng.chance(90) { Some(phone_number(&mut rng)) } else { None };
     let card = card_kind(age, rng.chance(60));
@@ -419,12 +405,7 @@ fn synthetic_vaccines(chart: &mut Chart, rng: &mut SplitMix64, life: &Life<'_>, 
         let earliest = add_months(life.birth, 20 * 12).max(ago(life.today, 10, 0, 0));
         let first = rng.date_between(earliest, life.today);
         for (number, months) in [(1, 0), (2, 1)] {
-            give(
-                chart,
-                rng,
-                life,
-                (&TETANUS_TOXOID, SERIES_PREGNANCY, number, add_months(first, months), life.station),
-            );
+            give(chart, rng, life, (&TETANUS_TOXOID, SERIES_PREGNANCY, number, add_months(first, months), life.station));
         }
     }
 }
@@ -694,11 +675,8 @@ mod tests {
     #[test]
     fn references_resolve_within_the_same_record() {
         for patient in population(day(2026, 3, 15)) {
-            let ids: HashSet<String> = patient
-                .resources
-                .iter()
-                .map(|resource| format!("{}/{}", text(resource, "/resourceType"), text(resource, "/id")))
-                .collect();
+            let ids: HashSet<String> =
+                patient.resources.iter().map(|resource| format!("{}/{}", text(resource, "/resourceType"), text(resource, "/id"))).collect();
             for resource in &patient.resources {
                 for pointer in ["/encounter/reference", "/context/encounter/0/reference"] {
                     let target = text(resource, pointer);
@@ -799,8 +777,7 @@ mod tests {
         let woman = demo.iter().find(|patient| patient.given_names == "Thị Lan").unwrap();
         assert!(of_type(woman, "Encounter").count() >= 3);
         let summary = of_type(woman, "DocumentReference").next().unwrap();
-        let decoded =
-            base64::engine::general_purpose::STANDARD.decode(text(summary, "/content/0/attachment/data")).unwrap();
+        let decoded = base64::engine::general_purpose::STANDARD.decode(text(summary, "/content/0/attachment/data")).unwrap();
         assert_eq!(String::from_utf8(decoded).unwrap(), text(summary, "/description"));
         assert!(of_type(woman, "Immunization").any(|dose| text(dose, "/protocolApplied/0/series") == "COVID-19"));
 

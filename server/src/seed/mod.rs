@@ -147,8 +147,7 @@ pub async fn seed_demo_if_empty(store: &Store, now: i64, valid_ms: i64) -> anyho
         status: "active".into(),
     };
     store::account::insert(&mut tx, &clinician, now).await?;
-    store::account::insert_clinician(&mut tx, &store::new_id(), &clinician.account_id, &facility_id, &clinician.display_name, now)
-        .await?;
+    store::account::insert_clinician(&mut tx, &store::new_id(), &clinician.account_id, &facility_id, &clinician.display_name, now).await?;
     let clinician_cccd = "001085004321".to_string();
     let code = issue_enrolment_code(&mut tx, Enrols::Account(clinician.account_id.clone()), &clinician_cccd, now, valid_ms).await?;
     codes.push(DemoCode { who: clinician.display_name.clone(), role: "clinician", cccd: clinician_cccd, code });

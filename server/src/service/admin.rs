@@ -20,7 +20,6 @@ use app::dto::{
 use app::error::InvalidInput;
 use app::port::RequestMeta;
 
-
 use super::consent::{day_bound, iso};
 use super::{Portal, Session};
 use crate::audit::{self, AuditEvent};
@@ -214,7 +213,11 @@ impl Portal {
             None => Vec::new(),
         };
         let viewer = session.principal.account.account_id.as_str();
-        let links = store::federation::links_of_account(&mut conn, account_id).await?.into_iter().map(|link| federation::link(link, viewer)).collect();
+        let links = store::federation::links_of_account(&mut conn, account_id)
+            .await?
+            .into_iter()
+            .map(|link| federation::link(link, viewer))
+            .collect();
         let staff = store::account::staff_facts(&mut conn, account_id).await?.ok_or(ServiceError::NotFound)?;
         let facility_has_provider = match &row.facility_id {
             Some(facility_id) => self.provider_info(&mut conn, facility_id).await?.is_some(),
@@ -244,12 +247,10 @@ impl Portal {
         self.administrator(meta, "admin_facility").await?;
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
         let row = store::admin::facility(&mut conn, facility_id, meta.now_ms).await?.ok_or(ServiceError::NotFound)?;
-        let people = store::admin::people(&mut conn, "", Some("clinician"), Some(facility_id), 500).await?.into_iter().map(person).collect();
-        let grants = store::consent::live_grants_held(&mut conn, Holder::Facility(facility_id), meta.now_ms)
-            .await?
-            .into_iter()
-            .map(held)
-            .collect();
+        let people =
+            store::admin::people(&mut conn, "", Some("clinician"), Some(facility_id), 500).await?.into_iter().map(person).collect();
+        let grants =
+            store::consent::live_grants_held(&mut conn, Holder::Facility(facility_id), meta.now_ms).await?.into_iter().map(held).collect();
         let provider = self.provider_info(&mut conn, facility_id).await?;
         let clients = store::import::clients_of(&mut conn, facility_id).await?.into_iter().map(transfers::client_info).collect();
         let at = |path: &str| self.config.public_url.join(path).map(|url| url.to_string()).unwrap_or_default();
@@ -266,7 +267,12 @@ impl Portal {
     }
 
     /// Creates a facility. Returns its id.
-    pub async fn admin_create_facility(&self, meta: &RequestMeta, facility_name: &str, province_code: &str) -> Result<String, ServiceError> {
+    pub async fn admin_create_facility(
+        &self,
+        meta: &RequestMeta,
+        facility_name: &str,
+        province_code: &str,
+    ) -> Result<String, ServiceError> {
         let session = self.fresh_administrator(meta, "admin_create_facility").await?;
         let facility_name = name(facility_name)?;
         let province_code = province_code.trim();
@@ -316,7 +322,9 @@ impl Portal {
         let by = session.principal.account.account_id.as_str();
         store::account::insert_unconfirmed_staff(&mut tx, &account, by, &cccd, meta.now_ms).await?;
         store::account::insert_clinician(&mut tx, &store::new_id(), &account.account_id, facility_id, &full_name, meta.now_ms).await?;
-        let code = issue_enrolment_code_by(&mut tx, Enrols::Account(account.account_id.clone()), &cccd, meta.now_ms, CODE_VALID_MS, Some(by)).await?;
+        let code =
+            issue_enrolment_code_by(&mut tx, Enrols::Account(account.account_id.clone()), &cccd, meta.now_ms, CODE_VALID_MS, Some(by))
+                .await?;
         let event = AuditEvent::AdminAction {
             actor: &session.actor,
             action: "clinician_create",
@@ -548,7 +556,13 @@ impl Portal {
 
     /// Revokes every live grant a clinician (`holder_kind = "clinician"`, their account id) or a
     /// facility holds, with one reason; each citizen concerned sees it. Returns how many.
-    pub async fn admin_revoke_held(&self, meta: &RequestMeta, holder_kind: &str, holder_id: &str, reason: &str) -> Result<u32, ServiceError> {
+    pub async fn admin_revoke_held(
+        &self,
+        meta: &RequestMeta,
+        holder_kind: &str,
+        holder_id: &str,
+        reason: &str,
+    ) -> Result<u32, ServiceError> {
         let session = self.fresh_administrator(meta, "admin_revoke_held").await?;
         let reason = text(reason)?;
         let mut tx = self.store.begin().await?;
@@ -572,7 +586,11 @@ impl Portal {
         }
         let events: Vec<AuditEvent<'_>> = revoked
             .iter()
-            .map(|grant| AuditEvent::GrantRevoked { actor: &session.actor, patient_id: &grant.patient_id, grant_id: &grant.consent_grant_id })
+            .map(|grant| AuditEvent::GrantRevoked {
+                actor: &session.actor,
+                patient_id: &grant.patient_id,
+                grant_id: &grant.consent_grant_id,
+            })
             .collect();
         audit::record_all(&mut tx, &events, &meta.request_id, meta.now_ms).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -598,7 +616,8 @@ impl Portal {
     /// Marks a pending break-glass justified or not, with a note; the patient sees both.
     pub async fn admin_review(&self, meta: &RequestMeta, break_glass_id: &str, outcome: &str, note: &str) -> Result<(), ServiceError> {
         let session = self.fresh_administrator(meta, "admin_review").await?;
-        let outcome = ["justified", "unjustified"].into_iter().find(|known| *known == outcome).ok_or(ServiceError::BadRequest("outcome"))?;
+        let outcome =
+            ["justified", "unjustified"].into_iter().find(|known| *known == outcome).ok_or(ServiceError::BadRequest("outcome"))?;
         let note = text(note)?;
         let mut tx = self.store.begin().await?;
         let row = store::consent::break_glass_by_id(&mut tx, break_glass_id).await?.ok_or(invalid(InvalidInput::UnknownTarget))?;
@@ -617,13 +636,18 @@ impl Portal {
         self.commit_action(tx, meta, event).await
     }
 
-    async fn audit_filter(&self, conn: &mut store::Conn, query: &AuditQuery, zone: &app::zone::Zone) -> Result<store::audit::AccessLogFilter, ServiceError> {
+    async fn audit_filter(
+        &self,
+        conn: &mut store::Conn,
+        query: &AuditQuery,
+        zone: &app::zone::Zone,
+    ) -> Result<store::audit::AccessLogFilter, ServiceError> {
         // A CCCD names the patient it belongs to (or no one); anything else is a patient id.
         let patient_id = match some(&query.patient) {
             Some(value) => match crate::cccd::parse(&value) {
-                Ok(cccd) => Some(
-                    store::patient::by_cccd(conn, &cccd).await?.map(|p| p.patient_id).unwrap_or_else(|| format!("no-patient:{cccd}")),
-                ),
+                Ok(cccd) => {
+                    Some(store::patient::by_cccd(conn, &cccd).await?.map(|p| p.patient_id).unwrap_or_else(|| format!("no-patient:{cccd}")))
+                }
                 Err(_) => Some(value),
             },
             None => None,
@@ -663,8 +687,21 @@ impl Portal {
         self.audit_query_used(meta, &session, "audit_export", &filter).await?;
         let mut csv = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
         let header = [
-            "id", "occurred_at", "actor_account_id", "actor_name", "actor_role", "actor_facility", "patient_id", "action", "category",
-            "resource_id", "basis", "basis_ref", "purpose", "outcome", "reason",
+            "id",
+            "occurred_at",
+            "actor_account_id",
+            "actor_name",
+            "actor_role",
+            "actor_facility",
+            "patient_id",
+            "action",
+            "category",
+            "resource_id",
+            "basis",
+            "basis_ref",
+            "purpose",
+            "outcome",
+            "reason",
         ];
         csv.write_record(header).map_err(csv_failed)?;
         for row in rows.into_iter().map(line) {

@@ -38,7 +38,11 @@ fn info(row: ApiTokenRow, now: i64) -> ApiTokenInfo {
     ApiTokenInfo {
         token_id: row.api_token_id,
         name: row.name,
-        categories: parse_scopes(&row.scopes).into_iter().filter(|c| *c != Category::Administrative).map(|c| c.as_str().to_string()).collect(),
+        categories: parse_scopes(&row.scopes)
+            .into_iter()
+            .filter(|c| *c != Category::Administrative)
+            .map(|c| c.as_str().to_string())
+            .collect(),
         created_at: iso(row.created_at),
         expires_at: iso(row.expires_at),
         last_used_at: row.last_used_at.map(iso),
@@ -105,7 +109,9 @@ impl Portal {
             let category = Category::parse(code)
                 // Billing and the access history are the citizen's own (no grant covers them), so
                 // only their tokens can use them, and only when chosen.
-                .filter(|category| Category::SHAREABLE.contains(category) || matches!(category, Category::Billing | Category::AccessHistory))
+                .filter(|category| {
+                    Category::SHAREABLE.contains(category) || matches!(category, Category::Billing | Category::AccessHistory)
+                })
                 .ok_or(ServiceError::Invalid(InvalidInput::UnknownCategory))?;
             if !scopes.contains(&category) {
                 scopes.push(category);

@@ -21,11 +21,7 @@ pub struct IssuedCard {
 impl Portal {
     /// The choices of doses for a card and, with `selection`, the signed card. Only the citizen's
     /// own record: a card asserts who the holder is.
-    pub async fn health_card(
-        &self,
-        meta: &RequestMeta,
-        selection: Option<String>,
-    ) -> Result<Authorized<IssuedCard>, ServiceError> {
+    pub async fn health_card(&self, meta: &RequestMeta, selection: Option<String>) -> Result<Authorized<IssuedCard>, ServiceError> {
         let read = self
             .guarded_read(meta, Target::Own, &[Category::Administrative, Category::Immunizations], |conn, patient_id| {
                 Box::pin(async move {

@@ -93,9 +93,13 @@ impl Portal {
             let events: Vec<AuditEvent<'_>> = decisions
                 .iter()
                 .filter_map(|(category, decision)| match decision {
-                    Decision::Deny(reason) => {
-                        Some(AuditEvent::ReadDenied { actor: &actor, patient_id: target, category: *category, resource_id: None, reason: *reason })
-                    }
+                    Decision::Deny(reason) => Some(AuditEvent::ReadDenied {
+                        actor: &actor,
+                        patient_id: target,
+                        category: *category,
+                        resource_id: None,
+                        reason: *reason,
+                    }),
                     Decision::Allow(_) => None,
                 })
                 .collect();
@@ -203,8 +207,13 @@ impl Portal {
             },
         )
         .await?;
-        audit::record(&mut tx, AuditEvent::BreakGlassDeclared { actor: &actor, patient_id, break_glass_id: &break_glass_id }, &meta.request_id, now)
-            .await?;
+        audit::record(
+            &mut tx,
+            AuditEvent::BreakGlassDeclared { actor: &actor, patient_id, break_glass_id: &break_glass_id },
+            &meta.request_id,
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }

@@ -103,7 +103,9 @@ impl Portal {
         Ok(Sharing {
             grants,
             today: meta.zone.date_at(now).format("%Y-%m-%d").to_string(),
-            default_expiry: (meta.zone.date_at(now) + Duration::days(i64::from(self.config.grant_default_days))).format("%Y-%m-%d").to_string(),
+            default_expiry: (meta.zone.date_at(now) + Duration::days(i64::from(self.config.grant_default_days)))
+                .format("%Y-%m-%d")
+                .to_string(),
             default_days: self.config.grant_default_days,
             max_days: self.config.grant_max_days,
         })
@@ -162,7 +164,8 @@ impl Portal {
         if expires_on > starts_on + Duration::days(i64::from(self.config.grant_max_days)) {
             return Err(invalid(InvalidInput::ExpiryTooFar));
         }
-        let starts_at = if starts_on == today { now } else { meta.zone.start_of_day_ms(starts_on).ok_or(invalid(InvalidInput::BadDate))? };
+        let starts_at =
+            if starts_on == today { now } else { meta.zone.start_of_day_ms(starts_on).ok_or(invalid(InvalidInput::BadDate))? };
         // The grant covers the whole expiry day.
         let expires_at = meta.zone.start_of_day_ms(expires_on + Duration::days(1)).ok_or(invalid(InvalidInput::BadDate))?;
 
@@ -192,8 +195,13 @@ impl Portal {
             },
         )
         .await?;
-        audit::record(&mut tx, AuditEvent::GrantCreated { actor: &actor, patient_id: &patient_id, grant_id: &grant_id }, &meta.request_id, now)
-            .await?;
+        audit::record(
+            &mut tx,
+            AuditEvent::GrantCreated { actor: &actor, patient_id: &patient_id, grant_id: &grant_id },
+            &meta.request_id,
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(grant_id)
     }
@@ -203,11 +211,13 @@ impl Portal {
         let (actor, patient_id) = self.citizen(meta).await?;
         let now = meta.now_ms;
         let mut tx = self.store.begin().await?;
-        let revoked = store::consent::revoke_grant(&mut tx, &patient_id, grant_id, actor.account_id().unwrap_or_default(), None, now).await?;
+        let revoked =
+            store::consent::revoke_grant(&mut tx, &patient_id, grant_id, actor.account_id().unwrap_or_default(), None, now).await?;
         if !revoked {
             return Err(invalid(InvalidInput::UnknownGrant));
         }
-        audit::record(&mut tx, AuditEvent::GrantRevoked { actor: &actor, patient_id: &patient_id, grant_id }, &meta.request_id, now).await?;
+        audit::record(&mut tx, AuditEvent::GrantRevoked { actor: &actor, patient_id: &patient_id, grant_id }, &meta.request_id, now)
+            .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }

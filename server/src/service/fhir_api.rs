@@ -10,13 +10,13 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::{Portal, Target};
-use crate::fhir::exact::Json;
-use crate::policy::Actor;
-use crate::store::audit::{AccessLogFilter, AccessLogRow};
-use crate::store::consent::GrantRow;
 use crate::error::ServiceError;
 use crate::fhir::category_of;
+use crate::fhir::exact::Json;
+use crate::policy::Actor;
 use crate::policy::{Authorized, Category};
+use crate::store::audit::{AccessLogFilter, AccessLogRow};
+use crate::store::consent::GrantRow;
 use crate::store::{self, StoreError};
 
 /// The clinical resource types the API serves (Patient is served from the patient row).
@@ -135,7 +135,8 @@ pub fn parse_search(pairs: &[(String, String)]) -> Result<Search, BadParameter> 
                 search.patient = Some(id.to_string());
             }
             "_count" => {
-                search.count = value.parse().ok().filter(|n| (1..=MAX_COUNT).contains(n)).ok_or_else(|| bad(name, "a number from 1 to 200"))?;
+                search.count =
+                    value.parse().ok().filter(|n| (1..=MAX_COUNT).contains(n)).ok_or_else(|| bad(name, "a number from 1 to 200"))?;
             }
             "_page" => search.page = value.parse().ok().filter(|n| *n >= 1).ok_or_else(|| bad(name, "a page number from 1"))?,
             "date" => search.date.push(date_bound(name, value)?),
@@ -166,9 +167,7 @@ pub fn parse_search(pairs: &[(String, String)]) -> Result<Search, BadParameter> 
 }
 
 fn iso_instant(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(ms).map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).unwrap_or_default()
 }
 
 /// A resource as the API serves it: its type, id and JSON text. A stored resource's text is the
@@ -243,7 +242,9 @@ impl Search {
         self.date.iter().all(|bound| bound.admits(row.effective_date.as_deref()))
             && self.last_updated.iter().all(|bound| bound.admits(last_updated.get(..10)))
             && self.code.as_ref().is_none_or(|(system, code)| {
-                codes_of(resource).iter().any(|(s, c)| c == code && system.as_ref().is_none_or(|system| s.as_deref() == Some(system.as_str())))
+                codes_of(resource)
+                    .iter()
+                    .any(|(s, c)| c == code && system.as_ref().is_none_or(|system| s.as_deref() == Some(system.as_str())))
             })
     }
 }
@@ -305,7 +306,8 @@ impl Portal {
                 let rows = store::clinical::by_patient(conn, &patient_id, &[category.as_str()]).await?;
                 let mut matching = Vec::new();
                 for row in rows.iter().filter(|row| row.resource_type == wanted) {
-                    let parsed: Value = serde_json::from_str(&row.resource_json).map_err(|_| StoreError::Corrupt("resource json".into()))?;
+                    let parsed: Value =
+                        serde_json::from_str(&row.resource_json).map_err(|_| StoreError::Corrupt("resource json".into()))?;
                     if search.admits(row, &parsed) {
                         matching.push((row.effective_date.clone(), with_meta(row)?));
                     }
@@ -442,7 +444,12 @@ impl Portal {
                     grants.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.consent_grant_id.cmp(&b.consent_grant_id)));
                     let total = grants.len();
                     let skip = search.count.saturating_mul(search.page - 1);
-                    let resources = grants.iter().skip(skip).take(search.count).map(|grant| Served::built(&consent_resource(grant, now))).collect::<Result<_, _>>()?;
+                    let resources = grants
+                        .iter()
+                        .skip(skip)
+                        .take(search.count)
+                        .map(|grant| Served::built(&consent_resource(grant, now)))
+                        .collect::<Result<_, _>>()?;
                     return Ok(Page { resources, total, patient_id });
                 }
                 let count = i64::try_from(search.count).unwrap_or(50);
@@ -452,7 +459,8 @@ impl Portal {
                     let resources = rows
                         .iter()
                         .map(|json| {
-                            let value: Value = serde_json::from_str(json).map_err(|_| StoreError::Corrupt("a stored Provenance is not JSON".into()))?;
+                            let value: Value =
+                                serde_json::from_str(json).map_err(|_| StoreError::Corrupt("a stored Provenance is not JSON".into()))?;
                             Served::built(&value)
                         })
                         .collect::<Result<Vec<Served>, _>>()?;
@@ -493,9 +501,19 @@ mod tests {
 
     #[test]
     fn searches_parse_and_refuse_what_they_do_not_support() {
-        let search = parse_search(&pairs(&[("patient", "Patient/p1"), ("_count", "10"), ("_sort", "-date"), ("date", "ge2024-01")])).unwrap();
+        let search =
+            parse_search(&pairs(&[("patient", "Patient/p1"), ("_count", "10"), ("_sort", "-date"), ("date", "ge2024-01")])).unwrap();
         assert_eq!((search.patient.as_deref(), search.count, search.newest_first), (Some("p1"), 10, true));
-        for (name, value) in [("_count", "0"), ("_count", "500"), ("date", "2024-1-1"), ("date", "xx2024"), ("_sort", "code"), ("name", "An"), ("code", ""), ("code", "a,b")] {
+        for (name, value) in [
+            ("_count", "0"),
+            ("_count", "500"),
+            ("date", "2024-1-1"),
+            ("date", "xx2024"),
+            ("_sort", "code"),
+            ("name", "An"),
+            ("code", ""),
+            ("code", "a,b"),
+        ] {
             let refused = parse_search(&pairs(&[(name, value)])).unwrap_err();
             assert_eq!(refused.location, name, "{name}={value}");
         }

@@ -51,7 +51,12 @@ fn allergy(resource: &model::AllergyIntolerance, standing: &Standing) -> Allergy
     Allergy {
         substance: or_dash(resource.code.label()),
         reaction: or_dash(
-            resource.reaction.first().and_then(|reaction| reaction.manifestation.first()).map(model::CodeableConcept::label).unwrap_or_default(),
+            resource
+                .reaction
+                .first()
+                .and_then(|reaction| reaction.manifestation.first())
+                .map(model::CodeableConcept::label)
+                .unwrap_or_default(),
         ),
         criticality_high: resource.criticality.as_deref() == Some("high"),
         recorded: resource.recorded_date.clone().unwrap_or_default(),
@@ -447,7 +452,10 @@ mod tests {
     #[test]
     fn cancelled_and_erroneous_results_are_not_shown_and_preliminary_ones_say_so() {
         let of = |status: &str| {
-            shown_lab(&row_of("Observation", &format!(r#"{{"resourceType":"Observation","status":"{status}","code":{{"text":"x"}},"valueQuantity":{{"value":1}}}}"#)))
+            shown_lab(&row_of(
+                "Observation",
+                &format!(r#"{{"resourceType":"Observation","status":"{status}","code":{{"text":"x"}},"valueQuantity":{{"value":1}}}}"#),
+            ))
         };
         assert!(of("cancelled").is_none());
         assert!(of("entered-in-error").is_none());
@@ -462,7 +470,9 @@ mod tests {
         assert_eq!(panel.value, "Diastolic blood pressure 80.0 mm[Hg]; Systolic blood pressure >120 mm[Hg]");
         assert_eq!((panel.unit.as_str(), panel.flag), ("", RangeFlag::Unknown));
         // A panel without any value is a dash, as before.
-        let empty = shown_lab(&row_of("Observation", r#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"component":[]}"#)).unwrap();
+        let empty =
+            shown_lab(&row_of("Observation", r#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"component":[]}"#))
+                .unwrap();
         assert_eq!(empty.value, "—");
     }
 

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod api_tokens;
+pub mod card;
 pub mod clinician;
 pub mod consent;
 pub mod facility_import;
@@ -13,7 +14,6 @@ pub mod fhir_api;
 pub mod mapping;
 mod port;
 pub mod record;
-pub mod card;
 
 use std::sync::Arc;
 
@@ -273,11 +273,7 @@ pub fn actor_of(principal: &Principal) -> Actor {
 
 /// Which patient a target names, and the resource id for the log. Unknown targets resolve to
 /// `None`, which the policy refuses like any other record that is not the caller's.
-async fn resolve_target(
-    conn: &mut Conn,
-    actor: &Actor,
-    target: &Target,
-) -> Result<(Option<String>, Option<String>), ServiceError> {
+async fn resolve_target(conn: &mut Conn, actor: &Actor, target: &Target) -> Result<(Option<String>, Option<String>), ServiceError> {
     Ok(match target {
         Target::Own => match actor {
             Actor::Citizen { patient_id, .. } => (patient_id.clone(), None),
@@ -314,11 +310,7 @@ pub async fn consent_facts(
     let (Actor::Clinician { .. }, Some(patient_id)) = (actor, patient_id) else {
         return Ok((Vec::new(), Vec::new()));
     };
-    let grants = store::consent::grant_rows_for_patient(conn, patient_id)
-        .await?
-        .into_iter()
-        .map(|row| consent::grant_fact(&row))
-        .collect();
+    let grants = store::consent::grant_rows_for_patient(conn, patient_id).await?.into_iter().map(|row| consent::grant_fact(&row)).collect();
     let emergencies = store::consent::break_glass_for_patient(conn, patient_id)
         .await?
         .into_iter()

@@ -1,16 +1,16 @@
 //! The adapter from the UI's port to the service layer: unwraps `Authorized` values and maps errors.
 
 use app::dto::{
-    AccessLog, AccessLogQuery, CardCheck, CardPage, ClinicianView, DirectoryEntry, Me, Overview, PasskeyInfo, PatientMatch, Role, Sharing, Vaccinations,
-    VisitDetail, Visits,
+    AccessLog, AccessLogQuery, CardCheck, CardPage, ClinicianView, DirectoryEntry, Me, Overview, PasskeyInfo, PatientMatch, Role, Sharing,
+    Vaccinations, VisitDetail, Visits,
 };
 use app::error::{AppError, InvalidInput};
 use app::port::{NewGrantForm, PortalPort, RequestMeta};
 
 use super::consent::NewGrant;
 use super::Portal;
-use crate::policy::Purpose;
 use crate::error::ServiceError;
+use crate::policy::Purpose;
 
 #[async_trait::async_trait]
 impl PortalPort for Portal {
@@ -142,7 +142,12 @@ impl PortalPort for Portal {
         Ok(Portal::admin_create_clinician(self, request, &facility_id, &full_name, &cccd).await?)
     }
 
-    async fn admin_issue_code(&self, request: &RequestMeta, cccd: String, account_id: Option<String>) -> Result<app::dto::IssuedCode, AppError> {
+    async fn admin_issue_code(
+        &self,
+        request: &RequestMeta,
+        cccd: String,
+        account_id: Option<String>,
+    ) -> Result<app::dto::IssuedCode, AppError> {
         Ok(Portal::admin_issue_code(self, request, &cccd, account_id.as_deref().filter(|id| !id.is_empty())).await?)
     }
 
@@ -175,7 +180,13 @@ impl PortalPort for Portal {
         Ok(Portal::admin_revoke_grant(self, request, &grant_id, &reason).await?)
     }
 
-    async fn admin_revoke_held(&self, request: &RequestMeta, holder_kind: String, holder_id: String, reason: String) -> Result<u32, AppError> {
+    async fn admin_revoke_held(
+        &self,
+        request: &RequestMeta,
+        holder_kind: String,
+        holder_id: String,
+        reason: String,
+    ) -> Result<u32, AppError> {
         Ok(Portal::admin_revoke_held(self, request, &holder_kind, &holder_id, &reason).await?)
     }
 

@@ -50,15 +50,14 @@ impl Portal {
         self.guarded_read(meta, target(patient_id), &CATEGORIES, move |conn, patient_id| {
             Box::pin(async move {
                 let patient = patient(conn, &patient_id).await?;
-                let rows = store::clinical::by_patient(
-                    conn,
-                    &patient_id,
-                    &["allergies", "conditions", "medications", "visits", "immunizations"],
-                )
-                .await?;
+                let rows =
+                    store::clinical::by_patient(conn, &patient_id, &["allergies", "conditions", "medications", "visits", "immunizations"])
+                        .await?;
                 let mut overview = mapping::overview(&patient, &rows, LATEST_VISITS);
                 overview.vaccinations_due = schedule(&patient, &rows, today)
-                    .map(|(items, _)| items.into_iter().filter(|item| matches!(item.state.as_str(), "due" | "overdue" | "recommended")).collect())
+                    .map(|(items, _)| {
+                        items.into_iter().filter(|item| matches!(item.state.as_str(), "due" | "overdue" | "recommended")).collect()
+                    })
                     .unwrap_or_default();
                 overview.emergencies = super::consent::emergencies_on(conn, &patient_id).await?;
                 Ok(overview)
@@ -67,11 +66,7 @@ impl Portal {
         .await
     }
 
-    pub async fn vaccinations(
-        &self,
-        meta: &RequestMeta,
-        patient_id: Option<String>,
-    ) -> Result<Authorized<Vaccinations>, ServiceError> {
+    pub async fn vaccinations(&self, meta: &RequestMeta, patient_id: Option<String>) -> Result<Authorized<Vaccinations>, ServiceError> {
         let today = meta.zone.date_at(meta.now_ms);
         self.guarded_read(meta, target(patient_id), &[Category::Administrative, Category::Immunizations], move |conn, patient_id| {
             Box::pin(async move {

@@ -42,8 +42,8 @@ impl Cards {
         let trusted = match &config.card_trusted_issuers {
             None => Vec::new(),
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read HOSO_CARD_TRUSTED_ISSUERS {}", path.display()))?;
+                let text =
+                    std::fs::read_to_string(path).with_context(|| format!("cannot read HOSO_CARD_TRUSTED_ISSUERS {}", path.display()))?;
                 let list: TrustedIssuers = serde_json::from_str(&text)
                     .with_context(|| format!("{} is not {{\"issuers\":[{{\"iss\",\"name\",\"keys\"}}]}}", path.display()))?;
                 list.issuers
@@ -151,10 +151,55 @@ pub fn payload(issuer: &str, issued_at_seconds: i64, subject: &CardSubject, dose
 
 /// CVX codes of COVID-19 vaccines (CDC CVX table, 2026).
 pub fn is_covid_cvx(code: &str) -> bool {
-    matches!(code, "207" | "208" | "210" | "211" | "212" | "213" | "217" | "218" | "219" | "221" | "225" | "226" | "227"
-        | "228" | "229" | "230" | "300" | "301" | "302" | "309" | "310" | "311" | "312" | "313" | "500" | "501" | "502"
-        | "503" | "504" | "505" | "506" | "507" | "508" | "509" | "510" | "511" | "512" | "513" | "514" | "515" | "516"
-        | "517" | "518" | "519" | "520" | "521")
+    matches!(
+        code,
+        "207"
+            | "208"
+            | "210"
+            | "211"
+            | "212"
+            | "213"
+            | "217"
+            | "218"
+            | "219"
+            | "221"
+            | "225"
+            | "226"
+            | "227"
+            | "228"
+            | "229"
+            | "230"
+            | "300"
+            | "301"
+            | "302"
+            | "309"
+            | "310"
+            | "311"
+            | "312"
+            | "313"
+            | "500"
+            | "501"
+            | "502"
+            | "503"
+            | "504"
+            | "505"
+            | "506"
+            | "507"
+            | "508"
+            | "509"
+            | "510"
+            | "511"
+            | "512"
+            | "513"
+            | "514"
+            | "515"
+            | "516"
+            | "517"
+            | "518"
+            | "519"
+            | "520"
+            | "521"
+    )
 }
 
 /// Signs a payload as a compact JWS: header `{"alg":"ES256","zip":"DEF","kid":…}`, the payload
@@ -200,11 +245,7 @@ pub fn from_numeric(text: &str) -> Option<String> {
 /// mode and the digits in numeric mode (the encoder segments optimally), quiet zone included.
 pub fn qr_svg(numeric: &str) -> Result<String, qrcode::types::QrError> {
     let code = qrcode::QrCode::with_error_correction_level(numeric.as_bytes(), qrcode::EcLevel::L)?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(400, 400)
-        .quiet_zone(true)
-        .build();
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(400, 400).quiet_zone(true).build();
     // Drop the XML declaration: the SVG is placed inline in HTML.
     Ok(match svg.find("<svg") {
         Some(start) => svg[start..].to_string(),
@@ -228,15 +269,26 @@ pub enum Verdict {
     Malformed,
     /// One part of a card split over several QR codes (`shc:/<part>/<total>/…`, SMART Health
     /// Cards "chunking", deprecated): the portal reads whole cards only.
-    MultiPart { part: u32, total: u32 },
+    MultiPart {
+        part: u32,
+        total: u32,
+    },
     /// Well-formed, but the signature does not verify against the issuer's keys (altered, or
     /// signed by a key the issuer does not publish).
-    BadSignature { issuer: String },
+    BadSignature {
+        issuer: String,
+    },
     /// Signed by an issuer this verifier does not trust.
-    UnknownIssuer { issuer: String },
+    UnknownIssuer {
+        issuer: String,
+    },
     /// Past its `exp`, or before its `nbf`.
-    Expired { issuer: String },
-    NotYetValid { issuer: String },
+    Expired {
+        issuer: String,
+    },
+    NotYetValid {
+        issuer: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -281,12 +333,10 @@ pub fn verify<'a>(text: &str, now_seconds: i64, issuer_keys: impl Fn(&str) -> Op
         trimmed.to_string()
     };
     let mut parts = jws.split('.');
-    let (Some(header_b64), Some(body_b64), Some(signature_b64), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(header_b64), Some(body_b64), Some(signature_b64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Verdict::Malformed;
     };
-    let Some(header) = URL_SAFE_NO_PAD.decode(header_b64).ok().and_then(|bytes| serde_json::from_slice::<Header>(&bytes).ok())
-    else {
+    let Some(header) = URL_SAFE_NO_PAD.decode(header_b64).ok().and_then(|bytes| serde_json::from_slice::<Header>(&bytes).ok()) else {
         return Verdict::Malformed;
     };
     if header.alg != "ES256" || header.zip.as_deref() != Some("DEF") {
@@ -456,7 +506,12 @@ mod tests {
 
     fn doses() -> Vec<CardDose> {
         vec![
-            CardDose { cvx: "210".into(), date: "2021-08-02".into(), lot: Some("A1234".into()), performer: Some("TYT Phường Bến Nghé".into()) },
+            CardDose {
+                cvx: "210".into(),
+                date: "2021-08-02".into(),
+                lot: Some("A1234".into()),
+                performer: Some("TYT Phường Bến Nghé".into()),
+            },
             CardDose { cvx: "210".into(), date: "2021-10-25".into(), lot: None, performer: None },
         ]
     }
@@ -514,7 +569,8 @@ mod tests {
         let ring = ring("not-done");
         let mut payload = payload(ISSUER, NOW - 60, &subject(), &doses());
         let entries = payload.pointer_mut("/vc/credentialSubject/fhirBundle/entry").unwrap().as_array_mut().unwrap();
-        let immunizations: Vec<usize> = entries.iter().enumerate().filter(|(_, e)| e["resource"]["resourceType"] == "Immunization").map(|(i, _)| i).collect();
+        let immunizations: Vec<usize> =
+            entries.iter().enumerate().filter(|(_, e)| e["resource"]["resourceType"] == "Immunization").map(|(i, _)| i).collect();
         entries[immunizations[0]]["resource"]["status"] = json!("not-done");
         entries[immunizations[1]]["resource"]["isSubpotent"] = json!(true);
         let verdict = verify(&card(&ring, &payload), NOW, |iss| (iss == ISSUER).then_some(IssuerKeys::Own(&ring)));
@@ -528,8 +584,7 @@ mod tests {
         let mut payload = payload(ISSUER, NOW - 60, &subject(), &doses());
         let entries = payload.pointer_mut("/vc/credentialSubject/fhirBundle/entry").unwrap().as_array_mut().unwrap();
         // A former name listed first, the official one second.
-        entries[0]["resource"]["name"] =
-            json!([{ "use": "old", "family": "Trần", "given": ["Lan"] }, { "use": "official", "family": "Nguyễn", "given": ["Thị", "Lan"] }]);
+        entries[0]["resource"]["name"] = json!([{ "use": "old", "family": "Trần", "given": ["Lan"] }, { "use": "official", "family": "Nguyễn", "given": ["Thị", "Lan"] }]);
         // The SNOMED CT coding first, the CVX coding second.
         entries[1]["resource"]["vaccineCode"]["coding"] =
             json!([{ "system": "http://snomed.info/sct", "code": "28531000087107" }, { "system": CVX_SYSTEM, "code": "210" }]);
@@ -560,10 +615,7 @@ mod tests {
             bytes[position] = if bytes[position] == b'A' { b'B' } else { b'A' };
             let tampered = to_numeric(std::str::from_utf8(&bytes).unwrap());
             let verdict = verify(&tampered, NOW, |_| Some(IssuerKeys::Own(&ring)));
-            assert!(
-                matches!(verdict, Verdict::BadSignature { .. } | Verdict::Malformed),
-                "position {position}: {verdict:?}"
-            );
+            assert!(matches!(verdict, Verdict::BadSignature { .. } | Verdict::Malformed), "position {position}: {verdict:?}");
         }
     }
 
@@ -572,10 +624,7 @@ mod tests {
         let ours = ring("ours");
         let other = ring("other");
         let numeric = card(&other, &payload(ISSUER, NOW, &subject(), &doses()));
-        assert_eq!(
-            verify(&numeric, NOW, |_| Some(IssuerKeys::Own(&ours))),
-            Verdict::BadSignature { issuer: ISSUER.into() }
-        );
+        assert_eq!(verify(&numeric, NOW, |_| Some(IssuerKeys::Own(&ours))), Verdict::BadSignature { issuer: ISSUER.into() });
     }
 
     #[test]

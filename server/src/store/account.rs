@@ -83,12 +83,11 @@ pub struct StaffFacts {
 
 /// The separation-of-duties facts of an account (`None`: no such account).
 pub async fn staff_facts(conn: &mut Conn, account_id: &str) -> Result<Option<StaffFacts>, StoreError> {
-    let row = sqlx::query(
-        "select created_by_account_id, confirmed_at, confirmed_by_account_id, staff_cccd from account where account_id = $1",
-    )
-    .bind(account_id)
-    .fetch_optional(conn)
-    .await?;
+    let row =
+        sqlx::query("select created_by_account_id, confirmed_at, confirmed_by_account_id, staff_cccd from account where account_id = $1")
+            .bind(account_id)
+            .fetch_optional(conn)
+            .await?;
     row.map(|row| -> Result<StaffFacts, StoreError> {
         Ok(StaffFacts {
             created_by_account_id: row.try_get("created_by_account_id")?,
@@ -102,14 +101,13 @@ pub async fn staff_facts(conn: &mut Conn, account_id: &str) -> Result<Option<Sta
 
 /// Confirms an unconfirmed staff account; false if it was not awaiting confirmation.
 pub async fn confirm_staff(conn: &mut Conn, account_id: &str, by: &str, now: i64) -> Result<bool, StoreError> {
-    let result = sqlx::query(
-        "update account set confirmed_at = $2, confirmed_by_account_id = $3 where account_id = $1 and confirmed_at is null",
-    )
-    .bind(account_id)
-    .bind(now)
-    .bind(by)
-    .execute(conn)
-    .await?;
+    let result =
+        sqlx::query("update account set confirmed_at = $2, confirmed_by_account_id = $3 where account_id = $1 and confirmed_at is null")
+            .bind(account_id)
+            .bind(now)
+            .bind(by)
+            .execute(conn)
+            .await?;
     Ok(result.rows_affected() == 1)
 }
 
@@ -167,10 +165,7 @@ pub async fn set_time_zone(conn: &mut Conn, account_id: &str, zone: &str) -> Res
 }
 
 pub async fn account_id_by_user_handle(conn: &mut Conn, user_handle: &str) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar("select account_id from account where user_handle = $1")
-        .bind(user_handle)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_scalar("select account_id from account where user_handle = $1").bind(user_handle).fetch_optional(conn).await?)
 }
 
 pub async fn insert_facility(conn: &mut Conn, facility_id: &str, name: &str, province_code: &str, now: i64) -> Result<(), StoreError> {

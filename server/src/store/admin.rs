@@ -71,10 +71,7 @@ pub async fn people(
 }
 
 pub async fn person(conn: &mut Conn, account_id: &str) -> Result<Option<PersonRow>, StoreError> {
-    let row = sqlx::query(&format!("{PERSON_SELECT} where a.account_id = $1"))
-        .bind(account_id)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(&format!("{PERSON_SELECT} where a.account_id = $1")).bind(account_id).fetch_optional(conn).await?;
     row.as_ref().map(person_from_row).transpose()
 }
 

@@ -49,10 +49,7 @@ pub async fn insert(conn: &mut Conn, token_hash: &str, token: &ApiTokenRow) -> R
 }
 
 pub async fn by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<ApiTokenRow>, StoreError> {
-    let row = sqlx::query(&format!("select {COLUMNS} from api_token where token_hash = $1"))
-        .bind(token_hash)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(&format!("select {COLUMNS} from api_token where token_hash = $1")).bind(token_hash).fetch_optional(conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 

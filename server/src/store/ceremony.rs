@@ -36,22 +36,15 @@ pub async fn insert(conn: &mut Conn, id_hash: &str, ceremony: &CeremonyRow, now:
 ///
 /// Run it in a write transaction. On SQLite writes are serialised, so the cap is exact; on
 /// PostgreSQL concurrent starts may overshoot it by at most the number of concurrent writers.
-pub async fn insert_bounded(
-    conn: &mut Conn,
-    id_hash: &str,
-    ceremony: &CeremonyRow,
-    now: i64,
-    max_live: i64,
-) -> Result<(), StoreError> {
+pub async fn insert_bounded(conn: &mut Conn, id_hash: &str, ceremony: &CeremonyRow, now: i64, max_live: i64) -> Result<(), StoreError> {
     delete_expired(&mut *conn, now).await?;
     if ceremony.account_id.is_none() {
-        let live: i64 = sqlx::query_scalar(
-            "select count(*) from webauthn_ceremony where purpose = $1 and account_id is null and expires_at > $2",
-        )
-        .bind(&ceremony.purpose)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?;
+        let live: i64 =
+            sqlx::query_scalar("select count(*) from webauthn_ceremony where purpose = $1 and account_id is null and expires_at > $2")
+                .bind(&ceremony.purpose)
+                .bind(now)
+                .fetch_one(&mut *conn)
+                .await?;
         if live >= max_live {
             return Err(StoreError::LimitReached("live anonymous webauthn ceremonies"));
         }
@@ -81,10 +74,7 @@ pub async fn take(conn: &mut Conn, id_hash: &str) -> Result<Option<CeremonyRow>,
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let deleted = sqlx::query("delete from webauthn_ceremony where ceremony_id_hash = $1")
-        .bind(id_hash)
-        .execute(&mut *conn)
-        .await?;
+    let deleted = sqlx::query("delete from webauthn_ceremony where ceremony_id_hash = $1").bind(id_hash).execute(&mut *conn).await?;
     if deleted.rows_affected() != 1 {
         return Ok(None);
     }
@@ -99,9 +89,6 @@ pub async fn take(conn: &mut Conn, id_hash: &str) -> Result<Option<CeremonyRow>,
 
 /// Deletes every ceremony that expired (`expires_at <= now`); returns how many.
 pub async fn delete_expired(conn: &mut Conn, now: i64) -> Result<u64, StoreError> {
-    let result = sqlx::query("delete from webauthn_ceremony where expires_at <= $1")
-        .bind(now)
-        .execute(conn)
-        .await?;
+    let result = sqlx::query("delete from webauthn_ceremony where expires_at <= $1").bind(now).execute(conn).await?;
     Ok(result.rows_affected())
 }

@@ -24,7 +24,8 @@ pub struct ClinicalRow {
     pub last_updated: i64,
 }
 
-const COLUMNS: &str = "clinical_resource_id, patient_id, resource_type, category, code, effective_date, encounter_id, status, resource_json, \
+const COLUMNS: &str =
+    "clinical_resource_id, patient_id, resource_type, category, code, effective_date, encounter_id, status, resource_json, \
                        version_id, last_updated";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<ClinicalRow, StoreError> {
@@ -104,8 +105,7 @@ pub async fn owner_of(conn: &mut Conn, clinical_resource_id: &str) -> Result<Opt
         .bind(clinical_resource_id)
         .fetch_optional(conn)
         .await?;
-    row.map(|row| -> Result<(String, String), StoreError> { Ok((row.try_get("patient_id")?, row.try_get("resource_type")?)) })
-        .transpose()
+    row.map(|row| -> Result<(String, String), StoreError> { Ok((row.try_get("patient_id")?, row.try_get("resource_type")?)) }).transpose()
 }
 
 pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {

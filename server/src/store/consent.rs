@@ -183,7 +183,8 @@ fn break_glass_list_row(row: &sqlx::any::AnyRow) -> Result<BreakGlassListRow, St
 
 /// The tail every break-glass listing shares: the review columns, and the joins for the clinician's
 /// and facility's names (follows `select {BREAK_GLASS_COLUMNS}, <names>`).
-const BREAK_GLASS_LIST_FROM: &str = ", b.review_note, b.reviewed_at from break_glass b join account a on a.account_id = b.clinician_account_id
+const BREAK_GLASS_LIST_FROM: &str =
+    ", b.review_note, b.reviewed_at from break_glass b join account a on a.account_id = b.clinician_account_id
          left join facility f on f.facility_id = b.facility_id";
 
 pub async fn insert_break_glass(conn: &mut Conn, row: &BreakGlassRow) -> Result<(), StoreError> {
@@ -229,7 +230,11 @@ pub async fn review_queue(conn: &mut Conn, limit: i64) -> Result<Vec<BreakGlassL
 }
 
 /// Active break-glass declarations of one clinician (for the banner), with the patient's name.
-pub async fn active_break_glass_of(conn: &mut Conn, clinician_account_id: &str, now: i64) -> Result<Vec<(BreakGlassRow, String)>, StoreError> {
+pub async fn active_break_glass_of(
+    conn: &mut Conn,
+    clinician_account_id: &str,
+    now: i64,
+) -> Result<Vec<(BreakGlassRow, String)>, StoreError> {
     let rows = sqlx::query(&format!(
         "select {BREAK_GLASS_COLUMNS}, p.family_name || ' ' || p.given_names as patient_name
          from break_glass b join patient p on p.patient_id = b.patient_id
@@ -285,18 +290,14 @@ pub async fn search_directory(conn: &mut Conn, term: &str, limit: i64) -> Result
 }
 
 pub async fn clinician_exists(conn: &mut Conn, clinician_id: &str) -> Result<bool, StoreError> {
-    let found: Option<String> = sqlx::query_scalar("select clinician_id from clinician where clinician_id = $1")
-        .bind(clinician_id)
-        .fetch_optional(conn)
-        .await?;
+    let found: Option<String> =
+        sqlx::query_scalar("select clinician_id from clinician where clinician_id = $1").bind(clinician_id).fetch_optional(conn).await?;
     Ok(found.is_some())
 }
 
 pub async fn facility_exists(conn: &mut Conn, facility_id: &str) -> Result<bool, StoreError> {
-    let found: Option<String> = sqlx::query_scalar("select facility_id from facility where facility_id = $1")
-        .bind(facility_id)
-        .fetch_optional(conn)
-        .await?;
+    let found: Option<String> =
+        sqlx::query_scalar("select facility_id from facility where facility_id = $1").bind(facility_id).fetch_optional(conn).await?;
     Ok(found.is_some())
 }
 

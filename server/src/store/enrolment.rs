@@ -59,10 +59,8 @@ const COLUMNS: &str =
     "enrolment_code_id, cccd, patient_id, account_id, expires_at, used_at, cancelled_at, created_by_account_id, approved_at";
 
 pub async fn by_hash(conn: &mut Conn, code_hash: &str) -> Result<Option<EnrolmentCodeRow>, StoreError> {
-    let row = sqlx::query(&format!("select {COLUMNS} from enrolment_code where code_hash = $1"))
-        .bind(code_hash)
-        .fetch_optional(conn)
-        .await?;
+    let row =
+        sqlx::query(&format!("select {COLUMNS} from enrolment_code where code_hash = $1")).bind(code_hash).fetch_optional(conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -118,11 +116,13 @@ pub async fn open_codes(conn: &mut Conn, now: i64, limit: i64) -> Result<Vec<Ope
 
 /// Cancels an unused code. Returns false if it was used, cancelled or unknown.
 pub async fn cancel(conn: &mut Conn, enrolment_code_id: &str, now: i64) -> Result<bool, StoreError> {
-    let result = sqlx::query("update enrolment_code set cancelled_at = $1 where enrolment_code_id = $2 and used_at is null and cancelled_at is null")
-        .bind(now)
-        .bind(enrolment_code_id)
-        .execute(conn)
-        .await?;
+    let result = sqlx::query(
+        "update enrolment_code set cancelled_at = $1 where enrolment_code_id = $2 and used_at is null and cancelled_at is null",
+    )
+    .bind(now)
+    .bind(enrolment_code_id)
+    .execute(conn)
+    .await?;
     Ok(result.rows_affected() == 1)
 }
 
@@ -139,10 +139,7 @@ pub async fn staff_account_by_cccd(conn: &mut Conn, cccd: &str) -> Result<Option
 
 /// Marks a code as issued by identity proofing (the proofed enrolment path accepts only these).
 pub async fn mark_proofing(conn: &mut Conn, code_hash: &str) -> Result<(), StoreError> {
-    sqlx::query("update enrolment_code set source = 'identity_proofing' where code_hash = $1")
-        .bind(code_hash)
-        .execute(conn)
-        .await?;
+    sqlx::query("update enrolment_code set source = 'identity_proofing' where code_hash = $1").bind(code_hash).execute(conn).await?;
     Ok(())
 }
 

@@ -161,10 +161,11 @@ pub async fn link_by_subject(conn: &mut Conn, issuer: &str, subject: &str) -> Re
 }
 
 pub async fn links_of_account(conn: &mut Conn, account_id: &str) -> Result<Vec<LinkRow>, StoreError> {
-    let rows = sqlx::query(&format!("select {LINK_COLUMNS} from federated_link where account_id = $1 order by created_at, federated_link_id"))
-        .bind(account_id)
-        .fetch_all(conn)
-        .await?;
+    let rows =
+        sqlx::query(&format!("select {LINK_COLUMNS} from federated_link where account_id = $1 order by created_at, federated_link_id"))
+            .bind(account_id)
+            .fetch_all(conn)
+            .await?;
     rows.iter().map(link_from_row).collect()
 }
 
@@ -222,12 +223,11 @@ pub async fn insert_login(conn: &mut Conn, state_hash: &str, login: &LoginRow, n
 
 /// Reads and deletes the sign-in in the caller's transaction: a second take finds nothing.
 pub async fn take_login(conn: &mut Conn, state_hash: &str) -> Result<Option<LoginRow>, StoreError> {
-    let row = sqlx::query(
-        "select browser_hash, purpose, facility_id, pkce_verifier, nonce, expires_at from oidc_login where state_hash = $1",
-    )
-    .bind(state_hash)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row =
+        sqlx::query("select browser_hash, purpose, facility_id, pkce_verifier, nonce, expires_at from oidc_login where state_hash = $1")
+            .bind(state_hash)
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some(row) = row else { return Ok(None) };
     let deleted = sqlx::query("delete from oidc_login where state_hash = $1").bind(state_hash).execute(&mut *conn).await?;
     if deleted.rows_affected() != 1 {

@@ -121,10 +121,12 @@ fn client_from_row(row: &sqlx::any::AnyRow) -> Result<FacilityClientRow, StoreEr
 
 /// A facility's clients, revoked ones included, oldest first.
 pub async fn clients_of(conn: &mut Conn, facility_id: &str) -> Result<Vec<FacilityClientRow>, StoreError> {
-    let rows = sqlx::query(&format!("select {CLIENT_COLUMNS} from facility_client where facility_id = $1 order by created_at, facility_client_id"))
-        .bind(facility_id)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "select {CLIENT_COLUMNS} from facility_client where facility_id = $1 order by created_at, facility_client_id"
+    ))
+    .bind(facility_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(client_from_row).collect()
 }
 
@@ -159,7 +161,14 @@ pub async fn patient_by_identifier(conn: &mut Conn, facility_id: &str, system: &
 }
 
 /// Remembers a facility's identifier for a person (kept as first written).
-pub async fn insert_identifier(conn: &mut Conn, facility_id: &str, system: &str, value: &str, patient_id: &str, now: i64) -> Result<(), StoreError> {
+pub async fn insert_identifier(
+    conn: &mut Conn,
+    facility_id: &str,
+    system: &str,
+    value: &str,
+    patient_id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
     sqlx::query(
         "insert into patient_identifier (facility_id, system, value, patient_id, created_at) values ($1, $2, $3, $4, $5)
          on conflict (facility_id, system, value) do nothing",
@@ -218,7 +227,11 @@ pub async fn existing(conn: &mut Conn, directory: bool, ids: &[&str]) -> Result<
         for row in query.fetch_all(&mut *conn).await? {
             found.insert(
                 row.try_get("id")?,
-                Stored { patient_id: row.try_get("patient_id")?, resource_json: row.try_get("resource_json")?, version_id: row.try_get("version_id")? },
+                Stored {
+                    patient_id: row.try_get("patient_id")?,
+                    resource_json: row.try_get("resource_json")?,
+                    version_id: row.try_get("version_id")?,
+                },
             );
         }
     }
@@ -232,7 +245,20 @@ pub async fn insert_clinical(conn: &mut Conn, rows: &[ClinicalRow], now: i64) ->
         let values: Vec<String> = (0..chunk.len())
             .map(|r| {
                 let p = |c: usize| format!("${}", r * WIDTH + c);
-                format!("({}, {}, {}, {}, {}, {}, {}, {}, 1, {}, {}, {})", p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(10))
+                format!(
+                    "({}, {}, {}, {}, {}, {}, {}, {}, 1, {}, {}, {})",
+                    p(1),
+                    p(2),
+                    p(3),
+                    p(4),
+                    p(5),
+                    p(6),
+                    p(7),
+                    p(8),
+                    p(9),
+                    p(10),
+                    p(10)
+                )
             })
             .collect();
         let sql = format!(
@@ -330,10 +356,8 @@ pub async fn insert_provenance(conn: &mut Conn, row: &ProvenanceRow) -> Result<(
 
 /// A page of a record's import provenance, newest first, and the total.
 pub async fn provenance_of(conn: &mut Conn, patient_id: &str, limit: i64, offset: i64) -> Result<(Vec<String>, i64), StoreError> {
-    let total: i64 = sqlx::query_scalar("select count(*) from import_provenance where patient_id = $1")
-        .bind(patient_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let total: i64 =
+        sqlx::query_scalar("select count(*) from import_provenance where patient_id = $1").bind(patient_id).fetch_one(&mut *conn).await?;
     let rows: Vec<String> = sqlx::query_scalar(
         "select resource_json from import_provenance where patient_id = $1 order by recorded_at desc, provenance_id limit $2 offset $3",
     )

@@ -87,14 +87,9 @@ impl Store {
             Backend::Sqlite => {
                 let url = sqlite_url_with_create(database_url)?;
                 let options = AnyConnectOptions::from_str(&url).context("invalid SQLite DATABASE_URL")?;
-                let read = sqlite_pool(max_connections.max(1))
-                    .connect_with(options.clone())
-                    .await
-                    .context("cannot open the SQLite database")?;
-                let write = sqlite_pool(1)
-                    .connect_with(options)
-                    .await
-                    .context("cannot open the SQLite database for writing")?;
+                let read =
+                    sqlite_pool(max_connections.max(1)).connect_with(options.clone()).await.context("cannot open the SQLite database")?;
+                let write = sqlite_pool(1).connect_with(options).await.context("cannot open the SQLite database for writing")?;
                 Ok(Store { read, write, backend })
             }
             Backend::Postgres => {
@@ -116,10 +111,7 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator
-            .run(&self.write)
-            .await
-            .context("database migration failed; the server will not start on a partly migrated schema")?;
+        migrator.run(&self.write).await.context("database migration failed; the server will not start on a partly migrated schema")?;
         let mut tx = self.begin().await?;
         fill_folded_names(&mut tx).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -147,11 +139,8 @@ impl Store {
 }
 
 fn sqlite_pool(max: u32) -> AnyPoolOptions {
-    AnyPoolOptions::new()
-        .max_connections(max)
-        .min_connections(max.min(2))
-        .acquire_timeout(Duration::from_secs(10))
-        .after_connect(|connection, _meta| {
+    AnyPoolOptions::new().max_connections(max).min_connections(max.min(2)).acquire_timeout(Duration::from_secs(10)).after_connect(
+        |connection, _meta| {
             Box::pin(async move {
                 connection.execute("pragma journal_mode = wal").await?;
                 connection.execute("pragma synchronous = normal").await?;
@@ -159,20 +148,18 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
                 connection.execute("pragma busy_timeout = 5000").await?;
                 Ok(())
             })
-        })
+        },
+    )
 }
 
 /// Adds `mode=rwc` so a missing database file is created, and creates its directory.
 fn sqlite_url_with_create(database_url: &str) -> anyhow::Result<String> {
-    let path_part = database_url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
+    let path_part = database_url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path_part.split('?').next().unwrap_or_default();
     if !path.is_empty() && path != ":memory:" {
         if let Some(parent) = std::path::Path::new(path).parent() {
             if !parent.as_os_str().is_empty() && !parent.exists() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create the data directory {}", parent.display()))?;
+                std::fs::create_dir_all(parent).with_context(|| format!("cannot create the data directory {}", parent.display()))?;
                 // Health data: a directory we create is readable by its owner only.
                 #[cfg(unix)]
                 {
@@ -204,11 +191,7 @@ pub fn new_id() -> String {
 pub fn fold(text: &str) -> String {
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'đ' { 'd' } else { c })
-        .collect()
+    text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).map(|c| if c == 'đ' { 'd' } else { c }).collect()
 }
 
 /// The searchable names (table, key column, name column, folded column).
@@ -224,9 +207,8 @@ pub async fn fill_folded_names(conn: &mut Conn) -> Result<u64, StoreError> {
     use sqlx::Row;
     let mut filled = 0;
     for (table, key, name, folded) in FOLDED_NAMES {
-        let rows = sqlx::query(&format!("select {key} as id, {name} as name from {table} where {folded} is null"))
-            .fetch_all(&mut *conn)
-            .await?;
+        let rows =
+            sqlx::query(&format!("select {key} as id, {name} as name from {table} where {folded} is null")).fetch_all(&mut *conn).await?;
         for row in rows {
             let id: String = row.try_get("id")?;
             let text: String = row.try_get("name")?;

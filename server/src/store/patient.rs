@@ -67,25 +67,24 @@ pub async fn insert(conn: &mut Conn, patient: &PatientRow, now: i64) -> Result<(
 }
 
 pub async fn by_id(conn: &mut Conn, patient_id: &str) -> Result<Option<PatientRow>, StoreError> {
-    let row = sqlx::query(&format!("select {COLUMNS} from patient where patient_id = $1"))
-        .bind(patient_id)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(&format!("select {COLUMNS} from patient where patient_id = $1")).bind(patient_id).fetch_optional(conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 pub async fn by_cccd(conn: &mut Conn, cccd: &str) -> Result<Option<PatientRow>, StoreError> {
-    let row = sqlx::query(&format!("select {COLUMNS} from patient where cccd = $1"))
-        .bind(cccd)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(&format!("select {COLUMNS} from patient where cccd = $1")).bind(cccd).fetch_optional(conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// Stores the health-insurance numbers an import brought for a record: the social-insurance
 /// number (10 digits) and, when given, the BHYT card code (15 characters, upper case); a record
 /// without a card code keeps the one it had.
-pub async fn set_insurance(conn: &mut Conn, patient_id: &str, bhyt_card: Option<&str>, social_insurance_number: &str) -> Result<(), StoreError> {
+pub async fn set_insurance(
+    conn: &mut Conn,
+    patient_id: &str,
+    bhyt_card: Option<&str>,
+    social_insurance_number: &str,
+) -> Result<(), StoreError> {
     sqlx::query("update patient set social_insurance_number = $1, bhyt_card = coalesce($2, bhyt_card) where patient_id = $3")
         .bind(social_insurance_number)
         .bind(bhyt_card)

@@ -28,10 +28,11 @@ pub async fn insert(conn: &mut Conn, token_hash: &str, account_id: &str, now: i6
 }
 
 pub async fn find(conn: &mut Conn, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-    let row = sqlx::query("select account_id, created_at, last_seen_at, absolute_expires_at, reauth_at from session where session_id_hash = $1")
-        .bind(token_hash)
-        .fetch_optional(conn)
-        .await?;
+    let row =
+        sqlx::query("select account_id, created_at, last_seen_at, absolute_expires_at, reauth_at from session where session_id_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(conn)
+            .await?;
     row.map(|row| -> Result<SessionRow, StoreError> {
         Ok(SessionRow {
             account_id: row.try_get("account_id")?,
@@ -45,19 +46,12 @@ pub async fn find(conn: &mut Conn, token_hash: &str) -> Result<Option<SessionRow
 }
 
 pub async fn touch(conn: &mut Conn, token_hash: &str, now: i64) -> Result<(), StoreError> {
-    sqlx::query("update session set last_seen_at = $1 where session_id_hash = $2")
-        .bind(now)
-        .bind(token_hash)
-        .execute(conn)
-        .await?;
+    sqlx::query("update session set last_seen_at = $1 where session_id_hash = $2").bind(now).bind(token_hash).execute(conn).await?;
     Ok(())
 }
 
 pub async fn delete(conn: &mut Conn, token_hash: &str) -> Result<(), StoreError> {
-    sqlx::query("delete from session where session_id_hash = $1")
-        .bind(token_hash)
-        .execute(conn)
-        .await?;
+    sqlx::query("delete from session where session_id_hash = $1").bind(token_hash).execute(conn).await?;
     Ok(())
 }
 
@@ -120,11 +114,7 @@ pub async fn delete_others(conn: &mut Conn, account_id: &str, keep: &str) -> Res
 
 /// Records a passkey confirmation in this session (sudo mode for destructive actions).
 pub async fn set_reauth(conn: &mut Conn, token_hash: &str, now: i64) -> Result<(), StoreError> {
-    sqlx::query("update session set reauth_at = $1 where session_id_hash = $2")
-        .bind(now)
-        .bind(token_hash)
-        .execute(conn)
-        .await?;
+    sqlx::query("update session set reauth_at = $1 where session_id_hash = $2").bind(now).bind(token_hash).execute(conn).await?;
     Ok(())
 }
 

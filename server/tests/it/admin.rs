@@ -29,18 +29,25 @@ fn encode(text: &str) -> String {
 /// Every administrator path the app has: console pages (from the router's own route list), server
 /// functions (from the registry the router serves them from), and the plain HTTP routes.
 fn administrator_paths() -> Vec<(String, bool)> {
-    let mut paths: Vec<(String, bool)> = leptos_axum::generate_route_list(app::App)
-        .iter()
-        .map(|route| route.path().to_string())
-        .filter(|path| server::http::admin_routes::is_admin_path(path))
-        .map(|path| {
-            let concrete: Vec<String> = path
-                .split('/')
-                .map(|segment| if segment.starts_with(':') || segment.starts_with('{') { "x-unknown".to_string() } else { segment.to_string() })
-                .collect();
-            (concrete.join("/"), true)
-        })
-        .collect();
+    let mut paths: Vec<(String, bool)> =
+        leptos_axum::generate_route_list(app::App)
+            .iter()
+            .map(|route| route.path().to_string())
+            .filter(|path| server::http::admin_routes::is_admin_path(path))
+            .map(|path| {
+                let concrete: Vec<String> =
+                    path.split('/')
+                        .map(|segment| {
+                            if segment.starts_with(':') || segment.starts_with('{') {
+                                "x-unknown".to_string()
+                            } else {
+                                segment.to_string()
+                            }
+                        })
+                        .collect();
+                (concrete.join("/"), true)
+            })
+            .collect();
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         if server::http::admin_routes::is_admin_path(path) {
             paths.push((path.to_string(), method == http::Method::GET));
@@ -123,7 +130,8 @@ fn a_suspended_administrator_is_refused_too() {
         let admin = app.enrol_admin().await;
         let mut other = app.enrol_admin_named("001190008888").await;
         let account = account_of(&app, &other).await;
-        let suspended = app.post_form("/api/admin_suspend", &format!("account_id={account}&reason=Rời+khỏi+đơn+vị"), Some(&admin.cookie)).await;
+        let suspended =
+            app.post_form("/api/admin_suspend", &format!("account_id={account}&reason=Rời+khỏi+đơn+vị"), Some(&admin.cookie)).await;
         assert_eq!(suspended.status, StatusCode::OK, "{}", suspended.body);
         // Their session ended; signing in again is refused; the console refuses their old cookie.
         assert_eq!(app.get("/api/admin_home", Some(&other.cookie)).await.status, StatusCode::UNAUTHORIZED);
@@ -147,7 +155,8 @@ fn destructive_actions_need_a_passkey_confirmation_within_five_minutes() {
         let doctor_account = doctor_account(&app);
         app.clock.advance_minutes(6);
         let before = app.audit().await.len();
-        let refused = app.post_form("/api/admin_suspend", &format!("account_id={doctor_account}&reason=Thử+kiểm+tra"), Some(&admin.cookie)).await;
+        let refused =
+            app.post_form("/api/admin_suspend", &format!("account_id={doctor_account}&reason=Thử+kiểm+tra"), Some(&admin.cookie)).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
         assert_eq!(refused.json()["kind"], "reauth_required");
         assert_eq!(app.count("account where status = 'suspended'").await, 0);
@@ -169,7 +178,8 @@ fn destructive_actions_need_a_passkey_confirmation_within_five_minutes() {
         let confirmed = app.reauth(&mut admin).await;
         assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
         assert!(app.audit().await.iter().any(|row| row.action == "reauth"));
-        let allowed = app.post_form("/api/admin_suspend", &format!("account_id={doctor_account}&reason=Thử+kiểm+tra"), Some(&admin.cookie)).await;
+        let allowed =
+            app.post_form("/api/admin_suspend", &format!("account_id={doctor_account}&reason=Thử+kiểm+tra"), Some(&admin.cookie)).await;
         assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
         assert_eq!(app.count("account where status = 'suspended'").await, 1);
 
@@ -190,7 +200,11 @@ fn a_confirmation_ceremony_is_bound_to_its_account_and_is_no_sign_in() {
         let started = app.post_json("/auth/reauth/start", &serde_json::json!({}), Some(&admin.cookie)).await.json();
         let credential = citizen.assert(&started["options"]);
         let finished = app
-            .post_json("/auth/reauth/finish", &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }), Some(&admin.cookie))
+            .post_json(
+                "/auth/reauth/finish",
+                &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }),
+                Some(&admin.cookie),
+            )
             .await;
         assert_eq!(finished.status, StatusCode::UNAUTHORIZED, "{}", finished.body);
         // A confirmation ceremony is not a sign-in ceremony.
@@ -217,7 +231,8 @@ fn suspension_ends_the_open_session_and_reinstatement_leaves_an_expired_grant_ex
         grant_to(&app, &citizen, &format!("clinician:{}", app.clinicians[0].clinician_id), "2026-11-23").await;
         assert_eq!(view(&app, &doctor, patient.id()).await.status, StatusCode::OK);
 
-        let suspended = app.post_form("/api/admin_suspend", &format!("account_id={doctor_account}&reason=Đang+bị+điều+tra"), Some(&admin.cookie)).await;
+        let suspended =
+            app.post_form("/api/admin_suspend", &format!("account_id={doctor_account}&reason=Đang+bị+điều+tra"), Some(&admin.cookie)).await;
         assert_eq!(suspended.status, StatusCode::OK, "{}", suspended.body);
         // The very next request of the open session is refused, and nothing of the record leaks.
         let next = view(&app, &doctor, patient.id()).await;
@@ -241,7 +256,11 @@ fn suspension_ends_the_open_session_and_reinstatement_leaves_an_expired_grant_ex
         let refused = view(&app, &doctor, patient.id()).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
         let audit = app.audit().await;
-        assert!(audit[before..].iter().all(|row| row.outcome == "denied" && row.reason.as_deref() == Some("grant_expired")), "{:?}", &audit[before..]);
+        assert!(
+            audit[before..].iter().all(|row| row.outcome == "denied" && row.reason.as_deref() == Some("grant_expired")),
+            "{:?}",
+            &audit[before..]
+        );
     });
 }
 
@@ -298,7 +317,13 @@ fn revoking_everything_a_clinician_holds_tells_each_patient_why() {
         assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_reason.body);
         assert_eq!(app.audit().await.len(), before);
         assert_eq!(view(&app, &doctor, first.id()).await.status, StatusCode::OK);
-        let one = app.post_form("/api/admin_revoke_grant", &format!("grant_id={grant_id}&reason=Y%C3%AAu+c%E1%BA%A7u+c%E1%BB%A7a+c%C6%A1+s%E1%BB%9F"), Some(&admin.cookie)).await;
+        let one = app
+            .post_form(
+                "/api/admin_revoke_grant",
+                &format!("grant_id={grant_id}&reason=Y%C3%AAu+c%E1%BA%A7u+c%E1%BB%A7a+c%C6%A1+s%E1%BB%9F"),
+                Some(&admin.cookie),
+            )
+            .await;
         assert_eq!(one.status, StatusCode::OK, "{}", one.body);
         assert_eq!(view(&app, &doctor, first.id()).await.status, StatusCode::FORBIDDEN);
         let forged = app.post_form("/api/admin_revoke_grant", "grant_id=forged-id&reason=Kh%C3%B4ng+c%C3%B3", Some(&admin.cookie)).await;
@@ -331,16 +356,23 @@ fn a_break_glass_is_reviewed_with_its_reads_and_the_patient_sees_the_outcome() {
         assert_eq!(item["patient_id"], patient.id());
         assert!(item["reason"].as_str().unwrap().contains("bất tỉnh"));
         let id = item["break_glass_id"].as_str().unwrap().to_string();
-        let under: Vec<_> = app.audit().await.into_iter().filter(|row| row.action == "read" && row.basis_ref.as_deref() == Some(id.as_str())).collect();
+        let under: Vec<_> =
+            app.audit().await.into_iter().filter(|row| row.action == "read" && row.basis_ref.as_deref() == Some(id.as_str())).collect();
         assert!(!under.is_empty());
         assert_eq!(item["reads"].as_array().unwrap().len(), under.len(), "every read made under it is listed: {item}");
 
         let note = "Đã xác minh với khoa cấp cứu";
-        let bad = app.post_form("/api/admin_review", &format!("break_glass_id={id}&outcome=maybe&note={}", encode(note)), Some(&admin.cookie)).await;
+        let bad = app
+            .post_form("/api/admin_review", &format!("break_glass_id={id}&outcome=maybe&note={}", encode(note)), Some(&admin.cookie))
+            .await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
-        let marked = app.post_form("/api/admin_review", &format!("break_glass_id={id}&outcome=justified&note={}", encode(note)), Some(&admin.cookie)).await;
+        let marked = app
+            .post_form("/api/admin_review", &format!("break_glass_id={id}&outcome=justified&note={}", encode(note)), Some(&admin.cookie))
+            .await;
         assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
-        let again = app.post_form("/api/admin_review", &format!("break_glass_id={id}&outcome=unjustified&note={}", encode(note)), Some(&admin.cookie)).await;
+        let again = app
+            .post_form("/api/admin_review", &format!("break_glass_id={id}&outcome=unjustified&note={}", encode(note)), Some(&admin.cookie))
+            .await;
         assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "a review is final: {}", again.body);
 
         let queue = app.get("/api/admin_reviews", Some(&admin.cookie)).await.json();
@@ -430,14 +462,17 @@ fn enrolment_codes_are_issued_listed_cancelled_and_new_clinicians_enrol_with_the
         assert!(!open.body.contains(&code), "codes are never shown again");
         assert!(!open.body.contains(&patient.seed.cccd), "CCCDs are masked");
         let listed = open.json();
-        let entry = listed.as_array().unwrap().iter().find(|c| !before.contains(&c["code_id"].as_str().unwrap().to_string())).cloned().unwrap();
+        let entry =
+            listed.as_array().unwrap().iter().find(|c| !before.contains(&c["code_id"].as_str().unwrap().to_string())).cloned().unwrap();
         assert_eq!(entry["name"], patient.full_name());
         assert_eq!(entry["kind"], "citizen");
-        let cancelled = app.post_form("/api/admin_cancel_code", &format!("code_id={}", entry["code_id"].as_str().unwrap()), Some(&admin.cookie)).await;
+        let cancelled =
+            app.post_form("/api/admin_cancel_code", &format!("code_id={}", entry["code_id"].as_str().unwrap()), Some(&admin.cookie)).await;
         assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
         let refused = app.post_json("/auth/enrol/start", &serde_json::json!({ "cccd": patient.seed.cccd, "code": code }), None).await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "a cancelled code enrols no one: {}", refused.body);
-        let twice = app.post_form("/api/admin_cancel_code", &format!("code_id={}", entry["code_id"].as_str().unwrap()), Some(&admin.cookie)).await;
+        let twice =
+            app.post_form("/api/admin_cancel_code", &format!("code_id={}", entry["code_id"].as_str().unwrap()), Some(&admin.cookie)).await;
         assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         // A record already enrolled gets no second code; an unknown CCCD neither.
@@ -450,11 +485,21 @@ fn enrolment_codes_are_issued_listed_cancelled_and_new_clinicians_enrol_with_the
         }
 
         // A new facility and clinician; the clinician enrols with the code shown once.
-        let facility = app.post_form("/api/admin_create_facility", "name=Tr%E1%BA%A1m+y+t%E1%BA%BF+Ph%C6%B0%E1%BB%9Dng+1&province_code=001", Some(&admin.cookie)).await;
+        let facility = app
+            .post_form(
+                "/api/admin_create_facility",
+                "name=Tr%E1%BA%A1m+y+t%E1%BA%BF+Ph%C6%B0%E1%BB%9Dng+1&province_code=001",
+                Some(&admin.cookie),
+            )
+            .await;
         assert_eq!(facility.status, StatusCode::OK, "{}", facility.body);
         let facility_id: String = facility.json().as_str().unwrap().to_string();
         let created = app
-            .post_form("/api/admin_create_clinician", &format!("facility_id={facility_id}&full_name=BS.+Tr%E1%BA%A7n+M%E1%BB%9Bi&cccd=001085001234"), Some(&admin.cookie))
+            .post_form(
+                "/api/admin_create_clinician",
+                &format!("facility_id={facility_id}&full_name=BS.+Tr%E1%BA%A7n+M%E1%BB%9Bi&cccd=001085001234"),
+                Some(&admin.cookie),
+            )
             .await;
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
         assert_eq!(app.count("account").await, accounts + 1);
@@ -464,7 +509,8 @@ fn enrolment_codes_are_issued_listed_cancelled_and_new_clinicians_enrol_with_the
         assert_eq!(me["role"], "clinician");
         let detail = app.get(&format!("/api/admin_facility?facility_id={facility_id}"), Some(&admin.cookie)).await.json();
         assert_eq!(detail["people"][0]["name"], "BS. Trần Mới");
-        let unknown = app.post_form("/api/admin_create_clinician", "facility_id=nope&full_name=BS.+X&cccd=001085001235", Some(&admin.cookie)).await;
+        let unknown =
+            app.post_form("/api/admin_create_clinician", "facility_id=nope&full_name=BS.+X&cccd=001085001235", Some(&admin.cookie)).await;
         assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.count("account").await, accounts + 1);
     });

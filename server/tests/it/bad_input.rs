@@ -19,8 +19,7 @@ fn a_malformed_cccd_is_refused_with_its_own_message_and_nothing_changes() {
         let patient = app.patients[0].clone();
         let before = snapshot(&app).await;
         for cccd in ["12345", "0010900123456", "00109001234a", ""] {
-            let response =
-                app.post_json("/auth/enrol/start", &serde_json::json!({ "cccd": cccd, "code": patient.code }), None).await;
+            let response = app.post_json("/auth/enrol/start", &serde_json::json!({ "cccd": cccd, "code": patient.code }), None).await;
             assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{cccd}");
             assert_eq!(response.json()["error"], "invalid_cccd");
         }
@@ -115,9 +114,7 @@ fn a_forged_ceremony_id_is_refused() {
     crate::support::run(async {
         let app = TestApp::new().await;
         let before = snapshot(&app).await;
-        let response = app
-            .post_json("/auth/enrol/finish", &serde_json::json!({ "ceremony_id": "forged", "credential": {} }), None)
-            .await;
+        let response = app.post_json("/auth/enrol/finish", &serde_json::json!({ "ceremony_id": "forged", "credential": {} }), None).await;
         assert_eq!(response.status, StatusCode::BAD_REQUEST);
         assert_eq!(response.json()["error"], "ceremony_expired");
         assert_eq!(snapshot(&app).await, before);

@@ -220,10 +220,8 @@ fn a_configured_trusted_issuer_is_accepted_by_name() {
         std::fs::write(dir.join("trusted.json"), list.to_string()).unwrap();
         let trusted = dir.join("trusted.json");
         let app = TestApp::with_config(move |config| config.card_trusted_issuers = Some(trusted)).await;
-        let card = shc::to_numeric(&shc::sign(
-            &partner,
-            &shc::payload("https://vaccine.example.gov.vn", START_MS / 1000, &subject(), &doses()),
-        ));
+        let card =
+            shc::to_numeric(&shc::sign(&partner, &shc::payload("https://vaccine.example.gov.vn", START_MS / 1000, &subject(), &doses())));
         let verdict = check(&app, &card).await;
         assert_eq!(verdict["outcome"], "valid", "{verdict}");
         assert_eq!(verdict["issuer_name"], "Cổng tiêm chủng");
@@ -238,10 +236,7 @@ fn after_a_key_rotation_new_cards_use_the_new_key_and_old_cards_still_verify() {
         let app = TestApp::new().await;
         let patient = with_covid(&app);
         let user = app.enrol(&patient).await;
-        let old = app.get("/api/health_card?selection=covid", Some(&user.cookie)).await.json()["card"]["shc"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let old = app.get("/api/health_card?selection=covid", Some(&user.cookie)).await.json()["card"]["shc"].as_str().unwrap().to_string();
         let old_kid = header_of(&shc::from_numeric(&old).unwrap())["kid"].clone();
 
         let new_kid = shc::keys::rotate(&app.portal.config.card_key_dir).unwrap();
@@ -249,10 +244,7 @@ fn after_a_key_rotation_new_cards_use_the_new_key_and_old_cards_still_verify() {
         let kids: Vec<Value> = jwks["keys"].as_array().unwrap().iter().map(|k| k["kid"].clone()).collect();
         assert_eq!(kids, vec![json!(new_kid), old_kid.clone()]);
 
-        let new = app.get("/api/health_card?selection=covid", Some(&user.cookie)).await.json()["card"]["shc"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let new = app.get("/api/health_card?selection=covid", Some(&user.cookie)).await.json()["card"]["shc"].as_str().unwrap().to_string();
         assert_eq!(header_of(&shc::from_numeric(&new).unwrap())["kid"], json!(new_kid));
         assert_eq!(check(&app, &old).await["outcome"], "valid");
         assert_eq!(check(&app, &new).await["outcome"], "valid");

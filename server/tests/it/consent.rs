@@ -16,7 +16,14 @@ fn visit_reasons(patient: &TestPatient) -> Vec<String> {
         .collect()
 }
 
-async fn grant(app: &TestApp, citizen: &User, grantee: &str, categories: &[&str], purpose: &str, expires_on: &str) -> crate::support::Response {
+async fn grant(
+    app: &TestApp,
+    citizen: &User,
+    grantee: &str,
+    categories: &[&str],
+    purpose: &str,
+    expires_on: &str,
+) -> crate::support::Response {
     let mut body = format!("grantee={grantee}&purpose={purpose}&expires_on={expires_on}");
     for (index, category) in categories.iter().enumerate() {
         body.push_str(&format!("&categories[{index}]={category}"));
@@ -43,8 +50,10 @@ fn a_clinician_sees_nothing_without_a_grant_and_the_refusal_is_audited() {
         let audit = app.audit().await;
         let denied = &audit[before..];
         assert!(!denied.is_empty());
-        assert!(denied.iter().all(|row| row.outcome == "denied" && row.reason.as_deref() == Some("no_grant")
-            && row.patient_id.as_deref() == Some(patient.id()) && row.actor_facility_id.as_deref() == Some(app.facilities[0].as_str())));
+        assert!(denied.iter().all(|row| row.outcome == "denied"
+            && row.reason.as_deref() == Some("no_grant")
+            && row.patient_id.as_deref() == Some(patient.id())
+            && row.actor_facility_id.as_deref() == Some(app.facilities[0].as_str())));
     });
 }
 
@@ -56,7 +65,8 @@ fn a_grant_of_immunizations_shows_immunizations_and_hides_visits_then_revocation
         let citizen = app.enrol(&patient).await;
         let doctor = app.enrol_clinician(&app.clinicians[0].clone()).await;
 
-        let created = grant(&app, &citizen, &format!("clinician:{}", app.clinicians[0].clinician_id), &["immunizations"], "treatment", EXPIRY).await;
+        let created =
+            grant(&app, &citizen, &format!("clinician:{}", app.clinicians[0].clinician_id), &["immunizations"], "treatment", EXPIRY).await;
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
         let grant_id: String = serde_json::from_str(&created.body).unwrap();
 
@@ -70,9 +80,12 @@ fn a_grant_of_immunizations_shows_immunizations_and_hides_visits_then_revocation
             assert!(!response.body.contains(&reason), "visit data leaked: {reason}");
         }
         let audit = app.audit().await;
-        assert!(audit.iter().any(|row| row.category.as_deref() == Some("immunizations") && row.outcome == "allowed"
-            && row.basis.as_deref() == Some("grant") && row.basis_ref.as_deref() == Some(grant_id.as_str())));
-        assert!(audit.iter().any(|row| row.category.as_deref() == Some("visits") && row.outcome == "denied"
+        assert!(audit.iter().any(|row| row.category.as_deref() == Some("immunizations")
+            && row.outcome == "allowed"
+            && row.basis.as_deref() == Some("grant")
+            && row.basis_ref.as_deref() == Some(grant_id.as_str())));
+        assert!(audit.iter().any(|row| row.category.as_deref() == Some("visits")
+            && row.outcome == "denied"
             && row.reason.as_deref() == Some("category_not_shared")));
 
         // The citizen revokes; the clinician's very next request (same open session) is refused.
@@ -102,7 +115,8 @@ fn a_grant_stops_working_when_it_expires() {
         let patient = app.patients[1].clone();
         let citizen = app.enrol(&patient).await;
         let doctor = app.enrol_clinician(&app.clinicians[0].clone()).await;
-        let created = grant(&app, &citizen, &format!("clinician:{}", app.clinicians[0].clinician_id), &["all"], "treatment", "2026-11-23").await;
+        let created =
+            grant(&app, &citizen, &format!("clinician:{}", app.clinicians[0].clinician_id), &["all"], "treatment", "2026-11-23").await;
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
         assert_eq!(view(&app, &doctor, &patient).await.status, StatusCode::OK);
         // Past the end of 23/11 in Vietnam (the test clock starts 22/11 15:00 local time, the grant
@@ -129,7 +143,8 @@ fn a_facility_grant_covers_its_clinicians_and_no_one_else() {
         let citizen = app.enrol(&patient).await;
         let inside = app.enrol_clinician(&app.clinicians[0].clone()).await;
         let outside = app.enrol_clinician(&app.clinicians[1].clone()).await;
-        let created = grant(&app, &citizen, &format!("facility:{}", app.facilities[0]), &["lab_results", "conditions"], "treatment", EXPIRY).await;
+        let created =
+            grant(&app, &citizen, &format!("facility:{}", app.facilities[0]), &["lab_results", "conditions"], "treatment", EXPIRY).await;
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
         let seen = view(&app, &inside, &patient).await;
         assert_eq!(seen.status, StatusCode::OK);
@@ -139,9 +154,7 @@ fn a_facility_grant_covers_its_clinicians_and_no_one_else() {
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
         assert_no_leak_except(&refused.body, &patient, &[patient.id()]);
         // Acting under another purpose than the grant's is refused too.
-        let research = app
-            .get(&format!("/api/clinician_view?patient_id={}&purpose=research", patient.id()), Some(&inside.cookie))
-            .await;
+        let research = app.get(&format!("/api/clinician_view?patient_id={}&purpose=research", patient.id()), Some(&inside.cookie)).await;
         assert_eq!(research.status, StatusCode::FORBIDDEN);
         assert_eq!(app.audit().await.last().unwrap().reason.as_deref(), Some("purpose_not_granted"));
     });
@@ -156,9 +169,7 @@ fn break_glass_opens_everything_for_four_hours_marked_and_shown_to_the_patient()
         let doctor = app.enrol_clinician(&app.clinicians[1].clone()).await;
         let rows = app.count("break_glass").await;
         let audit_rows = app.audit().await.len();
-        let short = app
-            .post_form("/api/break_glass", &format!("patient_id={}&reason=too+short", patient.id()), Some(&doctor.cookie))
-            .await;
+        let short = app.post_form("/api/break_glass", &format!("patient_id={}&reason=too+short", patient.id()), Some(&doctor.cookie)).await;
         assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(short.body.contains("reason_too_short"));
         assert_eq!(app.count("break_glass").await, rows);
@@ -177,7 +188,10 @@ fn break_glass_opens_everything_for_four_hours_marked_and_shown_to_the_patient()
         let me = app.get("/api/me", Some(&doctor.cookie)).await.json();
         assert_eq!(me["emergencies"][0]["patient_id"], patient.id(), "the banner shows on every page");
         let audit = app.audit().await;
-        assert!(audit.iter().filter(|row| row.action == "read" && row.outcome == "allowed").all(|row| row.basis.as_deref() == Some("break_glass")));
+        assert!(audit
+            .iter()
+            .filter(|row| row.action == "read" && row.outcome == "allowed")
+            .all(|row| row.basis.as_deref() == Some("break_glass")));
 
         // The patient sees it prominently, with the reason; it waits in the review queue.
         let overview = app.get("/api/overview", Some(&citizen.cookie)).await.json();
@@ -203,9 +217,7 @@ fn break_glass_opens_everything_for_four_hours_marked_and_shown_to_the_patient()
 }
 
 fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    text.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 #[test]
@@ -218,16 +230,28 @@ fn bad_grants_get_a_precise_error_and_nothing_is_written() {
         let grants = app.count("consent_grant").await;
         let audit = app.audit().await.len();
         let cases: Vec<(String, &str)> = vec![
-            (format!("grantee={doctor}&categories[0]=immunizations&purpose=treatment&starts_on=2026-12-10&expires_on=2026-12-01"), "expiry_before_start"),
+            (
+                format!("grantee={doctor}&categories[0]=immunizations&purpose=treatment&starts_on=2026-12-10&expires_on=2026-12-01"),
+                "expiry_before_start",
+            ),
             (format!("grantee={doctor}&categories[0]=immunizations&purpose=treatment&expires_on=2028-12-01"), "expiry_too_far"),
             (format!("grantee=clinician:nobody&categories[0]=immunizations&purpose=treatment&expires_on={EXPIRY}"), "unknown_grantee"),
-            (format!("grantee=patient:{}&categories[0]=immunizations&purpose=treatment&expires_on={EXPIRY}", patient.id()), "unknown_grantee"),
-            (format!("grantee={doctor}&categories[0]=immunizations&purpose=insurance_assessment&expires_on={EXPIRY}"), "purpose_not_allowed"),
+            (
+                format!("grantee=patient:{}&categories[0]=immunizations&purpose=treatment&expires_on={EXPIRY}", patient.id()),
+                "unknown_grantee",
+            ),
+            (
+                format!("grantee={doctor}&categories[0]=immunizations&purpose=insurance_assessment&expires_on={EXPIRY}"),
+                "purpose_not_allowed",
+            ),
             (format!("grantee={doctor}&categories[0]=immunizations&purpose=marketing&expires_on={EXPIRY}"), "purpose_not_allowed"),
             (format!("grantee={doctor}&purpose=treatment&expires_on={EXPIRY}"), "no_categories"),
             (format!("grantee={doctor}&categories[0]=secrets&purpose=treatment&expires_on={EXPIRY}"), "unknown_category"),
             (format!("grantee={doctor}&categories[0]=immunizations&purpose=treatment&expires_on=soon"), "bad_date"),
-            (format!("grantee={doctor}&categories[0]=immunizations&purpose=treatment&starts_on=2026-01-01&expires_on={EXPIRY}"), "start_in_past"),
+            (
+                format!("grantee={doctor}&categories[0]=immunizations&purpose=treatment&starts_on=2026-01-01&expires_on={EXPIRY}"),
+                "start_in_past",
+            ),
         ];
         for (body, code) in cases {
             let response = app.post_form("/api/create_grant", &body, Some(&citizen.cookie)).await;
@@ -239,17 +263,27 @@ fn bad_grants_get_a_precise_error_and_nothing_is_written() {
 
         // With the written request, insurance assessment is allowed.
         let ok = app
-            .post_form("/api/create_grant", &format!("grantee={doctor}&categories[0]=lab_results&purpose=insurance_assessment&written_request=on&expires_on={EXPIRY}"), Some(&citizen.cookie))
+            .post_form(
+                "/api/create_grant",
+                &format!("grantee={doctor}&categories[0]=lab_results&purpose=insurance_assessment&written_request=on&expires_on={EXPIRY}"),
+                Some(&citizen.cookie),
+            )
             .await;
         assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
 
         // A clinician cannot create grants, nor can anyone without a session.
         let doctor_user = app.enrol_clinician(&app.clinicians[0].clone()).await;
         let forbidden = app
-            .post_form("/api/create_grant", &format!("grantee={doctor}&categories[0]=all&purpose=treatment&expires_on={EXPIRY}"), Some(&doctor_user.cookie))
+            .post_form(
+                "/api/create_grant",
+                &format!("grantee={doctor}&categories[0]=all&purpose=treatment&expires_on={EXPIRY}"),
+                Some(&doctor_user.cookie),
+            )
             .await;
         assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
-        let anonymous = app.post_form("/api/create_grant", &format!("grantee={doctor}&categories[0]=all&purpose=treatment&expires_on={EXPIRY}"), None).await;
+        let anonymous = app
+            .post_form("/api/create_grant", &format!("grantee={doctor}&categories[0]=all&purpose=treatment&expires_on={EXPIRY}"), None)
+            .await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
         assert_eq!(app.count("consent_grant").await, grants + 1);
     });
@@ -291,7 +325,8 @@ fn the_patient_reads_who_viewed_their_record_with_filters_and_pages() {
         let patient = app.patients[2].clone();
         let citizen = app.enrol(&patient).await;
         let doctor = app.enrol_clinician(&app.clinicians[0].clone()).await;
-        let created = grant(&app, &citizen, &format!("clinician:{}", app.clinicians[0].clinician_id), &["immunizations"], "treatment", EXPIRY).await;
+        let created =
+            grant(&app, &citizen, &format!("clinician:{}", app.clinicians[0].clinician_id), &["immunizations"], "treatment", EXPIRY).await;
         assert_eq!(created.status, StatusCode::OK);
         assert_eq!(view(&app, &doctor, &patient).await.status, StatusCode::OK);
         app.get("/api/vaccinations", Some(&citizen.cookie)).await;
@@ -300,17 +335,18 @@ fn the_patient_reads_who_viewed_their_record_with_filters_and_pages() {
         assert_eq!(log.status, StatusCode::OK, "{}", log.body);
         let log = log.json();
         let entries = log["entries"].as_array().unwrap();
-        assert!(entries.iter().any(|e| e["actor_name"] == "BS. Lê Văn An" && e["basis"] == "grant" && e["outcome"] == "allowed"
-            && e["facility"] == "Bệnh viện Bạch Mai" && e["role"] == "clinician" && e["purpose"] == "treatment"));
+        assert!(entries.iter().any(|e| e["actor_name"] == "BS. Lê Văn An"
+            && e["basis"] == "grant"
+            && e["outcome"] == "allowed"
+            && e["facility"] == "Bệnh viện Bạch Mai"
+            && e["role"] == "clinician"
+            && e["purpose"] == "treatment"));
         assert!(entries.iter().any(|e| e["actor_name"] == "BS. Lê Văn An" && e["outcome"] == "denied"));
         assert!(entries.iter().any(|e| e["basis"] == "self"));
 
         let only_grants = app.get("/api/access_log?basis=grant", Some(&citizen.cookie)).await.json();
         assert!(only_grants["entries"].as_array().unwrap().iter().all(|e| e["basis"] == "grant"));
-        let by_doctor = app
-            .get(&format!("/api/access_log?person={}", app.clinicians[0].account_id), Some(&citizen.cookie))
-            .await
-            .json();
+        let by_doctor = app.get(&format!("/api/access_log?person={}", app.clinicians[0].account_id), Some(&citizen.cookie)).await.json();
         assert!(by_doctor["entries"].as_array().unwrap().iter().all(|e| e["actor_name"] == "BS. Lê Văn An"));
         let page_two = app.get("/api/access_log?page=2", Some(&citizen.cookie)).await.json();
         assert_eq!(page_two["page"], 2);
@@ -342,7 +378,8 @@ fn anonymous_and_cross_patient_requests_to_the_clinician_view_are_refused_audite
         assert_eq!(response.status, StatusCode::FORBIDDEN);
         assert_no_leak_except(&response.body, &victim, &[victim.id()]);
         let audit = app.audit().await;
-        assert!(audit[before..].iter().all(|row| row.outcome == "denied" && row.reason.as_deref() == Some("not_own_record")
+        assert!(audit[before..].iter().all(|row| row.outcome == "denied"
+            && row.reason.as_deref() == Some("not_own_record")
             && row.patient_id.as_deref() == Some(victim.id())));
         // And the consent pages of someone without a session.
         for path in ["/api/sharing", "/api/access_log", "/api/directory?term=Ph"] {

@@ -43,7 +43,10 @@ fn an_export_restores_whole_and_verifiable() {
         // Something of everything: an enrolled citizen, a grant, reads, an import, a checkpoint.
         let patient = app.patients[0].clone();
         let citizen = app.enrol(&patient).await;
-        let body = format!("grantee=clinician:{}&purpose=treatment&expires_on=2026-12-20&categories[0]=immunizations", app.clinicians[0].clinician_id);
+        let body = format!(
+            "grantee=clinician:{}&purpose=treatment&expires_on=2026-12-20&categories[0]=immunizations",
+            app.clinicians[0].clinician_id
+        );
         assert_eq!(app.post_form("/api/create_grant", &body, Some(&citizen.cookie)).await.status, StatusCode::OK);
         assert_eq!(app.get("/fhir/Immunization", Some(&citizen.cookie)).await.status, StatusCode::OK);
         let token = crate::import::facility_token(&app, &app.facilities[0]).await;
@@ -60,7 +63,17 @@ fn an_export_restores_whole_and_verifiable() {
             tx.commit().await.unwrap();
         }
         let source_counts = counts(app.store()).await;
-        for table in ["patient", "account", "clinical_resource", "consent_grant", "audit_event", "audit_checkpoint", "import_provenance", "directory_resource", "passkey"] {
+        for table in [
+            "patient",
+            "account",
+            "clinical_resource",
+            "consent_grant",
+            "audit_event",
+            "audit_checkpoint",
+            "import_provenance",
+            "directory_resource",
+            "passkey",
+        ] {
             assert!(source_counts.iter().any(|(t, n)| t == table && *n > 0), "{table} is empty: the test would prove little");
         }
         let source_audit = audit_rows(app.store()).await;
@@ -79,7 +92,12 @@ fn an_export_restores_whole_and_verifiable() {
         assert_eq!(report.files.len(), TABLES.len());
         // No secret leaves: no hashes of sessions, codes or tokens, no client secrets.
         let everything: String = report.files.iter().map(|f| std::fs::read_to_string(out.join(&f.url)).unwrap()).collect();
-        assert!(!everything.contains("secret_hash") && !everything.contains("session_id_hash") && !everything.contains("code_hash") && !everything.contains("token_hash"));
+        assert!(
+            !everything.contains("secret_hash")
+                && !everything.contains("session_id_hash")
+                && !everything.contains("code_hash")
+                && !everything.contains("token_hash")
+        );
         // The FHIR view of every stored resource is the stored text: the same members in the same
         // order, decimals as written, the facility's own extensions kept, only `meta` and the row
         // extension added.
@@ -93,11 +111,18 @@ fn an_export_restores_whole_and_verifiable() {
             let mut view = Json::parse(line).unwrap();
             view.remove("meta");
             let Some(Json::Array(extensions)) = view.get_mut("extension") else { panic!("no extension list in {line}") };
-            assert_eq!(extensions.pop().and_then(|e| e.get("url").cloned()), Some(Json::String(server::export::ROW_EXTENSION.into())), "{line}");
+            assert_eq!(
+                extensions.pop().and_then(|e| e.get("url").cloned()),
+                Some(Json::String(server::export::ROW_EXTENSION.into())),
+                "{line}"
+            );
             if extensions.is_empty() {
                 view.remove("extension");
             }
-            let id = match view.get("id") { Some(Json::String(id)) => id.clone(), _ => panic!("no id in {line}") };
+            let id = match view.get("id") {
+                Some(Json::String(id)) => id.clone(),
+                _ => panic!("no id in {line}"),
+            };
             let (_, text) = stored.iter().find(|(stored_id, _)| *stored_id == id).unwrap_or_else(|| panic!("{id} not stored"));
             let mut original = Json::parse(text).unwrap();
             original.remove("meta");

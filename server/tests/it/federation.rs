@@ -53,7 +53,12 @@ fn forged_missing_expired_and_foreign_browser_callbacks_are_refused_audited_and_
             ("/auth/oidc/callback?code=abc&state=forged".into(), Some(&cookie), StatusCode::BAD_REQUEST, "unknown_state"),
             ("/auth/oidc/callback?code=abc&state=state-expired".into(), Some(&cookie), StatusCode::BAD_REQUEST, "expired_state"),
             // The live state from a browser that did not start it: refused, and the state is spent.
-            ("/auth/oidc/callback?code=abc&state=state-live".into(), Some("__Host-hoso_oidc=another-browser"), StatusCode::BAD_REQUEST, "browser_mismatch"),
+            (
+                "/auth/oidc/callback?code=abc&state=state-live".into(),
+                Some("__Host-hoso_oidc=another-browser"),
+                StatusCode::BAD_REQUEST,
+                "browser_mismatch",
+            ),
             ("/auth/oidc/callback?code=abc&state=state-live".into(), Some(&cookie), StatusCode::BAD_REQUEST, "unknown_state"),
         ];
         for (path, cookie, status, reason) in cases {
@@ -175,7 +180,8 @@ fn provider_and_link_changes_need_a_fresh_confirmation_and_valid_input() {
             let mut conn = app.store().reader().acquire().await.unwrap();
             server::store::patient::by_id(&mut conn, patient.id()).await.unwrap().unwrap().account_id.unwrap()
         };
-        let response = app.post_form("/api/admin_link_subject", &format!("account_id={citizen_account}&subject=x"), Some(&admin.cookie)).await;
+        let response =
+            app.post_form("/api/admin_link_subject", &format!("account_id={citizen_account}&subject=x"), Some(&admin.cookie)).await;
         assert!(response.body.contains("not_applicable"), "{}", response.body);
         drop(citizen);
 
@@ -210,7 +216,13 @@ fn provider_and_link_changes_need_a_fresh_confirmation_and_valid_input() {
         let response = app.post_form("/api/admin_remove_provider", &format!("facility_id={facility}"), Some(&admin.cookie)).await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.body);
         assert_eq!((app.count("federated_link").await, app.count("identity_provider").await), (0, 0));
-        let actions: Vec<String> = app.audit().await.into_iter().filter(|row| row.action.starts_with("link_") || row.action.starts_with("provider_")).map(|row| row.action).collect();
+        let actions: Vec<String> = app
+            .audit()
+            .await
+            .into_iter()
+            .filter(|row| row.action.starts_with("link_") || row.action.starts_with("provider_"))
+            .map(|row| row.action)
+            .collect();
         assert_eq!(actions, vec!["link_create", "link_remove", "provider_remove"]);
     });
 }

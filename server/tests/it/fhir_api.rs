@@ -135,12 +135,20 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
         let bundle = fhir_json(&everything);
         all_about(&bundle, &patient);
         assert_eq!(ids_of(&bundle).len(), patient.seed.resources.len() + 1);
-        assert_eq!(total, patient.seed.resources.iter().filter(|r| TYPES.contains(&r["resourceType"].as_str().unwrap_or_default())).count() + 1);
+        assert_eq!(
+            total,
+            patient.seed.resources.iter().filter(|r| TYPES.contains(&r["resourceType"].as_str().unwrap_or_default())).count() + 1
+        );
         save("everything", &everything.body);
 
         // Filters, sort and paging.
         let all = fhir_json(&app.get("/fhir/Immunization?_count=200", Some(&citizen.cookie)).await);
-        let dates: Vec<String> = all["entry"].as_array().unwrap().iter().map(|e| e["resource"]["occurrenceDateTime"].as_str().unwrap()[..10].to_string()).collect();
+        let dates: Vec<String> = all["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["resource"]["occurrenceDateTime"].as_str().unwrap()[..10].to_string())
+            .collect();
         assert!(dates.len() >= 3, "the demo citizen has doses");
         let newest = fhir_json(&app.get("/fhir/Immunization?_sort=-date&_count=1", Some(&citizen.cookie)).await);
         assert_eq!(newest["entry"].as_array().unwrap().len(), 1);
@@ -152,7 +160,9 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
         let later = fhir_json(&app.get(&format!("/fhir/Immunization?date=ge{since}&_count=200"), Some(&citizen.cookie)).await);
         assert_eq!(ids_of(&later).len(), dates.iter().filter(|d| d.as_str() >= since.as_str()).count());
         let code = all["entry"][0]["resource"]["vaccineCode"]["coding"][0]["code"].as_str().unwrap().to_string();
-        let coded = fhir_json(&app.get(&format!("/fhir/Immunization?code=http://hl7.org/fhir/sid/cvx|{code}&_count=200"), Some(&citizen.cookie)).await);
+        let coded = fhir_json(
+            &app.get(&format!("/fhir/Immunization?code=http://hl7.org/fhir/sid/cvx|{code}&_count=200"), Some(&citizen.cookie)).await,
+        );
         assert!(!ids_of(&coded).is_empty());
         assert!(coded["entry"].as_array().unwrap().iter().all(|e| e["resource"]["vaccineCode"]["coding"][0]["code"] == code.as_str()));
         // Paging links keep the filters: page 2 of a code search is still that code.
@@ -177,8 +187,16 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
         let consent = fhir_json(&consents);
         assert_eq!(consent["total"], 1);
         assert_eq!(consent["entry"][0]["resource"]["status"], "active");
-        assert_eq!(consent["entry"][0]["resource"]["provision"]["actor"][0]["reference"]["reference"], format!("Practitioner/{}", app.clinicians[0].clinician_id));
-        let codes: Vec<&str> = consent["entry"][0]["resource"]["provision"]["code"].as_array().unwrap().iter().filter_map(|c| c["coding"][0]["code"].as_str()).collect();
+        assert_eq!(
+            consent["entry"][0]["resource"]["provision"]["actor"][0]["reference"]["reference"],
+            format!("Practitioner/{}", app.clinicians[0].clinician_id)
+        );
+        let codes: Vec<&str> = consent["entry"][0]["resource"]["provision"]["code"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["coding"][0]["code"].as_str())
+            .collect();
         assert_eq!(codes, vec!["immunizations", "visits"]);
         save("consent", &consents.body);
         let log = app.get("/fhir/AuditEvent?_count=5", Some(&citizen.cookie)).await;
@@ -186,10 +204,18 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
         let events = fhir_json(&log);
         assert_eq!(events["entry"].as_array().unwrap().len(), 5);
         assert!(events["total"].as_u64().unwrap() > 5);
-        assert!(events["entry"].as_array().unwrap().iter().all(|e| e["resource"]["entity"][0]["what"]["reference"] == format!("Patient/{}", patient.id()).as_str()));
+        assert!(events["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["resource"]["entity"][0]["what"]["reference"] == format!("Patient/{}", patient.id()).as_str()));
         save("audit-events", &log.body);
         assert_outcome(&app.get("/fhir/AuditEvent?date=2024", Some(&citizen.cookie)).await, StatusCode::BAD_REQUEST, "invalid");
-        assert_outcome(&app.get(&format!("/fhir/Consent/{}", consent["entry"][0]["resource"]["id"].as_str().unwrap()), Some(&citizen.cookie)).await, StatusCode::NOT_FOUND, "not-supported");
+        assert_outcome(
+            &app.get(&format!("/fhir/Consent/{}", consent["entry"][0]["resource"]["id"].as_str().unwrap()), Some(&citizen.cookie)).await,
+            StatusCode::NOT_FOUND,
+            "not-supported",
+        );
 
         // Bad requests are OperationOutcomes naming the parameter.
         for (index, (path, code, status)) in [
@@ -212,7 +238,8 @@ fn a_citizen_reads_every_type_of_their_record_as_valid_fhir() {
         assert_eq!(bad["issue"][0]["expression"][0], "date");
 
         // Another person's record, by search, read or $everything: refused, audited, nothing of it in the body.
-        let other_resource = other.seed.resources.iter().find(|r| r["resourceType"] == "Immunization").unwrap()["id"].as_str().unwrap().to_string();
+        let other_resource =
+            other.seed.resources.iter().find(|r| r["resourceType"] == "Immunization").unwrap()["id"].as_str().unwrap().to_string();
         for path in [
             format!("/fhir/Immunization?patient={}", other.id()),
             format!("/fhir/Immunization/{other_resource}"),
@@ -257,7 +284,8 @@ fn a_clinicians_session_reads_by_fhir_only_the_consented_categories() {
         let first = ids_of(&bundle)[0].clone();
         assert_eq!(app.get(&format!("/fhir/Immunization/{first}"), Some(&doctor.cookie)).await.status, StatusCode::OK);
 
-        let condition = patient.seed.resources.iter().find(|r| r["resourceType"] == "Condition").unwrap()["id"].as_str().unwrap().to_string();
+        let condition =
+            patient.seed.resources.iter().find(|r| r["resourceType"] == "Condition").unwrap()["id"].as_str().unwrap().to_string();
         for path in [
             format!("/fhir/Condition?patient={}", patient.id()),
             format!("/fhir/Encounter?patient={}", patient.id()),
@@ -275,12 +303,17 @@ fn a_clinicians_session_reads_by_fhir_only_the_consented_categories() {
             assert_no_leak_except(&response.body, &other, &[]);
             let audit = app.audit().await;
             let rows = &audit[before..];
-            assert!(!rows.is_empty() && rows.iter().all(|row| row.outcome == "denied" && row.actor_role.as_deref() == Some("clinician")), "{path}");
+            assert!(
+                !rows.is_empty() && rows.iter().all(|row| row.outcome == "denied" && row.actor_role.as_deref() == Some("clinician")),
+                "{path}"
+            );
         }
         // The allowed reads are in the patient's log as reads of immunizations under the grant.
         let audit = app.audit().await;
-        assert!(audit.iter().any(|row| row.outcome == "allowed" && row.category.as_deref() == Some("immunizations")
-            && row.basis.as_deref() == Some("grant") && row.patient_id.as_deref() == Some(patient.id())));
+        assert!(audit.iter().any(|row| row.outcome == "allowed"
+            && row.category.as_deref() == Some("immunizations")
+            && row.basis.as_deref() == Some("grant")
+            && row.patient_id.as_deref() == Some(patient.id())));
     });
 }
 
@@ -341,7 +374,8 @@ fn bearer_tokens_read_only_what_both_the_token_and_the_consent_allow() {
         let first = ids_of(&bundle)[0].clone();
         assert_eq!(bearer(&app, &format!("/fhir/Immunization/{first}"), &token).await.status, StatusCode::OK);
 
-        let condition = patient.seed.resources.iter().find(|r| r["resourceType"] == "Condition").unwrap()["id"].as_str().unwrap().to_string();
+        let condition =
+            patient.seed.resources.iter().find(|r| r["resourceType"] == "Condition").unwrap()["id"].as_str().unwrap().to_string();
         for (path, reason) in [
             (format!("/fhir/Condition?patient={}", patient.id()), "outside_token_scope"),
             (format!("/fhir/Condition/{condition}"), "outside_token_scope"),
@@ -370,21 +404,38 @@ fn bearer_tokens_read_only_what_both_the_token_and_the_consent_allow() {
         let own = new_token(&app, &citizen, &["immunizations", "visits"], 30).await;
         assert_eq!(bearer(&app, "/fhir/Encounter", &own).await.status, StatusCode::OK);
         assert_outcome(&bearer(&app, "/fhir/Condition", &own).await, StatusCode::FORBIDDEN, "forbidden");
-        assert_outcome(&bearer(&app, &format!("/fhir/Patient/{}/$everything", patient.id()), &own).await, StatusCode::FORBIDDEN, "forbidden");
-        let full = new_token(&app, &citizen, &["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents", "billing", "access_history"], 1).await;
+        assert_outcome(
+            &bearer(&app, &format!("/fhir/Patient/{}/$everything", patient.id()), &own).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+        let full = new_token(
+            &app,
+            &citizen,
+            &["allergies", "conditions", "medications", "immunizations", "lab_results", "visits", "documents", "billing", "access_history"],
+            1,
+        )
+        .await;
         assert_eq!(bearer(&app, &format!("/fhir/Patient/{}/$everything", patient.id()), &full).await.status, StatusCode::OK);
 
         // Revoked, expired and unknown tokens are 401.
         let listed = app.get("/api/api_tokens", Some(&doctor.cookie)).await.json();
         assert_eq!(listed.as_array().unwrap().len(), 1);
         assert_eq!(listed[0]["categories"], serde_json::json!(["immunizations"]));
-        let revoked = app.post_form("/api/revoke_api_token", &format!("token_id={}", listed[0]["token_id"].as_str().unwrap()), Some(&doctor.cookie)).await;
+        let revoked = app
+            .post_form("/api/revoke_api_token", &format!("token_id={}", listed[0]["token_id"].as_str().unwrap()), Some(&doctor.cookie))
+            .await;
         assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
-        assert_outcome(&bearer(&app, &format!("/fhir/Immunization?patient={}", patient.id()), &token).await, StatusCode::UNAUTHORIZED, "login");
+        assert_outcome(
+            &bearer(&app, &format!("/fhir/Immunization?patient={}", patient.id()), &token).await,
+            StatusCode::UNAUTHORIZED,
+            "login",
+        );
         assert_outcome(&bearer(&app, "/fhir/Immunization", "hoso_pat_forged").await, StatusCode::UNAUTHORIZED, "login");
         app.clock.advance_minutes(2 * 24 * 60);
         assert_outcome(&bearer(&app, "/fhir/Immunization", &full).await, StatusCode::UNAUTHORIZED, "login");
-        let actions: Vec<String> = app.audit().await.into_iter().filter(|row| row.action.starts_with("api_token_")).map(|row| row.action).collect();
+        let actions: Vec<String> =
+            app.audit().await.into_iter().filter(|row| row.action.starts_with("api_token_")).map(|row| row.action).collect();
         assert_eq!(actions, vec!["api_token_create", "api_token_create", "api_token_create", "api_token_revoke"]);
     });
 }

@@ -16,7 +16,11 @@ use crate::support::{Response, TestApp, User};
 /// The text of the fidelity case whose file name starts with `name` (`f04`).
 pub(crate) fn case(name: &str) -> String {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fidelity");
-    let file = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(name)).unwrap();
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(name))
+        .unwrap();
     std::fs::read_to_string(file).unwrap()
 }
 
@@ -32,7 +36,12 @@ fn answers(response: &Response) -> Vec<String> {
 fn issues(response: &Response) -> Vec<(String, String)> {
     let body: Value = serde_json::from_str(&response.body).unwrap();
     assert_eq!(body["resourceType"], "OperationOutcome", "{}", response.body);
-    body["issue"].as_array().unwrap().iter().map(|i| (i["code"].as_str().unwrap().to_string(), i["expression"][0].as_str().unwrap_or_default().to_string())).collect()
+    body["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["code"].as_str().unwrap().to_string(), i["expression"][0].as_str().unwrap_or_default().to_string()))
+        .collect()
 }
 
 async fn patient_id(app: &TestApp, cccd: &str) -> String {
@@ -45,7 +54,9 @@ async fn citizen(app: &TestApp, cccd: &str) -> User {
     let id = patient_id(app, cccd).await;
     let code = {
         let mut tx = app.store().begin().await.unwrap();
-        let code = server::seed::issue_enrolment_code(&mut tx, server::seed::Enrols::Patient(id), cccd, app.clock.now_ms(), 86_400_000).await.unwrap();
+        let code = server::seed::issue_enrolment_code(&mut tx, server::seed::Enrols::Patient(id), cccd, app.clock.now_ms(), 86_400_000)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         code
     };
@@ -76,15 +87,22 @@ fn f04_decimals_are_kept_shown_and_compared_exactly_as_sent() {
         let labs = detail.json()["labs"].as_array().unwrap().clone();
         let lab = |name: &str| labs.iter().find(|l| l["name"] == name).unwrap_or_else(|| panic!("{name} in {labs:?}")).clone();
         let creatinine = lab("Creatinine");
-        assert_eq!((creatinine["value"].as_str(), creatinine["range"].as_str(), creatinine["flag"].as_str()), (Some("1.50"), Some("0.60 – 1.20"), Some("high")));
+        assert_eq!(
+            (creatinine["value"].as_str(), creatinine["range"].as_str(), creatinine["flag"].as_str()),
+            (Some("1.50"), Some("0.60 – 1.20"), Some("high"))
+        );
         let troponin = lab("Troponin I");
-        assert_eq!((troponin["value"].as_str(), troponin["range"].as_str(), troponin["flag"].as_str()), (Some("0.004"), Some("0.000 – 0.040"), Some("normal")));
+        assert_eq!(
+            (troponin["value"].as_str(), troponin["range"].as_str(), troponin["flag"].as_str()),
+            (Some("0.004"), Some("0.000 – 0.040"), Some("normal"))
+        );
         let pressure = lab("Systolic blood pressure");
         assert_eq!((pressure["value"].as_str(), pressure["flag"].as_str()), (Some("1.2E+2"), Some("normal")));
         // The API serves the decimals as they were sent.
         let served = app.get("/fhir/Observation", Some(&user.cookie)).await;
         assert_eq!(served.status, StatusCode::OK, "{}", served.body);
-        for text in [r#""value":1.50"#, r#""value":0.60"#, r#""value":0.004"#, r#""value":0.000"#, r#""value":0.040"#, r#""value":1.2E+2"#] {
+        for text in [r#""value":1.50"#, r#""value":0.60"#, r#""value":0.004"#, r#""value":0.000"#, r#""value":0.040"#, r#""value":1.2E+2"#]
+        {
             assert!(served.body.contains(text), "{text} in {}", served.body);
         }
         let file = crate::support::temp_dir().join("f04-observations.json");
@@ -110,7 +128,11 @@ fn f05_a_declined_dose_is_shown_as_not_given_and_never_counted_or_carded() {
         assert_ne!(item["state"], "complete");
         let card = app.get("/api/health_card", Some(&user.cookie)).await;
         assert_eq!(card.status, StatusCode::OK, "{}", card.body);
-        assert!(card.json()["choices"].as_array().unwrap().iter().all(|c| c["doses"] == 0 || c["value"] != "all"), "no dose to card: {}", card.body);
+        assert!(
+            card.json()["choices"].as_array().unwrap().iter().all(|c| c["doses"] == 0 || c["value"] != "all"),
+            "no dose to card: {}",
+            card.body
+        );
     });
 }
 
@@ -176,7 +198,9 @@ fn insurance_numbers_an_import_sends_for_a_record_already_held_are_stored_and_se
         // Another social-insurance number for this person, or one that is another person's,
         // is refused at the identifier and nothing is written.
         let other_person = app.patients[0].seed.social_insurance_number.clone();
-        for (insurance, message) in [("DN4797900000000", "another social-insurance number"), (other_person.as_str(), "another person's record")] {
+        for (insurance, message) in
+            [("DN4797900000000", "another social-insurance number"), (other_person.as_str(), "another person's record")]
+        {
             let refused = import_text(&app, &token, &f06_with_insurance(Some(insurance))).await;
             assert_eq!(refused.status, StatusCode::CONFLICT, "{insurance}: {}", refused.body);
             assert!(refused.body.contains(message), "{}", refused.body);
@@ -256,7 +280,9 @@ fn a_code_outside_its_required_value_set_is_refused_where_it_is_and_nothing_is_w
         let response = import_text(&app, &token, &bundle.to_string()).await;
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
         let found = issues(&response);
-        for location in ["Bundle.entry[0].resource.gender", "Bundle.entry[2].resource.status", "Bundle.entry[3].resource.valueQuantity.comparator"] {
+        for location in
+            ["Bundle.entry[0].resource.gender", "Bundle.entry[2].resource.status", "Bundle.entry[3].resource.valueQuantity.comparator"]
+        {
             assert!(found.contains(&("code-invalid".to_string(), location.to_string())), "{location} in {found:?}");
         }
         assert_eq!(found.len(), 3, "only the three codes are named: {found:?}");
@@ -280,11 +306,16 @@ fn f01_a_versioned_reference_resolves_to_the_entry_it_names() {
         assert_eq!(observation["entry"][0]["resource"]["encounter"]["reference"], format!("Encounter/{visit_id}"));
 
         // A versioned reference naming a version the bundle does not carry is refused there.
-        let wrong = case("f01").replace("Encounter/vr-enc-1/_history/1", "Encounter/vr-enc-1/_history/7").replace("079190000101", "079190000102");
+        let wrong =
+            case("f01").replace("Encounter/vr-enc-1/_history/1", "Encounter/vr-enc-1/_history/7").replace("079190000101", "079190000102");
         let before = table_counts(&app).await;
         let response = import_text(&app, &token, &wrong).await;
         assert_eq!(response.status, StatusCode::CONFLICT, "{}", response.body);
-        assert!(issues(&response).contains(&("conflict".into(), "Bundle.entry[2].resource.encounter.reference".into())), "{}", response.body);
+        assert!(
+            issues(&response).contains(&("conflict".into(), "Bundle.entry[2].resource.encounter.reference".into())),
+            "{}",
+            response.body
+        );
         assert_eq!(table_counts(&app).await, before);
     });
 }
@@ -336,7 +367,13 @@ fn f02_conditional_references_resolve_against_the_facilitys_directory_exactly_on
         let before = table_counts(&app).await;
         let ambiguous = import_text(&app, &other, &case("f02").replace("079090000201", "079090000202")).await;
         assert_eq!(ambiguous.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", ambiguous.body);
-        assert!(issues(&ambiguous).iter().any(|(code, at)| code == "multiple-matches" && at == "Bundle.entry[1].resource.participant[0].individual.reference"), "{}", ambiguous.body);
+        assert!(
+            issues(&ambiguous)
+                .iter()
+                .any(|(code, at)| code == "multiple-matches" && at == "Bundle.entry[1].resource.participant[0].individual.reference"),
+            "{}",
+            ambiguous.body
+        );
         assert_eq!(table_counts(&app).await, before);
     });
 }
@@ -373,7 +410,11 @@ fn f03_a_batch_answers_each_entry_on_its_own() {
 
 fn synthea_current(name: &str) -> String {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/synthea-current");
-    let file = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(name)).unwrap();
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(name))
+        .unwrap();
     std::fs::read_to_string(file).unwrap()
 }
 
@@ -414,14 +455,21 @@ fn current_synthea_output_imports_directories_then_people_and_a_resend_changes_n
         let user = citizen(&app, cccd).await;
         let vaccinations = app.get("/api/vaccinations", Some(&user.cookie)).await.json();
         let shown: usize = vaccinations["vaccines"].as_array().unwrap().iter().map(|v| v["doses"].as_array().unwrap().len()).sum();
-        let sent = bundle["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] == "Immunization" && e["resource"]["status"] != "entered-in-error").count();
+        let sent = bundle["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["resource"]["resourceType"] == "Immunization" && e["resource"]["status"] != "entered-in-error")
+            .count();
         assert_eq!(shown, sent, "every dose sent is listed");
         let overview = app.get("/api/overview", Some(&user.cookie)).await.json();
         let active_allergies = bundle["entry"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|e| e["resource"]["resourceType"] == "AllergyIntolerance" && e["resource"]["clinicalStatus"]["coding"][0]["code"] == "active")
+            .filter(|e| {
+                e["resource"]["resourceType"] == "AllergyIntolerance" && e["resource"]["clinicalStatus"]["coding"][0]["code"] == "active"
+            })
             .count();
         assert_eq!(overview["allergies"].as_array().unwrap().len(), active_allergies, "{}", overview["allergies"]);
         let visits = app.get("/api/visits", Some(&user.cookie)).await.json();
@@ -439,11 +487,14 @@ fn current_synthea_output_imports_directories_then_people_and_a_resend_changes_n
         let served_text: std::collections::HashMap<String, String> = {
             let exact = Json::parse(&everything.body).unwrap();
             let Some(Json::Array(entries)) = exact.get("entry") else { panic!("no entries") };
-            entries.iter().filter_map(|entry| {
-                let resource = entry.get("resource")?;
-                let Some(Json::String(id)) = resource.get("id") else { return None };
-                Some((id.clone(), normalized(resource)))
-            }).collect()
+            entries
+                .iter()
+                .filter_map(|entry| {
+                    let resource = entry.get("resource")?;
+                    let Some(Json::String(id)) = resource.get("id") else { return None };
+                    Some((id.clone(), normalized(resource)))
+                })
+                .collect()
         };
         let mut compared = 0;
         for entry in bundle["entry"].as_array().unwrap() {

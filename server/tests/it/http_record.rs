@@ -249,10 +249,7 @@ fn every_response_carries_the_security_headers() {
 fn other_hosts_are_redirected_to_the_public_url_and_cross_origin_posts_refused() {
     crate::support::run(async {
         let app = TestApp::new().await;
-        let request = axum::http::Request::get("/record?x=1")
-            .header("host", "127.0.0.1:3000")
-            .body(axum::body::Body::empty())
-            .unwrap();
+        let request = axum::http::Request::get("/record?x=1").header("host", "127.0.0.1:3000").body(axum::body::Body::empty()).unwrap();
         let response = app.send(request).await;
         assert_eq!(response.status, StatusCode::PERMANENT_REDIRECT);
         assert_eq!(response.headers["location"], "http://localhost:3000/record?x=1");
@@ -289,7 +286,9 @@ fn the_vaccination_list_says_whats_done_and_whats_due() {
         let body = app.get("/api/vaccinations", Some(&user.cookie)).await.json();
         assert_eq!(body["schedule_version"], "VN-TCMR-2026.2");
         let schedule = body["schedule"].as_array().unwrap();
-        let item = |antigen: &str| schedule.iter().find(|i| i["antigen"] == antigen).cloned().unwrap_or_else(|| panic!("{antigen} missing: {schedule:?}"));
+        let item = |antigen: &str| {
+            schedule.iter().find(|i| i["antigen"] == antigen).cloned().unwrap_or_else(|| panic!("{antigen} missing: {schedule:?}"))
+        };
         assert_eq!(item("tuberculosis")["state"], "complete");
         // The 5-in-1 doses count for Hib, hepatitis B (with the birth dose) and the rest.
         assert_eq!(item("hib")["valid_doses"], 3);

@@ -45,7 +45,10 @@ pub fn with_cccd(bundle: &Value, index: usize) -> (Value, String) {
     let mut bundle = bundle.clone();
     let patient = bundle["entry"].as_array_mut().unwrap().iter_mut().find(|e| e["resource"]["resourceType"] == "Patient").unwrap();
     let cccd = cccd_for(&patient["resource"], index);
-    patient["resource"]["identifier"].as_array_mut().unwrap().push(json!({ "system": "https://fhir.hl7.org.vn/core/sid/cccd", "value": cccd }));
+    patient["resource"]["identifier"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "system": "https://fhir.hl7.org.vn/core/sid/cccd", "value": cccd }));
     (bundle, cccd)
 }
 
@@ -93,11 +96,19 @@ async fn snapshot(app: &TestApp) -> Vec<(String, i64)> {
     let mut out = Vec::new();
     // Lookups of people are audited whatever an import does (security_kinds.rs tests them); the
     // other audit rows are the import's own.
-    for table in ["patient", "clinical_resource", "directory_resource", "patient_identifier", "import_provenance", "audit_event where action <> 'patient_lookup'"] {
+    for table in [
+        "patient",
+        "clinical_resource",
+        "directory_resource",
+        "patient_identifier",
+        "import_provenance",
+        "audit_event where action <> 'patient_lookup'",
+    ] {
         out.push((table.to_string(), app.count(table).await));
     }
     let mut conn = app.store().reader().acquire().await.unwrap();
-    let versions: i64 = sqlx::query_scalar("select coalesce(sum(version_id), 0) from clinical_resource").fetch_one(&mut *conn).await.unwrap();
+    let versions: i64 =
+        sqlx::query_scalar("select coalesce(sum(version_id), 0) from clinical_resource").fetch_one(&mut *conn).await.unwrap();
     out.push(("versions".into(), versions));
     out
 }
@@ -111,7 +122,12 @@ fn outcome(response: &Response, status: StatusCode) -> Vec<(String, String)> {
     assert_eq!(response.status, status, "{}", response.body);
     let body: Value = serde_json::from_str(&response.body).unwrap();
     assert_eq!(body["resourceType"], "OperationOutcome", "{}", response.body);
-    body["issue"].as_array().unwrap().iter().map(|i| (i["code"].as_str().unwrap().to_string(), i["expression"][0].as_str().unwrap_or_default().to_string())).collect()
+    body["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["code"].as_str().unwrap().to_string(), i["expression"][0].as_str().unwrap_or_default().to_string()))
+        .collect()
 }
 
 #[test]
@@ -132,7 +148,12 @@ fn the_ten_synthea_bundles_import_and_a_second_import_changes_nothing() {
             let answers = statuses(&response);
             assert_eq!(answers.len(), bundle["entry"].as_array().unwrap().len());
             assert!(answers.iter().all(|s| s == "201 Created" || s == "200 OK"), "{answers:?}");
-            stored_entries += bundle["entry"].as_array().unwrap().iter().filter(|e| !matches!(e["resource"]["resourceType"].as_str(), Some("Patient" | "Organization" | "Practitioner"))).count();
+            stored_entries += bundle["entry"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| !matches!(e["resource"]["resourceType"].as_str(), Some("Patient" | "Organization" | "Practitioner")))
+                .count();
         }
         let after_first = snapshot(&app).await;
         assert_eq!(after_first[0].1 - before[0].1, 10, "ten new records");
@@ -141,7 +162,10 @@ fn the_ten_synthea_bundles_import_and_a_second_import_changes_nothing() {
         assert_eq!(after_first[5].1 - before[5].1, 10, "one audit row per record");
         let audit = app.audit().await;
         let row = audit.iter().rev().find(|row| row.action == "import").unwrap();
-        assert_eq!((row.actor_role.as_deref(), row.actor_facility_id.as_deref()), (Some("facility_system"), Some(app.facilities[0].as_str())));
+        assert_eq!(
+            (row.actor_role.as_deref(), row.actor_facility_id.as_deref()),
+            (Some("facility_system"), Some(app.facilities[0].as_str()))
+        );
 
         // Again: every entry answers 200 OK and nothing changes, not even a version.
         for (index, original) in synthea_patients().iter().enumerate() {
@@ -161,7 +185,15 @@ fn the_ten_synthea_bundles_import_and_a_second_import_changes_nothing() {
         };
         let code = {
             let mut tx = app.store().begin().await.unwrap();
-            let code = server::seed::issue_enrolment_code(&mut tx, server::seed::Enrols::Patient(patient_id.clone()), &cccds[3], app.clock.now_ms(), 86_400_000).await.unwrap();
+            let code = server::seed::issue_enrolment_code(
+                &mut tx,
+                server::seed::Enrols::Patient(patient_id.clone()),
+                &cccds[3],
+                app.clock.now_ms(),
+                86_400_000,
+            )
+            .await
+            .unwrap();
             tx.commit().await.unwrap();
             code
         };
@@ -169,7 +201,8 @@ fn the_ten_synthea_bundles_import_and_a_second_import_changes_nothing() {
         let everything = app.get(&format!("/fhir/Patient/{patient_id}/$everything"), Some(&citizen.cookie)).await;
         assert_eq!(everything.status, StatusCode::OK);
         let bundle: Value = serde_json::from_str(&everything.body).unwrap();
-        let kinds: std::collections::BTreeSet<&str> = bundle["entry"].as_array().unwrap().iter().filter_map(|e| e["resource"]["resourceType"].as_str()).collect();
+        let kinds: std::collections::BTreeSet<&str> =
+            bundle["entry"].as_array().unwrap().iter().filter_map(|e| e["resource"]["resourceType"].as_str()).collect();
         for kind in ["Patient", "Encounter", "Immunization", "Observation", "Condition", "CarePlan", "Claim", "ExplanationOfBenefit"] {
             assert!(kinds.contains(kind), "{kind} missing from {kinds:?}");
         }
@@ -177,7 +210,8 @@ fn the_ten_synthea_bundles_import_and_a_second_import_changes_nothing() {
         for entry in bundle["entry"].as_array().unwrap() {
             let resource = &entry["resource"];
             if resource["resourceType"] != "Patient" {
-                let owner = resource.pointer("/subject/reference").or_else(|| resource.pointer("/patient/reference")).and_then(Value::as_str);
+                let owner =
+                    resource.pointer("/subject/reference").or_else(|| resource.pointer("/patient/reference")).and_then(Value::as_str);
                 assert_eq!(owner, Some(subject.as_str()), "{resource}");
             }
             assert!(!resource.to_string().contains("urn:uuid:"), "references rewritten: {resource}");
@@ -249,16 +283,51 @@ fn bad_bundles_get_a_precise_outcome_and_write_nothing() {
         oversized["type"] = json!("transaction");
 
         for (name, body, status, expected) in [
-            ("malformed JSON", "{\"resourceType\": \"Bundle\", \"entry\": [".to_string(), StatusCode::BAD_REQUEST, vec![("structure", "line 1, column 37")]),
+            (
+                "malformed JSON",
+                "{\"resourceType\": \"Bundle\", \"entry\": [".to_string(),
+                StatusCode::BAD_REQUEST,
+                vec![("structure", "line 1, column 37")],
+            ),
             ("not a bundle", json!({ "resourceType": "Patient" }).to_string(), StatusCode::BAD_REQUEST, vec![("invalid", "resourceType")]),
             ("a collection", wrong_type.to_string(), StatusCode::BAD_REQUEST, vec![("invalid", "Bundle.type")]),
             ("an entry without request", no_request.to_string(), StatusCode::BAD_REQUEST, vec![("required", "Bundle.entry[1].request")]),
-            ("one broken entry", broken_entry.to_string(), StatusCode::UNPROCESSABLE_ENTITY, vec![("not-supported", "Bundle.entry[2].resource.resourceType")]),
-            ("a dangling reference", dangling.to_string(), StatusCode::UNPROCESSABLE_ENTITY, vec![("not-found", "Bundle.entry[2].resource.encounter.reference")]),
-            ("an unknown person", unknown_person.to_string(), StatusCode::UNPROCESSABLE_ENTITY, vec![("not-found", "Bundle.entry[0].resource.identifier")]),
-            ("a reference to no record", unknown_reference.to_string(), StatusCode::UNPROCESSABLE_ENTITY, vec![("not-found", "Bundle.entry[2].resource.patient.reference")]),
-            ("a CCCD that contradicts the birth date", bad_cccd.to_string(), StatusCode::UNPROCESSABLE_ENTITY, vec![("invalid", "Bundle.entry[0].resource.identifier[0].value")]),
-            ("another person's resource ids", conflict.to_string(), StatusCode::CONFLICT, vec![("conflict", "Bundle.entry[1]"), ("conflict", "Bundle.entry[2]")]),
+            (
+                "one broken entry",
+                broken_entry.to_string(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("not-supported", "Bundle.entry[2].resource.resourceType")],
+            ),
+            (
+                "a dangling reference",
+                dangling.to_string(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("not-found", "Bundle.entry[2].resource.encounter.reference")],
+            ),
+            (
+                "an unknown person",
+                unknown_person.to_string(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("not-found", "Bundle.entry[0].resource.identifier")],
+            ),
+            (
+                "a reference to no record",
+                unknown_reference.to_string(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("not-found", "Bundle.entry[2].resource.patient.reference")],
+            ),
+            (
+                "a CCCD that contradicts the birth date",
+                bad_cccd.to_string(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![("invalid", "Bundle.entry[0].resource.identifier[0].value")],
+            ),
+            (
+                "another person's resource ids",
+                conflict.to_string(),
+                StatusCode::CONFLICT,
+                vec![("conflict", "Bundle.entry[1]"), ("conflict", "Bundle.entry[2]")],
+            ),
             ("an oversized body", oversized.to_string(), StatusCode::PAYLOAD_TOO_LARGE, vec![("too-costly", "")]),
         ] {
             let response = post_bundle(&app, Some(&token), body, "application/fhir+json").await;

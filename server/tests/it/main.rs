@@ -2,7 +2,10 @@
 //! Add modules here rather than new files under `tests/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly where they fail")]
-#![allow(clippy::await_holding_lock, reason = "page-rendering tests deliberately hold one process-wide lock for their whole run (see support.rs)")]
+#![allow(
+    clippy::await_holding_lock,
+    reason = "page-rendering tests deliberately hold one process-wide lock for their whole run (see support.rs)"
+)]
 
 mod admin;
 mod audit_chain;
@@ -12,8 +15,8 @@ mod consent;
 mod delivery;
 mod export;
 mod federation;
-mod fidelity;
 mod fhir_api;
+mod fidelity;
 mod http_record;
 mod import;
 mod passkeys;

@@ -155,7 +155,11 @@ fn add_list_and_remove_passkeys_but_never_the_last() {
         use webauthn_authenticator_rs::WebauthnAuthenticator;
         let credential = second.do_registration(url::Url::parse(crate::support::ORIGIN).unwrap(), options).unwrap();
         let finished = app
-            .post_json("/auth/passkeys/finish", &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }), Some(&user.cookie))
+            .post_json(
+                "/auth/passkeys/finish",
+                &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }),
+                Some(&user.cookie),
+            )
             .await;
         assert_eq!(finished.status, StatusCode::OK, "{}", finished.body);
         assert_eq!(app.get("/api/passkeys", Some(&user.cookie)).await.json().as_array().unwrap().len(), 2);
@@ -209,8 +213,10 @@ fn a_person_sees_their_sessions_and_signs_out_other_devices() {
         assert_eq!(app.get("/api/visits", Some(&stranger.cookie)).await.status, StatusCode::OK);
 
         // End one other device, then all the others.
-        let phone_id = app.get("/api/my_sessions", Some(&phone)).await.json().as_array().unwrap().iter()
-            .find(|s| s["current"] == true).unwrap()["session_id"].clone();
+        let phone_id =
+            app.get("/api/my_sessions", Some(&phone)).await.json().as_array().unwrap().iter().find(|s| s["current"] == true).unwrap()
+                ["session_id"]
+                .clone();
         let one = app.post_form("/auth/sessions/end", &format!("session_id={}", phone_id.as_str().unwrap()), Some(&laptop)).await;
         assert_eq!(one.headers["location"], "/account/passkeys?status=sessions_ended&tokens_revoked=0&tokens_active=0");
         assert_eq!(app.get("/api/visits", Some(&phone)).await.status, StatusCode::UNAUTHORIZED);

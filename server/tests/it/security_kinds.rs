@@ -191,11 +191,12 @@ fn a_token_reads_only_its_categories_on_every_type_the_capability_statement_list
 /// Row counts of every table but the audit trail (refusals are audited; nothing else may change).
 pub async fn table_counts(app: &TestApp) -> Vec<(String, i64)> {
     let mut conn = app.store().reader().acquire().await.unwrap();
-    let tables: Vec<String> =
-        sqlx::query_scalar("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_sqlx%' order by name")
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_sqlx%' order by name",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
     drop(conn);
     let mut counts = Vec::new();
     for table in tables.into_iter().filter(|t| t != "audit_event" && !t.starts_with("audit")) {
@@ -268,7 +269,13 @@ fn every_server_function_and_route_answers_undecodable_input_with_a_4xx_and_writ
             for (target, content_type, body) in requests {
                 let before = table_counts(&app).await;
                 let response = raw(&app, &method, &target, content_type, body.clone(), &cookie).await;
-                assert!(response.status.as_u16() < 500, "{method} {target} {content_type} {:?}: {} {}", String::from_utf8_lossy(&body), response.status, response.body);
+                assert!(
+                    response.status.as_u16() < 500,
+                    "{method} {target} {content_type} {:?}: {} {}",
+                    String::from_utf8_lossy(&body),
+                    response.status,
+                    response.body
+                );
                 if response.status.is_client_error() {
                     assert_eq!(table_counts(&app).await, before, "{method} {target} was refused ({}) but wrote", response.status);
                 }
@@ -692,7 +699,9 @@ fn a_start_seeds_no_demo_data_unless_asked_and_logs_no_code_or_identity() {
 fn enrolment_codes_in(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         .filter(|word| {
-            word.len() == 14 && word.split('-').count() == 3 && word.split('-').all(|part| part.len() == 4 && part.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+            word.len() == 14
+                && word.split('-').count() == 3
+                && word.split('-').all(|part| part.len() == 4 && part.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
         })
         .map(str::to_string)
         .collect()

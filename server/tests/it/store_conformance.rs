@@ -105,13 +105,8 @@ async fn conformance(store: &Store) {
 
     // Ceremonies are taken exactly once.
     let mut tx = store.begin().await.unwrap();
-    let ceremony = CeremonyRow {
-        purpose: "sign_in".into(),
-        account_id: None,
-        enrolment_code_id: None,
-        state_json: "{}".into(),
-        expires_at: now + 1,
-    };
+    let ceremony =
+        CeremonyRow { purpose: "sign_in".into(), account_id: None, enrolment_code_id: None, state_json: "{}".into(), expires_at: now + 1 };
     store::ceremony::insert(&mut tx, "c-1", &ceremony, now).await.unwrap();
     assert!(store::ceremony::take(&mut tx, "c-1").await.unwrap().is_some());
     assert!(store::ceremony::take(&mut tx, "c-1").await.unwrap().is_none());
@@ -143,9 +138,8 @@ async fn conformance(store: &Store) {
     drop(tx);
     // More events in one call chain in order; the whole chain verifies, on both databases.
     let mut tx = store.begin().await.unwrap();
-    let events: Vec<server::audit::AuditEvent<'_>> = (0..3)
-        .map(|_| server::audit::AuditEvent::SignedIn { account_id: "acc", role: "citizen" })
-        .collect();
+    let events: Vec<server::audit::AuditEvent<'_>> =
+        (0..3).map(|_| server::audit::AuditEvent::SignedIn { account_id: "acc", role: "citizen" }).collect();
     assert_eq!(server::audit::record_all(&mut tx, &events, "req-2", now).await.unwrap(), vec![2, 3, 4]);
     tx.commit().await.unwrap();
     let mut conn = store.reader().acquire().await.unwrap();
@@ -202,16 +196,27 @@ async fn administration(store: &Store, patients: &[server::seed::generate::SeedP
     assert!(!store::admin::set_suspended(&mut tx, &doctor.account_id, None, now).await.unwrap());
 
     // Codes: listed while open, cancelled once, and a cancelled code is never consumed.
-    let code = server::seed::issue_enrolment_code_by(&mut tx, Enrols::Patient(patient.patient_id.clone()), &patient.cccd, now, 60_000, Some(&doctor.account_id))
-        .await
-        .unwrap();
+    let code = server::seed::issue_enrolment_code_by(
+        &mut tx,
+        Enrols::Patient(patient.patient_id.clone()),
+        &patient.cccd,
+        now,
+        60_000,
+        Some(&doctor.account_id),
+    )
+    .await
+    .unwrap();
     let row = store::enrolment::by_hash(&mut tx, &server::auth::passkeys::hash_code(&code)).await.unwrap().unwrap();
     let open = store::enrolment::open_codes(&mut tx, now, 100).await.unwrap();
     assert!(open.iter().any(|c| c.code.enrolment_code_id == row.enrolment_code_id && c.name.contains(&patient.given_names)));
     assert!(store::enrolment::cancel(&mut tx, &row.enrolment_code_id, now).await.unwrap());
     assert!(!store::enrolment::cancel(&mut tx, &row.enrolment_code_id, now).await.unwrap());
     assert!(!store::enrolment::consume(&mut tx, &row.enrolment_code_id, now).await.unwrap());
-    assert!(store::enrolment::open_codes(&mut tx, now, 100).await.unwrap().iter().all(|c| c.code.enrolment_code_id != row.enrolment_code_id));
+    assert!(store::enrolment::open_codes(&mut tx, now, 100)
+        .await
+        .unwrap()
+        .iter()
+        .all(|c| c.code.enrolment_code_id != row.enrolment_code_id));
 
     // Grants held by a clinician and by a facility; live means neither revoked nor expired.
     for (id, clinician, facility, expires_at) in
@@ -247,7 +252,9 @@ async fn administration(store: &Store, patients: &[server::seed::generate::SeedP
     let one = store::admin::facility(&mut tx, "fac-a", now + 5).await.unwrap().unwrap();
     assert_eq!((one.name.as_str(), one.clinicians, one.live_grants), ("Bệnh viện A", 1, 1));
     assert!(store::admin::facility(&mut tx, "no-such-facility", now + 5).await.unwrap().is_none());
-    assert!(store::consent::revoke_grant(&mut tx, &patient.patient_id, "g-1", &doctor.account_id, Some("chuyển công tác"), now).await.unwrap());
+    assert!(store::consent::revoke_grant(&mut tx, &patient.patient_id, "g-1", &doctor.account_id, Some("chuyển công tác"), now)
+        .await
+        .unwrap());
     assert_eq!(store::consent::grant_by_id(&mut tx, "g-1").await.unwrap().unwrap().revocation_reason.as_deref(), Some("chuyển công tác"));
     assert!(store::consent::live_grants_held(&mut tx, Holder::Clinician("cli-a"), now + 5).await.unwrap().is_empty());
 
@@ -404,7 +411,10 @@ async fn federation(store: &Store) {
     fed::set_provider(&mut tx, &ProviderRow { client_secret: "s2".into(), ..provider.clone() }, &doctor.account_id, now).await.unwrap();
     assert_eq!(fed::provider(&mut tx, "fac-fed").await.unwrap().unwrap().client_secret, "s2");
     let listed = fed::providers(&mut tx).await.unwrap();
-    assert_eq!(listed.iter().filter(|p| p.facility_id == "fac-fed").map(|p| p.facility_name.as_str()).collect::<Vec<_>>(), vec!["Bệnh viện Liên kết"]);
+    assert_eq!(
+        listed.iter().filter(|p| p.facility_id == "fac-fed").map(|p| p.facility_name.as_str()).collect::<Vec<_>>(),
+        vec!["Bệnh viện Liên kết"]
+    );
 
     let link = LinkRow {
         federated_link_id: "link-1".into(),

@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
 use server::config::Config;
 use server::seed::generate::{demo_patients, SeedPatient};
-use server::seed::{issue_enrolment_code, insert_patient, Enrols};
+use server::seed::{insert_patient, issue_enrolment_code, Enrols};
 use server::service::{Clock, Portal};
 use server::store::{self, Store};
 use tower::ServiceExt;
@@ -149,9 +149,7 @@ impl TestApp {
         let mut config = Config::for_tests(&url, dir.clone());
         adjust(&mut config);
         let clock = Arc::new(ManualClock(AtomicI64::new(START_MS)));
-        let (router, portal) = server::assemble(config, dir.to_str().expect("utf-8 path"), clock.clone())
-            .await
-            .expect("assemble");
+        let (router, portal) = server::assemble(config, dir.to_str().expect("utf-8 path"), clock.clone()).await.expect("assemble");
         let today = chrono::DateTime::from_timestamp_millis(START_MS).expect("date").date_naive();
         let mut patients = Vec::new();
         let mut tx = portal.store.begin().await.expect("begin");
@@ -164,12 +162,10 @@ impl TestApp {
         }
         let mut facilities = Vec::new();
         let mut clinicians = Vec::new();
-        for (index, (facility, doctor, cccd)) in [
-            ("Bệnh viện Bạch Mai", "BS. Lê Văn An", "001080000111"),
-            ("Bệnh viện Chợ Rẫy", "BS. Võ Thị Bình", "079185000222"),
-        ]
-        .into_iter()
-        .enumerate()
+        for (index, (facility, doctor, cccd)) in
+            [("Bệnh viện Bạch Mai", "BS. Lê Văn An", "001080000111"), ("Bệnh viện Chợ Rẫy", "BS. Võ Thị Bình", "079185000222")]
+                .into_iter()
+                .enumerate()
         {
             let facility_id = format!("facility-{index}-{}", uuid::Uuid::new_v4());
             store::account::insert_facility(&mut tx, &facility_id, facility, "001", START_MS).await.expect("facility");
@@ -304,9 +300,7 @@ impl TestApp {
 
     pub async fn enrol_with(&self, cccd: &str, code: &str) -> User {
         let mut authenticator = SoftPasskey::new(true);
-        let started = self
-            .post_json("/auth/enrol/start", &serde_json::json!({ "cccd": cccd, "code": code }), None)
-            .await;
+        let started = self.post_json("/auth/enrol/start", &serde_json::json!({ "cccd": cccd, "code": code }), None).await;
         assert_eq!(started.status, StatusCode::OK, "{}", started.body);
         let started = started.json();
         let options = as_soft_passkey_options(&started["options"]);
@@ -314,11 +308,7 @@ impl TestApp {
         let credential = authenticator.do_registration(Url::parse(ORIGIN).expect("url"), options).expect("register");
         let credential_id = credential.raw_id.clone();
         let finished = self
-            .post_json(
-                "/auth/enrol/finish",
-                &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }),
-                None,
-            )
+            .post_json("/auth/enrol/finish", &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }), None)
             .await;
         assert_eq!(finished.status, StatusCode::OK, "{}", finished.body);
         let cookie = finished.session_cookie().expect("session cookie");
@@ -370,12 +360,8 @@ pub async fn sign_in(app: &TestApp, user: &mut User) -> Response {
     assert_eq!(started.status, StatusCode::OK, "{}", started.body);
     let started = started.json();
     let credential = user.assert(&started["options"]);
-    app.post_json(
-        "/auth/signin/finish",
-        &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }),
-        None,
-    )
-    .await
+    app.post_json("/auth/signin/finish", &serde_json::json!({ "ceremony_id": started["ceremony_id"], "credential": credential }), None)
+        .await
 }
 
 /// Asserts that none of the patient's private markers appear in a body.
@@ -402,9 +388,8 @@ pub fn one_page_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     PAGE_RENDERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("test runtime")
-});
+static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> =
+    std::sync::LazyLock::new(|| tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("test runtime"));
 
 /// Runs a test on the one runtime all tests share, as the real server runs on one runtime.
 /// (Leptos keeps process-global executor state; one `#[tokio::test]` runtime per test made page

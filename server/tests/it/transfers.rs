@@ -29,7 +29,13 @@ async fn settled_transfers(app: &TestApp, cookie: &str) -> Vec<Value> {
 }
 
 fn fact<'a>(transfer: &'a Value, code: &str) -> &'a str {
-    transfer["facts"].as_array().unwrap().iter().find(|f| f[0] == code).and_then(|f| f[1].as_str()).unwrap_or_else(|| panic!("no {code} in {transfer}"))
+    transfer["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f[0] == code)
+        .and_then(|f| f[1].as_str())
+        .unwrap_or_else(|| panic!("no {code} in {transfer}"))
 }
 
 #[test]
@@ -50,10 +56,17 @@ fn facility_credentials_are_issued_once_from_the_console_and_revoked_at_once() {
         }
         assert_eq!(app.count("facility_client").await, 0);
 
-        let issued = app.post_form("/api/admin_issue_facility_client", &format!("facility_id={facility}&name=HIS%20B%E1%BA%A1ch%20Mai"), Some(&admin.cookie)).await;
+        let issued = app
+            .post_form(
+                "/api/admin_issue_facility_client",
+                &format!("facility_id={facility}&name=HIS%20B%E1%BA%A1ch%20Mai"),
+                Some(&admin.cookie),
+            )
+            .await;
         assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
         let issued = issued.json();
-        let (client_id, secret) = (issued["client_id"].as_str().unwrap().to_string(), issued["client_secret"].as_str().unwrap().to_string());
+        let (client_id, secret) =
+            (issued["client_id"].as_str().unwrap().to_string(), issued["client_secret"].as_str().unwrap().to_string());
         assert_eq!(issued["name"], "HIS Bạch Mai");
         assert!(secret.len() >= 40, "a long random secret");
 

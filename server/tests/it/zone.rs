@@ -56,7 +56,10 @@ fn today_a_grants_days_and_shown_instants_follow_the_readers_zone() {
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
         let sharing = app.get("/api/sharing", Some(&in_berlin)).await.json();
         let grant = &sharing["grants"][0];
-        assert_eq!((grant["starts_at"].as_str(), grant["expires_at"].as_str()), (Some("2026-11-22T23:00:00Z"), Some("2026-11-30T23:00:00Z")));
+        assert_eq!(
+            (grant["starts_at"].as_str(), grant["expires_at"].as_str()),
+            (Some("2026-11-22T23:00:00Z"), Some("2026-11-30T23:00:00Z"))
+        );
         assert_eq!(grant["state"], "not_yet_started");
         // Shown as the days that were chosen, in Berlin; in Hà Nội the same instants are a day on.
         let page = app.get("/record/sharing", Some(&in_berlin)).await;

@@ -117,7 +117,11 @@ fn AuditBody(data: AuditPage, filters: AuditQuery) -> impl IntoView {
     let lang = use_lang();
     let query = query_string(&filters);
     let link = move |page: u32| {
-        if query.is_empty() { format!("/admin/audit?page={page}") } else { format!("/admin/audit?{query}&page={page}") }
+        if query.is_empty() {
+            format!("/admin/audit?page={page}")
+        } else {
+            format!("/admin/audit?{query}&page={page}")
+        }
     };
     let csv = format!("/admin/audit.csv?{}", query_string(&filters));
     let AuditPage { lines, page, pages, total } = data;

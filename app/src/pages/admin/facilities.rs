@@ -5,7 +5,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::{outcome, when, AdminFrame, HeldGrants};
 use crate::api::{
-    AdminCreateFacility, AdminIssueFacilityClient, AdminRemoveProvider, AdminRevokeFacilityClient, AdminRevokeGrant, AdminRevokeHeld, AdminSetProvider,
+    AdminCreateFacility, AdminIssueFacilityClient, AdminRemoveProvider, AdminRevokeFacilityClient, AdminRevokeGrant, AdminRevokeHeld,
+    AdminSetProvider,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::dto::{AdminFacility, AdminFacilityDetail, FacilityClientInfo, IssuedFacilityClient};

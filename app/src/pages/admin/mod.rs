@@ -82,8 +82,12 @@ pub fn outcome<T: 'static>(value: Option<Result<T, AppError>>, ok: Key) -> Optio
     let t = use_t();
     match value? {
         Ok(_) => Some(view! { <p class="notice notice-ok" role="status">{t(ok)}</p> }.into_any()),
-        Err(AppError::ReauthRequired) => Some(view! { <p class="notice notice-error" role="alert">{t(Key::ErrReauthRequired)}</p> }.into_any()),
-        Err(AppError::Invalid(input)) => Some(view! { <p class="notice notice-error" role="alert">{t(Key::for_invalid(input))}</p> }.into_any()),
+        Err(AppError::ReauthRequired) => {
+            Some(view! { <p class="notice notice-error" role="alert">{t(Key::ErrReauthRequired)}</p> }.into_any())
+        }
+        Err(AppError::Invalid(input)) => {
+            Some(view! { <p class="notice notice-error" role="alert">{t(Key::for_invalid(input))}</p> }.into_any())
+        }
         Err(error) => Some(view! { <ErrorNotice error/> }.into_any()),
     }
 }

@@ -5,7 +5,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{outcome, when, AdminFrame, HeldGrants};
 use crate::api::{
-    AdminApproveLink, AdminConfirmStaff, AdminCreateClinician, AdminEndSessions, AdminIssueCode, AdminLinkSubject, AdminReinstate, AdminRevokeGrant, AdminRevokeHeld, AdminSuspend, AdminUnlink,
+    AdminApproveLink, AdminConfirmStaff, AdminCreateClinician, AdminEndSessions, AdminIssueCode, AdminLinkSubject, AdminReinstate,
+    AdminRevokeGrant, AdminRevokeHeld, AdminSuspend, AdminUnlink,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::dto::{AdminPerson, AdminPersonDetail, IssuedCode};
@@ -21,7 +22,8 @@ pub fn PeoplePage() -> impl IntoView {
         let q = query.read();
         (q.get("term").unwrap_or_default(), q.get("role").unwrap_or_default())
     };
-    let people = Resource::new(move || (filters(), create.version().get()), |((term, role), _)| crate::api::admin_people(Some(term), Some(role)));
+    let people =
+        Resource::new(move || (filters(), create.version().get()), |((term, role), _)| crate::api::admin_people(Some(term), Some(role)));
     let facilities = Resource::new(|| (), |_| crate::api::admin_facilities());
     view! {
         <AdminFrame title=Key::AdminNavPeople/>

@@ -30,14 +30,7 @@ pub(super) static HO_CHI_MINH: Province = Province {
     insurance_code: "79",
     name: "TP. Hồ Chí Minh",
     districts: &["Quận 1", "Quận 3", "Bình Thạnh", "Tân Bình", "Gò Vấp", "Phú Nhuận", "Thủ Đức"],
-    streets: &[
-        "Nguyễn Thị Minh Khai",
-        "Lê Lợi",
-        "Điện Biên Phủ",
-        "Cách Mạng Tháng Tám",
-        "Võ Văn Tần",
-        "Phan Xích Long",
-    ],
+    streets: &["Nguyễn Thị Minh Khai", "Lê Lợi", "Điện Biên Phủ", "Cách Mạng Tháng Tám", "Võ Văn Tần", "Phan Xích Long"],
     wards: &["Bến Nghé", "Bến Thành", "Võ Thị Sáu", "Tân Định", "Đa Kao", "Linh Trung"],
     disease_control_centre: "Trung tâm Kiểm soát bệnh tật TP. Hồ Chí Minh",
 };
@@ -86,29 +79,24 @@ pub(super) static NGHE_AN: Province = Province {
     wards: &["Hưng Bình", "Lê Mao", "Quang Trung", "Hưng Dũng", "Bến Thủy"],
     disease_control_centre: "Trung tâm Kiểm soát bệnh tật tỉnh Nghệ An",
 };
-pub(super) static PROVINCES: [&Province; 7] =
-    [&HA_NOI, &HO_CHI_MINH, &DA_NANG, &HAI_PHONG, &CAN_THO, &THANH_HOA, &NGHE_AN];
+pub(super) static PROVINCES: [&Province; 7] = [&HA_NOI, &HO_CHI_MINH, &DA_NANG, &HAI_PHONG, &CAN_THO, &THANH_HOA, &NGHE_AN];
 
 pub(super) fn province_at(index: u64) -> &'static Province {
     let index = usize::try_from(index % PROVINCES.len() as u64).unwrap_or(0);
     PROVINCES.get(index).copied().unwrap_or(&HA_NOI)
 }
 
-pub(super) static FAMILY_NAMES: [&str; 16] = [
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương",
-    "Lý",
-];
-pub(super) static MALE_MIDDLE: [&str; 10] =
-    ["Văn", "Đức", "Minh", "Quang", "Hữu", "Gia", "Công", "Thành", "Hoàng", "Tuấn"];
-pub(super) static FEMALE_MIDDLE: [&str; 10] =
-    ["Thị", "Ngọc", "Thu", "Thanh", "Bảo", "Minh", "Phương", "Kim", "Hồng", "Khánh"];
+pub(super) static FAMILY_NAMES: [&str; 16] =
+    ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
+pub(super) static MALE_MIDDLE: [&str; 10] = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Gia", "Công", "Thành", "Hoàng", "Tuấn"];
+pub(super) static FEMALE_MIDDLE: [&str; 10] = ["Thị", "Ngọc", "Thu", "Thanh", "Bảo", "Minh", "Phương", "Kim", "Hồng", "Khánh"];
 pub(super) static MALE_GIVEN: [&str; 20] = [
-    "Anh", "Bảo", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Huy", "Khang", "Khoa", "Long", "Minh", "Nam", "Phúc",
-    "Quân", "Sơn", "Thắng", "Tuấn", "Việt",
+    "Anh", "Bảo", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Huy", "Khang", "Khoa", "Long", "Minh", "Nam", "Phúc", "Quân", "Sơn",
+    "Thắng", "Tuấn", "Việt",
 ];
 pub(super) static FEMALE_GIVEN: [&str; 20] = [
-    "Anh", "Chi", "Dung", "Giang", "Hà", "Hân", "Hằng", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "My", "Ngân",
-    "Nhung", "Phương", "Thảo", "Trang", "Yến",
+    "Anh", "Chi", "Dung", "Giang", "Hà", "Hân", "Hằng", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "My", "Ngân", "Nhung", "Phương",
+    "Thảo", "Trang", "Yến",
 ];
 pub(super) static PHONE_PREFIXES: [&str; 16] =
     ["090", "091", "093", "094", "096", "097", "098", "086", "088", "070", "077", "081", "083", "032", "035", "038"];
@@ -157,15 +145,8 @@ pub(super) static GLUCOSE: LabTest = lab_test(
     (3.9, 6.4),
     (1, 1.0),
 );
-pub(super) static HBA1C: LabTest = lab_test(
-    "4548-4",
-    "Hemoglobin A1c/Hemoglobin.total in Blood",
-    "HbA1c",
-    ("%", "%"),
-    (4.0, 6.0),
-    (4.0, 6.0),
-    (1, 0.6),
-);
+pub(super) static HBA1C: LabTest =
+    lab_test("4548-4", "Hemoglobin A1c/Hemoglobin.total in Blood", "HbA1c", ("%", "%"), (4.0, 6.0), (4.0, 6.0), (1, 0.6));
 pub(super) static CHOLESTEROL: LabTest = lab_test(
     "14647-2",
     "Cholesterol [Moles/volume] in Serum or Plasma",
@@ -268,16 +249,11 @@ const fn diagnosis(icd: &'static str, display: &'static str, name_vi: &'static s
     Diagnosis { icd, display, name_vi }
 }
 
-pub(super) static COMMON_COLD: Diagnosis =
-    diagnosis("J00", "Acute nasopharyngitis [common cold]", "Viêm mũi họng cấp (cảm lạnh)");
-pub(super) static BRONCHIOLITIS: Diagnosis =
-    diagnosis("J21.9", "Acute bronchiolitis, unspecified", "Viêm tiểu phế quản cấp");
+pub(super) static COMMON_COLD: Diagnosis = diagnosis("J00", "Acute nasopharyngitis [common cold]", "Viêm mũi họng cấp (cảm lạnh)");
+pub(super) static BRONCHIOLITIS: Diagnosis = diagnosis("J21.9", "Acute bronchiolitis, unspecified", "Viêm tiểu phế quản cấp");
 pub(super) static PHARYNGITIS: Diagnosis = diagnosis("J02.9", "Acute pharyngitis, unspecified", "Viêm họng cấp");
-pub(super) static GASTROENTERITIS: Diagnosis = diagnosis(
-    "A09.0",
-    "Other and unspecified gastroenteritis and colitis of infectious origin",
-    "Tiêu chảy, viêm dạ dày ruột nhiễm trùng",
-);
+pub(super) static GASTROENTERITIS: Diagnosis =
+    diagnosis("A09.0", "Other and unspecified gastroenteritis and colitis of infectious origin", "Tiêu chảy, viêm dạ dày ruột nhiễm trùng");
 pub(super) static DENGUE: Diagnosis = diagnosis("A91", "Dengue haemorrhagic fever", "Sốt xuất huyết Dengue");
 pub(super) static GASTRITIS: Diagnosis = diagnosis("K29.7", "Gastritis, unspecified", "Viêm dạ dày");
 pub(super) static LOW_BACK_PAIN: Diagnosis = diagnosis("M54.5", "Low back pain", "Đau thắt lưng");
@@ -288,10 +264,8 @@ pub(super) static URTICARIA: Diagnosis = diagnosis("L50.9", "Urticaria, unspecif
 pub(super) static CHECKUP: Diagnosis = diagnosis("Z00.0", "General medical examination", "Khám sức khỏe tổng quát");
 pub(super) static PREGNANCY: Diagnosis =
     diagnosis("Z34.9", "Supervision of normal pregnancy, unspecified", "Theo dõi thai nghén bình thường");
-pub(super) static APPENDICITIS: Diagnosis =
-    diagnosis("K35.8", "Acute appendicitis, other and unspecified", "Viêm ruột thừa cấp");
-pub(super) static HYPERTENSION: Diagnosis =
-    diagnosis("I10", "Essential (primary) hypertension", "Tăng huyết áp vô căn (nguyên phát)");
+pub(super) static APPENDICITIS: Diagnosis = diagnosis("K35.8", "Acute appendicitis, other and unspecified", "Viêm ruột thừa cấp");
+pub(super) static HYPERTENSION: Diagnosis = diagnosis("I10", "Essential (primary) hypertension", "Tăng huyết áp vô căn (nguyên phát)");
 pub(super) static DIABETES: Diagnosis =
     diagnosis("E11.9", "Type 2 diabetes mellitus without complications", "Đái tháo đường típ 2 không có biến chứng");
 pub(super) static HYPERLIPIDAEMIA: Diagnosis = diagnosis("E78.5", "Hyperlipidaemia, unspecified", "Rối loạn lipid máu");
@@ -310,12 +284,10 @@ pub(super) struct Profile {
     pub(super) inpatient_percent: u64,
 }
 
-pub(super) const PARACETAMOL: (&str, &str) =
-    ("Paracetamol 500 mg", "Uống 1 viên khi sốt trên 38,5°C, cách nhau ít nhất 4–6 giờ");
+pub(super) const PARACETAMOL: (&str, &str) = ("Paracetamol 500 mg", "Uống 1 viên khi sốt trên 38,5°C, cách nhau ít nhất 4–6 giờ");
 pub(super) const PARACETAMOL_CHILD: (&str, &str) =
     ("Paracetamol 250 mg (gói bột)", "Uống 1 gói khi sốt trên 38,5°C, cách nhau ít nhất 4–6 giờ");
-pub(super) const ORESOL: (&str, &str) =
-    ("Oresol 245 (gói)", "Pha 1 gói với 200 ml nước đun sôi để nguội, uống sau mỗi lần đi ngoài");
+pub(super) const ORESOL: (&str, &str) = ("Oresol 245 (gói)", "Pha 1 gói với 200 ml nước đun sôi để nguội, uống sau mỗi lần đi ngoài");
 
 pub(super) static ACUTE_PROFILES: [Profile; 12] = [
     Profile {
@@ -454,8 +426,7 @@ pub(super) static ACUTE_PROFILES: [Profile; 12] = [
 
 pub(super) const METFORMIN: (&str, &str) = ("Metformin 850 mg", "Uống 1 viên x 2 lần/ngày, sau ăn sáng và tối");
 pub(super) const AMLODIPINE: (&str, &str) = ("Amlodipin 5 mg", "Uống 1 viên mỗi sáng");
-pub(super) const LEVOTHYROXINE: (&str, &str) =
-    ("Levothyroxin 50 mcg", "Uống 1 viên lúc đói buổi sáng, trước ăn 30 phút");
+pub(super) const LEVOTHYROXINE: (&str, &str) = ("Levothyroxin 50 mcg", "Uống 1 viên lúc đói buổi sáng, trước ăn 30 phút");
 
 pub(super) static HYPERTENSION_CARE: Profile = Profile {
     diagnosis: &HYPERTENSION,
@@ -509,18 +480,12 @@ pub(super) struct Allergy {
     pub(super) reaction_vi: &'static str,
 }
 
-pub(super) static PENICILLIN: Allergy = Allergy {
-    substance_vi: "Penicillin",
-    category: "medication",
-    criticality: "low",
-    reaction_vi: "Phát ban, mày đay",
-};
-pub(super) static PEANUT: Allergy = Allergy {
-    substance_vi: "Đậu phộng (lạc)",
-    category: "food",
-    criticality: "high",
-    reaction_vi: "Nổi mày đay, phù môi, nôn",
-};
+pub(super) static PENICILLIN: Allergy =
+    Allergy { substance_vi: "Penicillin", category: "medication", criticality: "low", reaction_vi: "Phát ban, mày đay" };
+pub(super) static PEANUT: Allergy =
+    Allergy {
+        substance_vi: "Đậu phộng (lạc)", category: "food", criticality: "high", reaction_vi: "Nổi mày đay, phù môi, nôn"
+    };
 pub(super) static ASPIRIN: Allergy = Allergy {
     substance_vi: "Aspirin (acid acetylsalicylic)",
     category: "medication",
@@ -529,12 +494,7 @@ pub(super) static ASPIRIN: Allergy = Allergy {
 };
 /// Allergies of the synthetic population: none clashes with a drug the profiles prescribe.
 pub(super) static SYNTHETIC_ALLERGIES: [Allergy; 5] = [
-    Allergy {
-        substance_vi: "Hải sản (tôm, cua)",
-        category: "food",
-        criticality: "low",
-        reaction_vi: "Ngứa, nổi mẩn đỏ",
-    },
+    Allergy { substance_vi: "Hải sản (tôm, cua)", category: "food", criticality: "low", reaction_vi: "Ngứa, nổi mẩn đỏ" },
     Allergy {
         substance_vi: "Bụi nhà (mạt bụi)",
         category: "environment",
@@ -548,10 +508,7 @@ pub(super) static SYNTHETIC_ALLERGIES: [Allergy; 5] = [
         reaction_vi: "Phát ban toàn thân, bong tróc da",
     },
     Allergy {
-        substance_vi: "Sữa bò (đạm sữa bò)",
-        category: "food",
-        criticality: "low",
-        reaction_vi: "Nôn, tiêu chảy, nổi mẩn",
+        substance_vi: "Sữa bò (đạm sữa bò)", category: "food", criticality: "low", reaction_vi: "Nôn, tiêu chảy, nổi mẩn"
     },
     Allergy { substance_vi: "Trứng gà", category: "food", criticality: "low", reaction_vi: "Nổi mày đay" },
 ];

@@ -157,13 +157,7 @@ impl Chart {
     }
 
     /// A Condition: an encounter diagnosis when `encounter` is given, else a problem-list item.
-    pub(super) fn condition(
-        &mut self,
-        diagnosis: &Diagnosis,
-        active: bool,
-        encounter: Option<&str>,
-        onset: NaiveDate,
-    ) -> String {
+    pub(super) fn condition(&mut self, diagnosis: &Diagnosis, active: bool, encounter: Option<&str>, onset: NaiveDate) -> String {
         let id = self.ids.uuid();
         let category = if encounter.is_some() { "encounter-diagnosis" } else { "problem-list-item" };
         let status = if active { "active" } else { "resolved" };
@@ -306,33 +300,13 @@ impl Chart {
 }
 
 /// A one-day outpatient visit at the demo hospital.
-pub(super) fn outpatient<'a>(
-    day: NaiveDate,
-    reason: &'a str,
-    diagnoses: &'a [&'static Diagnosis],
-    active: bool,
-) -> Visit<'a> {
-    Visit {
-        class: EncounterClass::Ambulatory,
-        start: day,
-        end: day,
-        reason,
-        facility: DEMO_FACILITY_NAME,
-        diagnoses,
-        active,
-    }
+pub(super) fn outpatient<'a>(day: NaiveDate, reason: &'a str, diagnoses: &'a [&'static Diagnosis], active: bool) -> Visit<'a> {
+    Visit { class: EncounterClass::Ambulatory, start: day, end: day, reason, facility: DEMO_FACILITY_NAME, diagnoses, active }
 }
 
 /// The expanded-programme doses due by `today`, at most until the chart holds `budget` resources.
 /// Birth doses at the demo hospital, the rest at the commune health station.
-pub(super) fn tcmr_history(
-    chart: &mut Chart,
-    rng: &mut SplitMix64,
-    birth: NaiveDate,
-    today: NaiveDate,
-    station: &str,
-    budget: usize,
-) {
+pub(super) fn tcmr_history(chart: &mut Chart, rng: &mut SplitMix64, birth: NaiveDate, today: NaiveDate, station: &str, budget: usize) {
     for planned in &TCMR_PLAN {
         if chart.len() >= budget {
             return;
@@ -344,25 +318,12 @@ pub(super) fn tcmr_history(
         }
         let facility = if planned.at_birth { DEMO_FACILITY_NAME } else { station };
         let lot = lot_number(planned.vaccine, rng);
-        chart.immunization(Dose {
-            vaccine: planned.vaccine,
-            series: SERIES_TCMR,
-            number: planned.dose,
-            date,
-            facility,
-            lot,
-        });
+        chart.immunization(Dose { vaccine: planned.vaccine, series: SERIES_TCMR, number: planned.dose, date, facility, lot });
     }
 }
 
 /// Explicit doses of one course, skipping any not yet given or before birth.
-pub(super) fn course(
-    chart: &mut Chart,
-    birth: NaiveDate,
-    today: NaiveDate,
-    series: &str,
-    doses: &[(&Vaccine, NaiveDate, &str, &str)],
-) {
+pub(super) fn course(chart: &mut Chart, birth: NaiveDate, today: NaiveDate, series: &str, doses: &[(&Vaccine, NaiveDate, &str, &str)]) {
     for (number, &(vaccine, date, facility, lot)) in doses.iter().enumerate() {
         if !(birth..=today).contains(&date) {
             continue;

@@ -5,19 +5,17 @@
 use chrono::NaiveDate;
 
 use super::catalog::{
-    LabTest, ALT, AMLODIPINE, APPENDICITIS, ASPIRIN, AST, BRONCHIOLITIS, CHECKUP, CHOLESTEROL, CREATININE, CRP,
-    DA_NANG, DENGUE, DIABETES, GASTROENTERITIS, GLUCOSE, HA_NOI, HBA1C, HEMOGLOBIN, HO_CHI_MINH, HYPERTENSION,
-    HYPOTHYROIDISM, LEUKOCYTES, LEVOTHYROXINE, METFORMIN, ORESOL, PARACETAMOL_CHILD, PEANUT, PENICILLIN, PLATELETS,
-    PREGNANCY, TRIGLYCERIDE, TSH,
+    LabTest, ALT, AMLODIPINE, APPENDICITIS, ASPIRIN, AST, BRONCHIOLITIS, CHECKUP, CHOLESTEROL, CREATININE, CRP, DA_NANG, DENGUE, DIABETES,
+    GASTROENTERITIS, GLUCOSE, HA_NOI, HBA1C, HEMOGLOBIN, HO_CHI_MINH, HYPERTENSION, HYPOTHYROIDISM, LEUKOCYTES, LEVOTHYROXINE, METFORMIN,
+    ORESOL, PARACETAMOL_CHILD, PEANUT, PENICILLIN, PLATELETS, PREGNANCY, TRIGLYCERIDE, TSH,
 };
 use super::chart::{course, outpatient, tcmr_history, Chart, EncounterClass, Visit};
 use super::vaccines::{
-    lot_number, COMIRNATY, INFLUENZA, PPSV23, SERIES_COVID, SERIES_PREGNANCY, SERIES_SERVICE, SPIKEVAX, TETANUS_TOXOID,
-    VAXZEVRIA,
+    lot_number, COMIRNATY, INFLUENZA, PPSV23, SERIES_COVID, SERIES_PREGNANCY, SERIES_SERVICE, SPIKEVAX, TETANUS_TOXOID, VAXZEVRIA,
 };
 use super::{
-    add_days, add_months, ago, influenza_season, mix, seed_patient, vn_date, years_between, ymd, Identity, SeedPatient,
-    Sex, SplitMix64, DEMO_FACILITY_NAME,
+    add_days, add_months, ago, influenza_season, mix, seed_patient, vn_date, years_between, ymd, Identity, SeedPatient, Sex, SplitMix64,
+    DEMO_FACILITY_NAME,
 };
 
 const DEMO_SEED: u64 = 0x686F_736F_2D64_656D;
@@ -47,18 +45,8 @@ pub(super) fn infant(today: NaiveDate) -> SeedPatient {
         active: false,
     });
     chart.labs(&encounter, sex, day, &[(&LEUKOCYTES, 12.8), (&CRP, 8.5), (&HEMOGLOBIN, 124.0)]);
-    chart.medication(
-        &encounter,
-        ("Natri clorid 0,9% 10 ml (nhỏ mũi)", "Nhỏ mũi 2–3 giọt mỗi bên, 3 lần/ngày"),
-        false,
-        day,
-    );
-    chart.medication(
-        &encounter,
-        ("Paracetamol 150 mg (gói bột)", "Uống 1 gói khi sốt trên 38,5°C, cách nhau ít nhất 6 giờ"),
-        false,
-        day,
-    );
+    chart.medication(&encounter, ("Natri clorid 0,9% 10 ml (nhỏ mũi)", "Nhỏ mũi 2–3 giọt mỗi bên, 3 lần/ngày"), false, day);
+    chart.medication(&encounter, ("Paracetamol 150 mg (gói bột)", "Uống 1 gói khi sốt trên 38,5°C, cách nhau ít nhất 6 giờ"), false, day);
 
     let identity = Identity {
         province: &HA_NOI,
@@ -196,15 +184,9 @@ pub(super) fn woman(today: NaiveDate) -> SeedPatient {
     let day = add_months(pregnancy, 4);
     let encounter = chart.visit(&outpatient(day, "Khám thai định kỳ tuần 17", &[&PREGNANCY], false));
     chart.labs(&encounter, sex, day, &[(&HEMOGLOBIN, 108.0), (&GLUCOSE, 4.6), (&LEUKOCYTES, 9.1)]);
-    chart.medication(
-        &encounter,
-        ("Sắt fumarat 162 mg + acid folic 0,75 mg", "Uống 1 viên mỗi ngày sau ăn sáng"),
-        false,
-        day,
-    );
+    chart.medication(&encounter, ("Sắt fumarat 162 mg + acid folic 0,75 mg", "Uống 1 viên mỗi ngày sau ăn sáng"), false, day);
 
-    let encounter =
-        chart.visit(&outpatient(thyroid_onset, "Mệt mỏi, tăng cân, sợ lạnh 3 tháng", &[&HYPOTHYROIDISM], true));
+    let encounter = chart.visit(&outpatient(thyroid_onset, "Mệt mỏi, tăng cân, sợ lạnh 3 tháng", &[&HYPOTHYROIDISM], true));
     chart.labs(&encounter, sex, thyroid_onset, &[(&TSH, 8.62), (&CHOLESTEROL, 5.9), (&HEMOGLOBIN, 125.0)]);
     chart.medication(&encounter, LEVOTHYROXINE, false, thyroid_onset);
 
@@ -228,12 +210,7 @@ pub(super) fn woman(today: NaiveDate) -> SeedPatient {
     chart.procedure(Some(encounter.as_str()), "Phẫu thuật nội soi cắt ruột thừa", start);
     chart.medication(&encounter, ("Ciprofloxacin 400 mg/200 ml", "Truyền tĩnh mạch 1 chai x 2 lần/ngày"), false, start);
     chart.medication(&encounter, ("Metronidazol 500 mg/100 ml", "Truyền tĩnh mạch 1 chai x 3 lần/ngày"), false, start);
-    chart.medication(
-        &encounter,
-        ("Paracetamol 500 mg", "Uống 1 viên khi đau, cách nhau ít nhất 6 giờ, tối đa 4 viên/ngày"),
-        false,
-        end,
-    );
+    chart.medication(&encounter, ("Paracetamol 500 mg", "Uống 1 viên khi đau, cách nhau ít nhất 6 giờ, tối đa 4 viên/ngày"), false, end);
     let text = format!(
         "Bệnh nhân nữ {} tuổi vào viện ngày {} vì đau hố chậu phải, sốt 38°C, buồn nôn; siêu âm và xét nghiệm (bạch cầu 14,2 G/L, CRP 48,5 mg/L) phù hợp viêm ruột thừa cấp (K35.8). \
          Đã phẫu thuật nội soi cắt ruột thừa trong ngày, dùng ciprofloxacin và metronidazol do tiền sử dị ứng penicillin; hậu phẫu ổn định. \
@@ -300,28 +277,16 @@ pub(super) fn older_man(today: NaiveDate) -> SeedPatient {
         course(&mut chart, birth, today, SERIES_SERVICE, &[(&INFLUENZA, day, DEMO_FACILITY_NAME, lot.as_str())]);
     }
     let lot = lot_number(&PPSV23, &mut rng);
-    course(
-        &mut chart,
-        birth,
-        today,
-        SERIES_SERVICE,
-        &[(&PPSV23, add_months(birth, 65 * 12 + 3), DEMO_FACILITY_NAME, lot.as_str())],
-    );
+    course(&mut chart, birth, today, SERIES_SERVICE, &[(&PPSV23, add_months(birth, 65 * 12 + 3), DEMO_FACILITY_NAME, lot.as_str())]);
     chart.allergy(&ASPIRIN, ago(today, 6, 0, 0));
     chart.condition(&HYPERTENSION, true, None, ago(today, 12, 3, 0));
     chart.condition(&DIABETES, true, None, ago(today, 9, 7, 0));
     chart.procedure(None, "Phẫu thuật phaco đặt thủy tinh thể nhân tạo mắt phải", ago(today, 3, 2, 0));
 
     let follow_ups: [(NaiveDate, &[(&LabTest, f64)]); 3] = [
-        (
-            ago(today, 0, 9, 0),
-            &[(&GLUCOSE, 8.4), (&HBA1C, 7.9), (&CREATININE, 102.0), (&CHOLESTEROL, 5.6), (&ALT, 31.0), (&AST, 27.0)],
-        ),
+        (ago(today, 0, 9, 0), &[(&GLUCOSE, 8.4), (&HBA1C, 7.9), (&CREATININE, 102.0), (&CHOLESTEROL, 5.6), (&ALT, 31.0), (&AST, 27.0)]),
         (ago(today, 0, 5, 0), &[(&GLUCOSE, 7.6), (&HBA1C, 7.4), (&CREATININE, 109.0)]),
-        (
-            ago(today, 0, 1, 3),
-            &[(&GLUCOSE, 9.2), (&HBA1C, 8.1), (&CREATININE, 118.0), (&CHOLESTEROL, 4.9), (&HEMOGLOBIN, 132.0)],
-        ),
+        (ago(today, 0, 1, 3), &[(&GLUCOSE, 9.2), (&HBA1C, 8.1), (&CREATININE, 118.0), (&CHOLESTEROL, 4.9), (&HEMOGLOBIN, 132.0)]),
     ];
     let last = follow_ups.len().saturating_sub(1);
     for (index, (day, results)) in follow_ups.iter().enumerate() {

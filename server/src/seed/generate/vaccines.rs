@@ -22,13 +22,8 @@ pub(super) struct Vaccine {
     lot_pattern: &'static str,
 }
 
-pub(super) static BCG: Vaccine = Vaccine {
-    cvx: "19",
-    cvx_display: "BCG",
-    name_vi: "Vắc xin phòng lao (BCG)",
-    antigens: &["tuberculosis"],
-    lot_pattern: "BCG####",
-};
+pub(super) static BCG: Vaccine =
+    Vaccine { cvx: "19", cvx_display: "BCG", name_vi: "Vắc xin phòng lao (BCG)", antigens: &["tuberculosis"], lot_pattern: "BCG####" };
 pub(super) static HEPB_BIRTH: Vaccine = Vaccine {
     cvx: "08",
     cvx_display: "Hep B, adolescent or pediatric",
@@ -50,20 +45,10 @@ pub(super) static BOPV: Vaccine = Vaccine {
     antigens: &["polio"],
     lot_pattern: "OPV####",
 };
-pub(super) static IPV: Vaccine = Vaccine {
-    cvx: "10",
-    cvx_display: "IPV",
-    name_vi: "Vắc xin bại liệt tiêm (IPV)",
-    antigens: &["polio"],
-    lot_pattern: "@####-#",
-};
-pub(super) static MEASLES: Vaccine = Vaccine {
-    cvx: "05",
-    cvx_display: "measles",
-    name_vi: "Vắc xin sởi (MVVAC)",
-    antigens: &["measles"],
-    lot_pattern: "MV####",
-};
+pub(super) static IPV: Vaccine =
+    Vaccine { cvx: "10", cvx_display: "IPV", name_vi: "Vắc xin bại liệt tiêm (IPV)", antigens: &["polio"], lot_pattern: "@####-#" };
+pub(super) static MEASLES: Vaccine =
+    Vaccine { cvx: "05", cvx_display: "measles", name_vi: "Vắc xin sởi (MVVAC)", antigens: &["measles"], lot_pattern: "MV####" };
 pub(super) static MEASLES_RUBELLA: Vaccine = Vaccine {
     cvx: "04",
     cvx_display: "M/R",
@@ -150,13 +135,10 @@ pub(super) static PPSV23: Vaccine = Vaccine {
     antigens: &["pneumococcal"],
     lot_pattern: "@###@##",
 };
-pub(super) static HPV9: Vaccine = Vaccine {
-    cvx: "165",
-    cvx_display: "HPV9",
-    name_vi: "Vắc xin HPV 9 chủng (Gardasil 9)",
-    antigens: &["hpv"],
-    lot_pattern: "@###@##",
-};
+pub(super) static HPV9: Vaccine =
+    Vaccine {
+        cvx: "165", cvx_display: "HPV9", name_vi: "Vắc xin HPV 9 chủng (Gardasil 9)", antigens: &["hpv"], lot_pattern: "@###@##"
+    };
 
 /// One dose of the infant programme: which vaccine, its dose number (position in the antigen's
 /// series) and its age.
@@ -175,10 +157,7 @@ const fn plan(vaccine: &'static Vaccine, dose: u32, months: u32, days: u64) -> P
 impl Planned {
     /// The day the schedule says, before any real-life delay.
     pub(super) fn nominal_date(&self, birth: NaiveDate) -> NaiveDate {
-        birth
-            .checked_add_months(Months::new(self.months))
-            .and_then(|date| date.checked_add_days(Days::new(self.days)))
-            .unwrap_or(birth)
+        birth.checked_add_months(Months::new(self.months)).and_then(|date| date.checked_add_days(Days::new(self.days))).unwrap_or(birth)
     }
 }
 

@@ -46,9 +46,7 @@ impl Portal {
     }
 
     pub(super) async fn provider_info(&self, conn: &mut store::Conn, facility_id: &str) -> Result<Option<ProviderInfo>, ServiceError> {
-        Ok(store::federation::provider(conn, facility_id)
-            .await?
-            .map(|row| ProviderInfo { issuer: row.issuer, client_id: row.client_id }))
+        Ok(store::federation::provider(conn, facility_id).await?.map(|row| ProviderInfo { issuer: row.issuer, client_id: row.client_id }))
     }
 
     /// Sets a facility's identity provider. The issuer must be https (http only on loopback) and

@@ -90,7 +90,8 @@ impl ExportJob {
             Ok((_, digest)) => ("export_done", Some(digest.as_str()), None),
             Err(_) => ("export_failed", None, Some("error")),
         };
-        let event = AuditEvent::AdminAction { actor: &self.actor, action, patient_id: None, target: Some(&self.name), basis_ref: digest, code };
+        let event =
+            AuditEvent::AdminAction { actor: &self.actor, action, patient_id: None, target: Some(&self.name), basis_ref: digest, code };
         let audited = async {
             let mut tx = self.store.begin().await?;
             audit::record(&mut tx, event, &self.request_id, finished).await?;
@@ -184,10 +185,7 @@ impl Portal {
         let stamp = chrono::DateTime::from_timestamp_millis(meta.now_ms).unwrap_or_default().format("%Y%m%dT%H%M%S%.3fZ");
         let name = format!("hoso-export-{stamp}");
         let dir = export_root(&self.config.data_dir).join(&name);
-        let transfer = self
-            .transfers
-            .start_alone(Kind::Export, name.clone(), meta.now_ms)
-            .ok_or(invalid(InvalidInput::AlreadyRunning))?;
+        let transfer = self.transfers.start_alone(Kind::Export, name.clone(), meta.now_ms).ok_or(invalid(InvalidInput::AlreadyRunning))?;
         let tx = self.store.begin().await?;
         let event = AuditEvent::AdminAction {
             actor: &session.actor,
