@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 export PATH="${HOSO_TOOLS_DIR:-$HOME/.cache/hoso/tools}/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+say "Format (cargo fmt --check, rustfmt.toml)"
+cargo fmt --all --check
+
 say "PostgreSQL for the store conformance suite"
 HOSO_TEST_POSTGRES_URL="$(bash .ci/postgres.sh)"
 export HOSO_TEST_POSTGRES_URL

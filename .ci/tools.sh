@@ -42,6 +42,11 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+if [ "$purpose" = test ] && ! cargo fmt --version >/dev/null 2>&1; then
+  say "Adding rustfmt (make test checks the format)"
+  rustup component add rustfmt
+fi
+
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   say "Building cargo-leptos $CARGO_LEPTOS_VERSION (once per machine, ~15 min on 2 cores)"
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
