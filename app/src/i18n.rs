@@ -57,7 +57,9 @@ impl Lang {
 
     /// [`Lang::date`] in a given zone.
     pub fn date_in(self, iso: &str, zone: &Zone) -> String {
-        let local = crate::zone::local(iso, zone).map(|at| at.format("%Y-%m-%d").to_string());
+        // NaiveDate's Display is ISO 8601 (`2026-12-07`); chrono's strftime engine stays out of the
+        // wasm.
+        let local = crate::zone::local(iso, zone).map(|at| at.date().to_string());
         let iso = local.as_deref().unwrap_or(iso);
         let day = iso.get(..10).unwrap_or(iso);
         let mut parts = day.split('-');
@@ -79,7 +81,10 @@ impl Lang {
     /// [`Lang::date_time`] in a given zone.
     pub fn date_time_in(self, iso: &str, zone: &Zone) -> String {
         match crate::zone::local(iso, zone) {
-            Some(at) => format!("{} {}", self.date_in(&at.format("%Y-%m-%d").to_string(), zone), at.format("%H:%M")),
+            Some(at) => {
+                use chrono::Timelike;
+                format!("{} {:02}:{:02}", self.date_in(&at.date().to_string(), zone), at.hour(), at.minute())
+            }
             None => self.date_in(iso, zone),
         }
     }

@@ -130,7 +130,8 @@ impl Zone {
         #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
         {
             let local = client_wall_clock(at.timestamp_millis() as f64, &self.0);
-            if let Ok(local) = NaiveDateTime::parse_from_str(&local, "%Y-%m-%dT%H:%M:%S") {
+            // `YYYY-MM-DDTHH:MM:SS` (zone.js), read by NaiveDateTime's ISO 8601 parser.
+            if let Ok(local) = local.parse::<NaiveDateTime>() {
                 return local;
             }
         }
