@@ -9,7 +9,7 @@ use serde_json::Value;
 use server::fhir::exact::Json;
 use server::service::Clock;
 
-use crate::import::{facility_token, post_bundle};
+use crate::import::{facility_token, outcome, post_bundle, statuses};
 use crate::security_kinds::table_counts;
 use crate::support::{Response, TestApp, User};
 
@@ -26,22 +26,6 @@ pub(crate) fn case(name: &str) -> String {
 
 async fn import_text(app: &TestApp, token: &str, text: &str) -> Response {
     post_bundle(app, Some(token), text.to_string(), "application/fhir+json").await
-}
-
-fn answers(response: &Response) -> Vec<String> {
-    let body: Value = serde_json::from_str(&response.body).unwrap();
-    body["entry"].as_array().unwrap().iter().map(|e| e["response"]["status"].as_str().unwrap().to_string()).collect()
-}
-
-fn issues(response: &Response) -> Vec<(String, String)> {
-    let body: Value = serde_json::from_str(&response.body).unwrap();
-    assert_eq!(body["resourceType"], "OperationOutcome", "{}", response.body);
-    body["issue"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| (i["code"].as_str().unwrap().to_string(), i["expression"][0].as_str().unwrap_or_default().to_string()))
-        .collect()
 }
 
 async fn patient_id(app: &TestApp, cccd: &str) -> String {
@@ -69,7 +53,7 @@ async fn accepted(app: &TestApp, token: &str, text: &str) {
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let before = table_counts(app).await;
     let again = import_text(app, token, text).await;
-    assert!(answers(&again).iter().all(|s| s == "200 OK"), "a resend changes nothing: {}", again.body);
+    assert!(statuses(&again).iter().all(|s| s == "200 OK"), "a resend changes nothing: {}", again.body);
     assert_eq!(table_counts(app).await, before);
 }
 
@@ -181,7 +165,7 @@ fn insurance_numbers_an_import_sends_for_a_record_already_held_are_stored_and_se
         assert_eq!((unknown.status, unknown.json()), (StatusCode::OK, Value::Null), "no record holds that number yet");
         // Then the same person with their BHYT card: the record keeps it.
         let response = import_text(&app, &token, &f06_with_insurance(Some("DN4797912345678"))).await;
-        assert_eq!(answers(&response)[0], "200 OK", "{}", response.body);
+        assert_eq!(statuses(&response)[0], "200 OK", "{}", response.body);
         for identifier in ["DN4797912345678", "7912345678", "dn4797912345678"] {
             let found = find(identifier).await;
             assert_eq!((found.status, found.json()["patient_id"].as_str()), (StatusCode::OK, Some(id.as_str())), "{identifier}");
@@ -192,7 +176,7 @@ fn insurance_numbers_an_import_sends_for_a_record_already_held_are_stored_and_se
         assert_eq!(find("7912345678").await.json()["patient_id"], id);
         // The number alone, as already held, changes nothing.
         let same = import_text(&app, &token, &f06_with_insurance(Some("7912345678"))).await;
-        assert!(answers(&same).iter().all(|s| s == "200 OK"), "{}", same.body);
+        assert!(statuses(&same).iter().all(|s| s == "200 OK"), "{}", same.body);
         assert_eq!(find("HC4797912345678").await.json()["patient_id"], id, "the card code is kept");
         let before = table_counts(&app).await;
         // Another social-insurance number for this person, or one that is another person's,
@@ -204,7 +188,10 @@ fn insurance_numbers_an_import_sends_for_a_record_already_held_are_stored_and_se
             let refused = import_text(&app, &token, &f06_with_insurance(Some(insurance))).await;
             assert_eq!(refused.status, StatusCode::CONFLICT, "{insurance}: {}", refused.body);
             assert!(refused.body.contains(message), "{}", refused.body);
-            assert_eq!(issues(&refused), vec![("conflict".to_string(), "Bundle.entry[0].resource.identifier[1].value".to_string())]);
+            assert_eq!(
+                outcome(&refused, StatusCode::CONFLICT),
+                vec![("conflict".to_string(), "Bundle.entry[0].resource.identifier[1].value".to_string())]
+            );
             assert_eq!(table_counts(&app).await, before);
         }
         assert_eq!(find("HC4797912345678").await.json()["patient_id"], id);
@@ -236,8 +223,7 @@ fn f08_nulls_and_empty_elements_are_refused_where_they_are_and_nothing_is_writte
         let token = facility_token(&app, &app.facilities[0]).await;
         let before = table_counts(&app).await;
         let response = import_text(&app, &token, &case("f08")).await;
-        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
-        let found = issues(&response);
+        let found = outcome(&response, StatusCode::UNPROCESSABLE_ENTITY);
         for location in ["Bundle.entry[1].resource.lotNumber", "Bundle.entry[1].resource.note", "Bundle.entry[1].resource.performer[0]"] {
             assert!(found.iter().any(|(code, at)| code == "structure" && at == location), "{location} in {found:?}");
         }
@@ -252,8 +238,7 @@ fn f09_an_stu3_immunization_is_refused_naming_what_r4_lacks_and_requires() {
         let token = facility_token(&app, &app.facilities[0]).await;
         let before = table_counts(&app).await;
         let response = import_text(&app, &token, &case("f09")).await;
-        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
-        let found = issues(&response);
+        let found = outcome(&response, StatusCode::UNPROCESSABLE_ENTITY);
         for (code, location) in [
             ("structure", "Bundle.entry[1].resource.notGiven"),
             ("structure", "Bundle.entry[1].resource.date"),
@@ -278,8 +263,7 @@ fn a_code_outside_its_required_value_set_is_refused_where_it_is_and_nothing_is_w
         bundle["entry"][0]["resource"]["gender"] = "M".into();
         bundle["entry"][3]["resource"]["valueQuantity"]["comparator"] = "about".into();
         let response = import_text(&app, &token, &bundle.to_string()).await;
-        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
-        let found = issues(&response);
+        let found = outcome(&response, StatusCode::UNPROCESSABLE_ENTITY);
         for location in
             ["Bundle.entry[0].resource.gender", "Bundle.entry[2].resource.status", "Bundle.entry[3].resource.valueQuantity.comparator"]
         {
@@ -310,9 +294,8 @@ fn f01_a_versioned_reference_resolves_to_the_entry_it_names() {
             case("f01").replace("Encounter/vr-enc-1/_history/1", "Encounter/vr-enc-1/_history/7").replace("079190000101", "079190000102");
         let before = table_counts(&app).await;
         let response = import_text(&app, &token, &wrong).await;
-        assert_eq!(response.status, StatusCode::CONFLICT, "{}", response.body);
         assert!(
-            issues(&response).contains(&("conflict".into(), "Bundle.entry[2].resource.encounter.reference".into())),
+            outcome(&response, StatusCode::CONFLICT).contains(&("conflict".into(), "Bundle.entry[2].resource.encounter.reference".into())),
             "{}",
             response.body
         );
@@ -343,14 +326,13 @@ fn f02_conditional_references_resolve_against_the_facilitys_directory_exactly_on
         // With nothing stored to match, the transaction is refused naming each reference.
         let before = table_counts(&app).await;
         let refused = import_text(&app, &token, &case("f02")).await;
-        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
-        let found = issues(&refused);
+        let found = outcome(&refused, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(found.iter().filter(|(code, _)| code == "not-found").count(), 3, "{found:?}");
         assert!(found.iter().all(|(_, at)| at.starts_with("Bundle.entry[1].resource.")), "{found:?}");
         assert_eq!(table_counts(&app).await, before);
         // The facility's directory first (a batch, as Synthea sends it), then the record.
         let directory = import_text(&app, &token, &directory_bundle(false)).await;
-        assert_eq!(answers(&directory), ["201 Created"; 3], "{}", directory.body);
+        assert_eq!(statuses(&directory), ["201 Created"; 3], "{}", directory.body);
         accepted(&app, &token, &case("f02")).await;
         let user = citizen(&app, "079090000201").await;
         let encounter = app.get("/fhir/Encounter", Some(&user.cookie)).await.json();
@@ -363,12 +345,11 @@ fn f02_conditional_references_resolve_against_the_facilitys_directory_exactly_on
 
         // Two practitioners with that NPI: the reference is ambiguous and the transaction fails.
         let other = facility_token(&app, &app.facilities[1]).await;
-        assert_eq!(answers(&import_text(&app, &other, &directory_bundle(true)).await).len(), 4);
+        assert_eq!(statuses(&import_text(&app, &other, &directory_bundle(true)).await).len(), 4);
         let before = table_counts(&app).await;
         let ambiguous = import_text(&app, &other, &case("f02").replace("079090000201", "079090000202")).await;
-        assert_eq!(ambiguous.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", ambiguous.body);
         assert!(
-            issues(&ambiguous)
+            outcome(&ambiguous, StatusCode::UNPROCESSABLE_ENTITY)
                 .iter()
                 .any(|(code, at)| code == "multiple-matches" && at == "Bundle.entry[1].resource.participant[0].individual.reference"),
             "{}",
@@ -391,7 +372,7 @@ fn f03_a_batch_answers_each_entry_on_its_own() {
         assert_eq!(response.status, StatusCode::OK, "{}", response.body);
         let body: Value = serde_json::from_str(&response.body).unwrap();
         assert_eq!(body["type"], "batch-response");
-        assert_eq!(answers(&response), ["201 Created", "422 Unprocessable Entity"], "{}", response.body);
+        assert_eq!(statuses(&response), ["201 Created", "422 Unprocessable Entity"], "{}", response.body);
         let outcome = &body["entry"][1]["response"]["outcome"];
         assert_eq!(outcome["issue"][0]["expression"][0], "Bundle.entry[1].resource.resourceType", "{outcome}");
         assert_eq!(app.count("clinical_resource").await, clinical_before + 1, "the good entry is written, the other is not");
@@ -428,7 +409,7 @@ fn current_synthea_output_imports_directories_then_people_and_a_resend_changes_n
         for name in ["hospitalInformation", "practitionerInformation"] {
             let response = import_text(&app, &token, &synthea_current(name)).await;
             assert_eq!(response.status, StatusCode::OK, "{name}: {}", &response.body[..response.body.len().min(2000)]);
-            assert!(answers(&response).iter().all(|s| s == "201 Created"), "{name}");
+            assert!(statuses(&response).iter().all(|s| s == "201 Created"), "{name}");
         }
         let mut cccds = Vec::new();
         for (index, name) in ["Sandee884", "Teodoro374", "Gordon377", "Delilah659"].iter().enumerate() {
@@ -436,16 +417,16 @@ fn current_synthea_output_imports_directories_then_people_and_a_resend_changes_n
             let (bundle, cccd) = crate::import::with_cccd(&bundle, 20 + index);
             let response = import_text(&app, &token, &bundle.to_string()).await;
             assert_eq!(response.status, StatusCode::OK, "{name}: {}", &response.body[..response.body.len().min(3000)]);
-            assert!(answers(&response).iter().all(|s| s == "201 Created" || s == "200 OK"), "{name}");
+            assert!(statuses(&response).iter().all(|s| s == "201 Created" || s == "200 OK"), "{name}");
             cccds.push((cccd, bundle));
         }
         // Sending everything again changes nothing.
         let before = table_counts(&app).await;
         for name in ["hospitalInformation", "practitionerInformation"] {
-            assert!(answers(&import_text(&app, &token, &synthea_current(name)).await).iter().all(|s| s == "200 OK"), "{name}");
+            assert!(statuses(&import_text(&app, &token, &synthea_current(name)).await).iter().all(|s| s == "200 OK"), "{name}");
         }
         for (_, bundle) in &cccds {
-            assert!(answers(&import_text(&app, &token, &bundle.to_string()).await).iter().all(|s| s == "200 OK"));
+            assert!(statuses(&import_text(&app, &token, &bundle.to_string()).await).iter().all(|s| s == "200 OK"));
         }
         assert_eq!(table_counts(&app).await, before);
 

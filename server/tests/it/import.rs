@@ -113,12 +113,14 @@ async fn snapshot(app: &TestApp) -> Vec<(String, i64)> {
     out
 }
 
-fn statuses(response: &Response) -> Vec<String> {
+/// The `entry[].response.status` of a transaction or batch answer, in entry order.
+pub(crate) fn statuses(response: &Response) -> Vec<String> {
     let body: Value = serde_json::from_str(&response.body).unwrap();
     body["entry"].as_array().unwrap().iter().map(|e| e["response"]["status"].as_str().unwrap().to_string()).collect()
 }
 
-fn outcome(response: &Response, status: StatusCode) -> Vec<(String, String)> {
+/// Asserts the answer is `status` with an OperationOutcome; its issues as (code, first expression).
+pub(crate) fn outcome(response: &Response, status: StatusCode) -> Vec<(String, String)> {
     assert_eq!(response.status, status, "{}", response.body);
     let body: Value = serde_json::from_str(&response.body).unwrap();
     assert_eq!(body["resourceType"], "OperationOutcome", "{}", response.body);
