@@ -305,6 +305,12 @@ pub async fn record(conn: &mut Conn, event: AuditEvent<'_>, request_id: &str, no
     chain::append(conn, event.to_row(request_id, now)).await
 }
 
+/// The rows of several events of one request, in order, not yet chained (a group commit chains
+/// them with the rest of its group).
+pub fn rows(events: &[AuditEvent<'_>], request_id: &str, now: i64) -> Vec<AuditRow> {
+    events.iter().map(|event| event.to_row(request_id, now)).collect()
+}
+
 /// Appends several events of one request, in order, in the caller's transaction.
 pub async fn record_all(conn: &mut Conn, events: &[AuditEvent<'_>], request_id: &str, now: i64) -> Result<Vec<i64>, StoreError> {
     chain::append_all(conn, events.iter().map(|event| event.to_row(request_id, now)).collect()).await

@@ -63,6 +63,13 @@ impl Schedule {
     pub fn builtin() -> Result<Schedule, serde_json::Error> {
         serde_json::from_str(SCHEDULE_JSON)
     }
+
+    /// The built-in schedule, parsed once per process (every vaccination read uses it); `None` if
+    /// the file is malformed, which the unit tests rule out.
+    pub fn shared() -> Option<&'static Schedule> {
+        static SHARED: std::sync::OnceLock<Option<Schedule>> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| Schedule::builtin().ok()).as_ref()
+    }
 }
 
 /// A dose given: its date and every antigen it covers.

@@ -11,6 +11,7 @@ pub mod clinician;
 pub mod consent;
 pub mod facility_import;
 pub mod fhir_api;
+pub mod group;
 pub mod mapping;
 mod port;
 pub mod record;
@@ -57,6 +58,9 @@ pub struct Portal {
     pub transfers: Arc<crate::transfers::Transfers>,
     /// Abuse limits (per client address, account and CCCD).
     pub limiters: Arc<crate::http::limits::Limiters>,
+    /// The writer tasks that commit guarded reads in groups, started on the first read (so on the
+    /// runtime that serves).
+    group: std::sync::OnceLock<group::GroupCommit>,
 }
 
 /// What a read is about, as the entry point named it.
@@ -92,14 +96,37 @@ impl Portal {
     ) -> anyhow::Result<Portal> {
         let federation = Arc::new(crate::auth::federation::Federation::new(&config)?);
         let limiters = Arc::new(crate::http::limits::Limiters::new(&config.rate_limits));
-        Ok(Portal { store, config, webauthn, clock, cards, federation, transfers: crate::transfers::Transfers::new(), limiters })
+        Ok(Portal {
+            store,
+            config,
+            webauthn,
+            clock,
+            cards,
+            federation,
+            transfers: crate::transfers::Transfers::new(),
+            limiters,
+            group: std::sync::OnceLock::new(),
+        })
     }
 
     /// Resolves the request's session. No cookie: `Ok(None)`. A cookie that names no live session:
     /// `Unauthenticated` (never treated as anonymous).
     pub async fn session(&self, meta: &RequestMeta) -> Result<Option<Session>, ServiceError> {
+        let Some((session, touch)) = self.session_untouched(meta).await? else { return Ok(None) };
+        if let Some((token_hash, now)) = touch {
+            let mut tx = self.store.begin().await?;
+            store::session::touch(&mut tx, &token_hash, now).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+        }
+        Ok(Some(session))
+    }
+
+    /// [`Portal::session`] without moving `last_seen_at`: also returns the touch it owes (token
+    /// hash, unix ms) when the last one is older than [`TOUCH_INTERVAL_MS`], for the caller to
+    /// write in its own transaction (a guarded read writes it in its group commit).
+    async fn session_untouched(&self, meta: &RequestMeta) -> Result<Option<(Session, Option<(String, i64)>)>, ServiceError> {
         if let Some(bearer) = &meta.bearer_token {
-            return self.token_session(meta, &bearer.0).await.map(Some);
+            return self.token_session(meta, &bearer.0).await.map(|session| Some((session, None)));
         }
         let Some(token) = &meta.session_token else { return Ok(None) };
         let token_hash = crate::auth::session::hash_token(&token.0);
@@ -120,13 +147,9 @@ impl Portal {
             return Err(ServiceError::Unauthenticated);
         };
         drop(conn);
-        if now - row.last_seen_at >= TOUCH_INTERVAL_MS {
-            let mut tx = self.store.begin().await?;
-            store::session::touch(&mut tx, &token_hash, now).await?;
-            tx.commit().await.map_err(StoreError::from)?;
-        }
+        let touch = (now - row.last_seen_at >= TOUCH_INTERVAL_MS).then(|| (token_hash.clone(), now));
         let actor = actor_of(&principal);
-        Ok(Some(Session { actor, principal, token_hash, reauth_at: row.reauth_at, scopes: None }))
+        Ok(Some((Session { actor, principal, token_hash, reauth_at: row.reauth_at, scopes: None }, touch)))
     }
 
     /// Keeps the reader's chosen time zone with their account when a browser session is signed
@@ -156,9 +179,25 @@ impl Portal {
 
     /// [`Portal::reader`] with the categories an API token limits the read to.
     async fn scoped_reader(&self, meta: &RequestMeta, purpose: Purpose) -> Result<(Actor, Option<Vec<Category>>), ServiceError> {
-        match self.session(meta).await {
-            Ok(Some(session)) => Ok((with_purpose(session.actor, purpose), session.scopes)),
-            Ok(None) | Err(ServiceError::Unauthenticated) => Ok((Actor::Anonymous, None)),
+        let (actor, scopes, touch) = self.scoped_reader_untouched(meta, purpose).await?;
+        if let Some((token_hash, now)) = touch {
+            let mut tx = self.store.begin().await?;
+            store::session::touch(&mut tx, &token_hash, now).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+        }
+        Ok((actor, scopes))
+    }
+
+    /// [`Portal::scoped_reader`] leaving the session's touch to the caller.
+    #[allow(clippy::type_complexity)]
+    async fn scoped_reader_untouched(
+        &self,
+        meta: &RequestMeta,
+        purpose: Purpose,
+    ) -> Result<(Actor, Option<Vec<Category>>, Option<(String, i64)>), ServiceError> {
+        match self.session_untouched(meta).await {
+            Ok(Some((session, touch))) => Ok((with_purpose(session.actor, purpose), session.scopes, touch)),
+            Ok(None) | Err(ServiceError::Unauthenticated) => Ok((Actor::Anonymous, None, None)),
             Err(other) => Err(other),
         }
     }
@@ -170,7 +209,9 @@ impl Portal {
 
     /// The one guarded read. Resolves the target to a patient, asks the policy about every
     /// category, and either loads the data and audits each allowed category, or audits the
-    /// refusal; both in one transaction.
+    /// refusal; both in one transaction, which [`group`] shares with the other reads queued at
+    /// the same moment. The answer comes only after that transaction committed; if the commit
+    /// fails, so does the read (`StoreError::Unavailable`, a 503).
     pub async fn guarded_read<T, F>(
         &self,
         meta: &RequestMeta,
@@ -179,8 +220,8 @@ impl Portal {
         load: F,
     ) -> Result<Authorized<T>, ServiceError>
     where
-        T: Send,
-        F: for<'c> FnOnce(&'c mut Conn, String) -> BoxFuture<'c, Result<T, StoreError>> + Send,
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn, String) -> BoxFuture<'c, Result<T, StoreError>> + Send + 'static,
     {
         self.guarded_read_for(meta, Purpose::Treatment, target, categories, load).await
     }
@@ -195,61 +236,118 @@ impl Portal {
         load: F,
     ) -> Result<Authorized<T>, ServiceError>
     where
-        T: Send,
-        F: for<'c> FnOnce(&'c mut Conn, String) -> BoxFuture<'c, Result<T, StoreError>> + Send,
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn, String) -> BoxFuture<'c, Result<T, StoreError>> + Send + 'static,
     {
         let now = meta.now_ms;
-        let (actor, scopes) = self.scoped_reader(meta, purpose).await?;
-        let mut tx = self.store.begin().await?;
-        let (patient_id, resource_id) = resolve_target(&mut tx, &actor, &target).await?;
-        let (grants, emergencies) = consent_facts(&mut tx, &actor, patient_id.as_deref()).await?;
-        let mut permit = None;
-        for category in categories {
-            let resource = Resource { patient_id: patient_id.as_deref(), category: *category, grants: &grants, break_glass: &emergencies };
-            let decision = match &scopes {
-                // A token narrows what its owner may read; it never widens it.
-                Some(scopes) if !scopes.contains(category) => Decision::Deny(policy::DenyReason::OutsideTokenScope),
-                _ => policy::decide(&actor, &resource, Action::Read, now),
-            };
-            match decision {
-                Decision::Allow(allowed) => permit = permit.or(Some(allowed)),
-                Decision::Deny(reason) => {
-                    // Record the refusal for every category asked for, then refuse.
-                    let events: Vec<AuditEvent<'_>> = categories
-                        .iter()
-                        .map(|category| AuditEvent::ReadDenied {
-                            actor: &actor,
-                            patient_id: patient_id.as_deref(),
-                            category: *category,
-                            resource_id: resource_id.as_deref(),
-                            reason,
-                        })
-                        .collect();
-                    audit::record_all(&mut tx, &events, &meta.request_id, now).await?;
-                    tx.commit().await.map_err(StoreError::from)?;
-                    tracing::info!(reason = reason.as_str(), "read refused");
-                    return Err(ServiceError::Forbidden(reason));
+        let (actor, scopes, touch) = self.scoped_reader_untouched(meta, purpose).await?;
+        let categories = categories.to_vec();
+        let request_id = meta.request_id.clone();
+        let (job, answer) = group::job(move |conn: &mut Conn| {
+            Box::pin(async move {
+                match decide_and_load(conn, &actor, scopes.as_deref(), &target, &categories, now, load).await {
+                    Ok(Decided::Allowed { events, permit, value }) => {
+                        let rows = events.rows(&actor, &request_id, now, &permit);
+                        group::Outcome { rows, touch, answer: Ok(Authorized::new(permit, value)), failed: false }
+                    }
+                    Ok(Decided::Denied { events, reason }) => {
+                        tracing::info!(reason = reason.as_str(), "read refused");
+                        let rows = events.denied_rows(&actor, &request_id, now, reason);
+                        group::Outcome { rows, touch, answer: Err(ServiceError::Forbidden(reason)), failed: false }
+                    }
+                    Err(error) => group::Outcome { rows: Vec::new(), touch: None, answer: Err(error), failed: true },
                 }
-            }
-        }
-        let (Some(permit), Some(patient_id)) = (permit, patient_id) else {
-            return Err(ServiceError::Forbidden(policy::DenyReason::NoRuleAllows));
-        };
-        let value = load(&mut tx, patient_id.clone()).await?;
-        let events: Vec<AuditEvent<'_>> = categories
+            })
+        });
+        self.group.get_or_init(|| group::GroupCommit::start(self.store.clone())).submit(job).await?;
+        answer.await.unwrap_or_else(|_| Err(ServiceError::Store(StoreError::Unavailable("the read was dropped before its commit".into()))))
+    }
+}
+
+/// The audit events a guarded read owes: one per category asked for, about one patient and
+/// (optionally) one resource.
+struct ReadEvents {
+    patient_id: Option<String>,
+    resource_id: Option<String>,
+    categories: Vec<Category>,
+}
+
+impl ReadEvents {
+    fn rows(&self, actor: &Actor, request_id: &str, now: i64, permit: &policy::Permit) -> Vec<store::audit::AuditRow> {
+        let Some(patient_id) = self.patient_id.as_deref() else { return Vec::new() };
+        let events: Vec<AuditEvent<'_>> = self
+            .categories
             .iter()
             .map(|category| AuditEvent::ReadAllowed {
-                actor: &actor,
-                patient_id: &patient_id,
+                actor,
+                patient_id,
                 category: *category,
-                resource_id: resource_id.as_deref(),
-                permit: &permit,
+                resource_id: self.resource_id.as_deref(),
+                permit,
             })
             .collect();
-        audit::record_all(&mut tx, &events, &meta.request_id, now).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(Authorized::new(permit, value))
+        audit::rows(&events, request_id, now)
     }
+
+    fn denied_rows(&self, actor: &Actor, request_id: &str, now: i64, reason: policy::DenyReason) -> Vec<store::audit::AuditRow> {
+        let events: Vec<AuditEvent<'_>> = self
+            .categories
+            .iter()
+            .map(|category| AuditEvent::ReadDenied {
+                actor,
+                patient_id: self.patient_id.as_deref(),
+                category: *category,
+                resource_id: self.resource_id.as_deref(),
+                reason,
+            })
+            .collect();
+        audit::rows(&events, request_id, now)
+    }
+}
+
+/// What the policy made of a guarded read, with the loaded value when it allowed it.
+enum Decided<T> {
+    Allowed { events: ReadEvents, permit: policy::Permit, value: T },
+    Denied { events: ReadEvents, reason: policy::DenyReason },
+}
+
+/// Resolves the target, asks the policy about every category and, when every one is allowed,
+/// loads the value; in the writer's transaction (`conn`), writing nothing: the audit rows are
+/// the caller's to append. `Err` is this read's own failure (or a target no rule covers).
+async fn decide_and_load<T, F>(
+    conn: &mut Conn,
+    actor: &Actor,
+    scopes: Option<&[Category]>,
+    target: &Target,
+    categories: &[Category],
+    now: i64,
+    load: F,
+) -> Result<Decided<T>, ServiceError>
+where
+    F: for<'c> FnOnce(&'c mut Conn, String) -> BoxFuture<'c, Result<T, StoreError>> + Send,
+{
+    let (patient_id, resource_id) = resolve_target(conn, actor, target).await?;
+    let (grants, emergencies) = consent_facts(conn, actor, patient_id.as_deref()).await?;
+    let mut permit = None;
+    let events = ReadEvents { patient_id: patient_id.clone(), resource_id, categories: categories.to_vec() };
+    for category in categories {
+        let resource = Resource { patient_id: patient_id.as_deref(), category: *category, grants: &grants, break_glass: &emergencies };
+        let decision = match scopes {
+            // A token narrows what its owner may read; it never widens it.
+            Some(scopes) if !scopes.contains(category) => Decision::Deny(policy::DenyReason::OutsideTokenScope),
+            _ => policy::decide(actor, &resource, Action::Read, now),
+        };
+        match decision {
+            Decision::Allow(allowed) => permit = permit.or(Some(allowed)),
+            // Record the refusal for every category asked for, then refuse.
+            Decision::Deny(reason) => return Ok(Decided::Denied { events, reason }),
+        }
+    }
+    let (Some(permit), Some(patient_id)) = (permit, patient_id) else {
+        return Err(ServiceError::Forbidden(policy::DenyReason::NoRuleAllows));
+    };
+    let value = load(conn, patient_id).await?;
+    Ok(Decided::Allowed { events, permit, value })
 }
 
 /// The actor for a stored principal (a clinician acts for treatment unless a request says otherwise).

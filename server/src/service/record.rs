@@ -30,10 +30,10 @@ fn schedule(
     rows: &[store::clinical::ClinicalRow],
     today: chrono::NaiveDate,
 ) -> Option<(Vec<app::dto::ScheduleItem>, String)> {
-    let schedule = crate::schedule::Schedule::builtin().ok()?;
+    let schedule = crate::schedule::Schedule::shared()?;
     let birth = crate::fhir::date::latest_day(&patient.birth_date)?;
-    let statuses = crate::schedule::evaluate(&schedule, birth, &mapping::given_doses(rows), today);
-    Some((mapping::schedule_items(&statuses), schedule.version))
+    let statuses = crate::schedule::evaluate(schedule, birth, &mapping::given_doses(rows), today);
+    Some((mapping::schedule_items(&statuses), schedule.version.clone()))
 }
 
 impl Portal {

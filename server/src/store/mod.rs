@@ -43,6 +43,10 @@ pub enum StoreError {
     LimitReached(&'static str),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// The database could not take the work (a group commit failed, its writers stopped): nothing
+    /// the work did was committed; the caller answers 503.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<sqlx::Error> for StoreError {
