@@ -9,9 +9,11 @@
 
 mod admin;
 mod audit_chain;
+mod audit_commit;
 mod bad_input;
 mod cards;
 mod consent;
+mod crash;
 mod delivery;
 mod export;
 mod federation;

@@ -136,10 +136,37 @@ pub fn temp_dir() -> PathBuf {
     dir
 }
 
+/// A new, empty PostgreSQL database for one test; its URL. See [`TestApp::on_postgres`].
+pub async fn fresh_postgres_database() -> Option<String> {
+    let admin_url = std::env::var("HOSO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    sqlx::any::install_default_drivers();
+    let admin = match sqlx::AnyPool::connect(&admin_url).await {
+        Ok(pool) => pool,
+        Err(error) if std::env::var("CI").is_err() => {
+            eprintln!("SKIPPED: PostgreSQL not reachable at {admin_url}: {error}");
+            return None;
+        }
+        Err(error) => panic!("PostgreSQL is required under CI and is not reachable at {admin_url}: {error}"),
+    };
+    let name = format!("hoso_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("create database {name}")).execute(&admin).await.expect("create database");
+    admin.close().await;
+    let (base, _) = admin_url.rsplit_once('/').expect("a database URL ends with /<database>");
+    Some(format!("{base}/{name}"))
+}
+
 impl TestApp {
     /// A fresh SQLite database with the demo patients (each with an unused enrolment code).
     pub async fn new() -> TestApp {
         TestApp::with_config(|_| {}).await
+    }
+
+    /// [`TestApp::new`] on a fresh PostgreSQL database (created on `HOSO_TEST_POSTGRES_URL`'s
+    /// server, default the local one). `None` when PostgreSQL is not reachable outside CI (the
+    /// test says SKIPPED); under CI (`CI` set) an unreachable server fails the test.
+    pub async fn on_postgres() -> Option<TestApp> {
+        let url = fresh_postgres_database().await?;
+        Some(TestApp::with_config(move |config| config.database_url = url).await)
     }
 
     /// [`TestApp::new`] with a configuration adjusted before start.
@@ -342,13 +369,18 @@ impl User {
     /// Answers a discoverable sign-in challenge the way a resident-key authenticator does: it finds
     /// its own credential for the relying party and returns the user handle with the assertion.
     pub fn assert(&mut self, options: &serde_json::Value) -> PublicKeyCredential {
+        self.assert_at(options, Url::parse(ORIGIN).expect("url"))
+    }
+
+    /// [`User::assert`] for a server at another origin (the release binary on its own port).
+    pub fn assert_at(&mut self, options: &serde_json::Value, origin: Url) -> PublicKeyCredential {
         let mut request: RequestChallengeResponse = serde_json::from_value(options.clone()).expect("request options");
         request.public_key.allow_credentials = self
             .credential_ids
             .iter()
             .map(|id| AllowCredentials { type_: "public-key".into(), id: id.clone(), transports: None })
             .collect();
-        let mut credential = self.authenticator.do_authentication(Url::parse(ORIGIN).expect("url"), request).expect("assert");
+        let mut credential = self.authenticator.do_authentication(origin, request).expect("assert");
         credential.response.user_handle = Some(self.user_handle.clone());
         credential
     }
