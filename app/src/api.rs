@@ -141,15 +141,54 @@ pub async fn access_log(
     person: Option<String>,
     basis: Option<String>,
     page: Option<u32>,
+    #[server(default)] patient_id: Option<String>,
 ) -> Result<dto::AccessLog, AppError> {
     let (port, meta) = entry::context()?;
-    port.0.access_log(&meta, dto::AccessLogQuery { from, to, person, basis, page }).await.map_err(entry::fail)
+    port.0.access_log(&meta, dto::AccessLogQuery { patient_id, from, to, person, basis, page }).await.map_err(entry::fail)
 }
 
 #[server(prefix = "/api", endpoint = "health_card", input = GetUrl)]
-pub async fn health_card(selection: Option<String>) -> Result<dto::CardPage, AppError> {
+pub async fn health_card(selection: Option<String>, #[server(default)] patient_id: Option<String>) -> Result<dto::CardPage, AppError> {
     let (port, meta) = entry::context()?;
-    port.0.health_card(&meta, selection).await.map_err(entry::fail)
+    port.0.health_card(&meta, selection, patient_id).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "family", input = GetUrl)]
+pub async fn family() -> Result<dto::Family, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.family(&meta).await.map_err(entry::fail)
+}
+
+/// The young person (from 16) ends their guardian's link; `reason` is optional for them.
+#[server(prefix = "/api", endpoint = "end_guardianship")]
+pub async fn end_guardianship(guardianship_id: String, #[server(default)] reason: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.end_guardianship(&meta, guardianship_id, reason).await.map_err(entry::fail)
+}
+
+/// `basis` is `birth_registration`, `guardianship_decision` or `national_identity`.
+#[server(prefix = "/api", endpoint = "admin_link_guardian")]
+pub async fn admin_link_guardian(
+    guardian_cccd: String,
+    child_cccd: String,
+    #[server(default)] basis: String,
+    #[server(default)] document_ref: String,
+) -> Result<String, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_link_guardian(&meta, guardian_cccd, child_cccd, basis, document_ref).await.map_err(entry::fail)
+}
+
+/// An administrator ends a link, with a reason both people read.
+#[server(prefix = "/api", endpoint = "admin_end_guardianship")]
+pub async fn admin_end_guardianship(guardianship_id: String, #[server(default)] reason: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.end_guardianship(&meta, guardianship_id, reason).await.map_err(entry::fail)
+}
+
+#[server(prefix = "/api", endpoint = "admin_guardianships", input = GetUrl)]
+pub async fn admin_guardianships() -> Result<Vec<dto::FamilyLink>, AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.admin_guardianships(&meta).await.map_err(entry::fail)
 }
 
 #[server(prefix = "/api", endpoint = "check_card")]

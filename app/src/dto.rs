@@ -393,6 +393,8 @@ pub struct AccessLog {
 /// Filters of the access log page (all optional; dates ISO `YYYY-MM-DD`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessLogQuery {
+    /// Whose log: empty for the reader's own, or a child's record they are the guardian of.
+    pub patient_id: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
     pub person: Option<String>,
@@ -745,4 +747,87 @@ pub struct ApiTokenInfo {
     pub last_used_at: Option<String>,
     /// `active`, `expired` or `revoked`.
     pub state: String,
+}
+
+/// On what papers a guardian was linked to a child (`guardianship.basis`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuardianBasis {
+    /// A parent named on the birth registration (giấy khai sinh).
+    BirthRegistration,
+    /// A guardian appointed by a decision (Civil Code 2015 Art. 46-54).
+    GuardianshipDecision,
+    /// The national identity provider asserted the relationship.
+    NationalIdentity,
+}
+
+impl GuardianBasis {
+    pub const ALL: [GuardianBasis; 3] =
+        [GuardianBasis::BirthRegistration, GuardianBasis::GuardianshipDecision, GuardianBasis::NationalIdentity];
+
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GuardianBasis::BirthRegistration => "birth_registration",
+            GuardianBasis::GuardianshipDecision => "guardianship_decision",
+            GuardianBasis::NationalIdentity => "national_identity",
+        }
+    }
+
+    /// The basis a stored code names; `None` for anything else.
+    pub fn parse(code: &str) -> Option<GuardianBasis> {
+        GuardianBasis::ALL.into_iter().find(|basis| basis.as_str() == code)
+    }
+}
+
+/// Where a guardianship link stands now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkState {
+    /// The guardian acts for the child.
+    Live,
+    /// The child is 16: the link gives nothing any more; the young person decides alone.
+    CameOfAge,
+    /// An administrator, or the young person, ended it.
+    Ended,
+}
+
+/// One guardianship link as a page shows it, from either side.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyLink {
+    pub guardianship_id: String,
+    /// The child's record (the one the guardian opens with `?for=`).
+    pub child_patient_id: String,
+    pub child_name: String,
+    /// `YYYY-MM-DD`.
+    pub child_birth_date: String,
+    /// The child's age in full years today (in Vietnam).
+    pub child_age: u32,
+    pub guardian_name: String,
+    pub basis: GuardianBasis,
+    /// The number of the birth certificate or decision.
+    pub document_ref: String,
+    /// Who made the link; `None`: the operator (seed or command line).
+    pub established_by: Option<String>,
+    /// RFC 3339 UTC.
+    pub since: String,
+    pub state: LinkState,
+    /// `YYYY-MM-DD`: the child's 16th birthday, when the guardian's access ends by itself.
+    pub comes_of_age_on: String,
+    /// `YYYY-MM-DD`: the child's 7th birthday, from which sharing their record needs their consent too.
+    pub consents_from_on: String,
+    /// RFC 3339 UTC, when ended.
+    pub ended_at: Option<String>,
+    pub ended_by: Option<String>,
+    /// Whether the reader may end this link now (the young person, from 16).
+    pub may_end: bool,
+}
+
+/// The family page: the records the reader keeps as a guardian, and who keeps (or kept) theirs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Family {
+    /// Links where the reader is the guardian, newest first.
+    pub children: Vec<FamilyLink>,
+    /// Links on the reader's own record, newest first.
+    pub guardians: Vec<FamilyLink>,
 }

@@ -117,4 +117,11 @@ pub enum InvalidInput {
     IdentityMismatch,
     /// Nothing awaits approval or confirmation here (already done, used, cancelled or expired).
     NothingToApprove,
+    /// A guardian link to a record whose person is 16 or older: they decide alone (Law 91/2025
+    /// Art. 24; Law on Children Art. 1).
+    NotAChild,
+    /// A guardian who is a child themselves (under 16).
+    GuardianIsAChild,
+    /// A guardianship basis that is not one of [`crate::dto::GuardianBasis`].
+    UnknownGuardianBasis,
 }

@@ -134,6 +134,57 @@ keys! {
     ZoneUnknown => "Múi giờ này không có trong cơ sở dữ liệu múi giờ IANA (ví dụ đúng: Asia/Ho_Chi_Minh). Không có gì thay đổi.", "This time zone is not in the IANA time zone database (for example: Asia/Ho_Chi_Minh). Nothing was changed.";
     Loading => "Đang tải…", "Loading…";
 
+    NavFamily => "Gia đình", "Family";
+    FamilyTitle => "Gia đình", "Family";
+    FamilyIntro => "Cha mẹ hoặc người giám hộ hợp pháp thay mặt con dưới 16 tuổi xem hồ sơ sức khỏe, lịch tiêm chủng và nhật ký truy cập của con (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15, Điều 24). Mọi thao tác được ghi lại dưới tên của chính bạn.", "A parent or legal guardian acts for a child under 16: they see the child's health record, vaccination schedule and access log (Law on Personal Data Protection 91/2025/QH15, Art. 24). Everything they do is logged under their own name.";
+    RecordsYouKeep => "Hồ sơ bạn giữ", "Records you keep";
+    NoChildren => "Bạn chưa được liên kết làm người giám hộ của ai.", "You are not linked as anyone's guardian.";
+    HowToLinkChild => "Để được liên kết với hồ sơ của con, hãy mang giấy khai sinh (hoặc quyết định giám hộ) và CCCD của bạn đến quầy hỗ trợ; quản trị viên kiểm tra giấy tờ rồi tạo liên kết.", "To be linked to your child's record, bring the birth certificate (or the guardianship decision) and your CCCD to the help desk; an administrator checks the papers and makes the link.";
+    WhoKeepsYours => "Người giữ hồ sơ của bạn", "Who keeps your record";
+    NoGuardians => "Không ai được liên kết làm người giám hộ hồ sơ của bạn.", "Nobody is linked as the guardian of your record.";
+    LinkBasis => "Căn cứ", "Basis";
+    LinkMadeBy => "Người tạo liên kết", "Link made by";
+    LinkMadeByOperator => "Đơn vị vận hành", "The operator";
+    LinkState => "Tình trạng", "Status";
+    LinkLive => "Đang có hiệu lực", "In effect";
+    LinkCameOfAge => "Đã đủ 16 tuổi: tự quyết định", "Now 16: decides alone";
+    LinkEnded => "Đã kết thúc", "Ended";
+    LinkEndedNote => "Đã kết thúc liên kết. Từ giờ người giám hộ không xem được hồ sơ này nữa.", "The link is ended. From now on the guardian cannot see this record.";
+    LinkGivesNothing => "Liên kết này không còn cho phép xem hồ sơ.", "This link no longer opens the record.";
+    BasisBirthRegistration => "Giấy khai sinh", "Birth registration";
+    BasisGuardianshipDecision => "Quyết định giám hộ", "Guardianship decision";
+    BasisNationalIdentity => "Xác nhận của hệ thống định danh quốc gia", "Confirmed by the national identity system";
+    BasisGuardian => "Người giám hộ", "Guardian";
+    YearsOld => "tuổi", "years old";
+    GuardianUntil => "Bạn thay mặt con đến ngày con đủ 16 tuổi:", "You act for your child until their 16th birthday:";
+    GuardianUntilLaw => "(Luật Trẻ em 2016, Điều 1; Luật 91/2025/QH15, Điều 24). Từ ngày đó con tự quyết định và được thông báo.", "(Law on Children 2016, Art. 1; Law 91/2025/QH15, Art. 24). From that day your child decides alone and is told.";
+    ChildConsentsNote => "Con đã đủ 7 tuổi: chia sẻ hồ sơ của con cần cả sự đồng ý của con (Luật 91/2025/QH15, Điều 24, khoản 2). Từ ngày", "Your child is 7 or older: sharing their record needs their consent too (Law 91/2025/QH15, Art. 24(2)). Since";
+    YouDecideNow => "Bạn đã đủ 16 tuổi: bạn tự quyết định về hồ sơ của mình. Người giám hộ không còn xem được hồ sơ; bạn có thể kết thúc hẳn liên kết này.", "You are 16 now: you decide about your own record. Your guardian can no longer see it; you may end this link for good.";
+    EndLink => "Kết thúc liên kết", "End the link";
+    ActingFor => "Bạn đang xem hồ sơ của", "You are viewing the record of";
+    ActingForUnknown => "Đây không phải hồ sơ của bạn, cũng không phải hồ sơ của người bạn đang giám hộ.", "This is neither your record nor the record of someone you are the guardian of.";
+    ActingForNote => "với tư cách người giám hộ. Mọi thao tác được ghi lại dưới tên của bạn.", "as their guardian. Everything you do is logged under your name.";
+    SwitchRecord => "Chọn hồ sơ", "Choose a record";
+    MyOwnRecord => "Hồ sơ của tôi", "My own record";
+    AdminNavGuardians => "Người giám hộ", "Guardians";
+    AdminLinkGuardian => "Liên kết người giám hộ", "Link a guardian";
+    AdminLinkGuardianNote => "Chỉ tạo liên kết sau khi đã kiểm tra bản gốc giấy khai sinh hoặc quyết định giám hộ và CCCD của người giám hộ. Trẻ phải dưới 16 tuổi. Cả hai người đều thấy liên kết, căn cứ và người tạo.", "Make a link only after checking the original birth certificate or guardianship decision and the guardian's CCCD. The child must be under 16. Both people see the link, its basis and who made it.";
+    GuardianCccd => "CCCD của người giám hộ", "Guardian's CCCD";
+    ChildCccd => "Số định danh của trẻ", "Child's personal identification number";
+    DocumentRef => "Số giấy khai sinh / quyết định", "Birth certificate / decision number";
+    AdminLinkMade => "Đã tạo liên kết.", "The link is made.";
+    AdminRecentLinks => "Liên kết gần đây", "Recent links";
+    AdminNoLinks => "Chưa có liên kết nào.", "No links yet.";
+    GuardianColumn => "Người giám hộ", "Guardian";
+    ChildColumn => "Trẻ", "Child";
+    ErrNotAChild => "Người này đã đủ 16 tuổi: họ tự quyết định về hồ sơ của mình, không cần người giám hộ.", "This person is 16 or older: they decide about their own record and need no guardian.";
+    ErrGuardianIsAChild => "Người giám hộ phải từ đủ 16 tuổi trở lên.", "The guardian must be at least 16.";
+    ErrUnknownGuardianBasis => "Hãy chọn căn cứ: giấy khai sinh, quyết định giám hộ hoặc xác nhận của hệ thống định danh quốc gia.", "Choose a basis: birth registration, guardianship decision, or confirmation by the national identity system.";
+    ActionGuardianshipEstablish => "Liên kết người giám hộ", "Guardian linked";
+    ActionGuardianshipEnd => "Kết thúc liên kết người giám hộ", "Guardian link ended";
+    ReasonGuardianshipEnded => "liên kết người giám hộ đã kết thúc", "the guardian link was ended";
+    ReasonChildCameOfAge => "trẻ đã đủ 16 tuổi", "the child is 16 now";
+
     SignInTitle => "Đăng nhập", "Sign in";
     SignInIntro => "Đăng nhập bằng khóa truy cập (passkey) đã tạo khi đăng ký: vân tay, khuôn mặt hoặc mã PIN trên thiết bị của bạn.", "Sign in with the passkey you created when you enrolled: your fingerprint, face or device PIN.";
     SignInButton => "Đăng nhập bằng khóa truy cập", "Sign in with a passkey";
@@ -732,6 +783,8 @@ impl Key {
             "break_glass_expired" => Key::ReasonBreakGlassExpired,
             "account_suspended" => Key::ReasonAccountSuspended,
             "outside_token_scope" => Key::ReasonOutsideTokenScope,
+            "guardianship_ended" => Key::ReasonGuardianshipEnded,
+            "child_came_of_age" => Key::ReasonChildCameOfAge,
             _ => Key::ReasonOther,
         }
     }
@@ -750,6 +803,7 @@ impl Key {
             "self" => Some(Key::BasisSelf),
             "grant" => Some(Key::BasisGrant),
             "break_glass" => Some(Key::BasisBreakGlass),
+            "guardian" => Some(Key::BasisGuardian),
             _ => None,
         }
     }
@@ -801,6 +855,8 @@ impl Key {
             "export_start" => Key::ActionExportStart,
             "export_done" => Key::ActionExportDone,
             "export_failed" => Key::ActionExportFailed,
+            "guardianship_establish" => Key::ActionGuardianshipEstablish,
+            "guardianship_end" => Key::ActionGuardianshipEnd,
             _ => Key::ActionRead,
         }
     }
@@ -918,6 +974,9 @@ impl Key {
             I::SecondAdministratorRequired => Key::ErrSecondAdministratorRequired,
             I::IdentityMismatch => Key::ErrIdentityMismatch,
             I::NothingToApprove => Key::ErrNothingToApprove,
+            I::NotAChild => Key::ErrNotAChild,
+            I::GuardianIsAChild => Key::ErrGuardianIsAChild,
+            I::UnknownGuardianBasis => Key::ErrUnknownGuardianBasis,
         }
     }
 

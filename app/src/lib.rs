@@ -107,6 +107,7 @@ lazy_pages! {
     VisitDetailRoute => pages::visit_detail::VisitDetailPage,
     SharingRoute => pages::sharing::SharingPage,
     AccessLogRoute => pages::access_log::AccessLogPage,
+    FamilyRoute => pages::family::FamilyPage,
     FindPatientRoute => pages::clinician::FindPatientPage,
     ClinicianPatientRoute => pages::clinician_patient::ClinicianPatientPage,
     PasskeysRoute => pages::passkeys::PasskeysPage,
@@ -116,6 +117,7 @@ lazy_pages! {
     AdminFacilitiesRoute => pages::admin::facilities::FacilitiesPage,
     AdminFacilityRoute => pages::admin::facilities::FacilityPage,
     AdminCodesRoute => pages::admin::codes::CodesPage,
+    AdminGuardiansRoute => pages::admin::guardians::GuardiansPage,
     AdminReviewsRoute => pages::admin::reviews::ReviewsPage,
     AdminAuditRoute => pages::admin::audit::AuditPageView,
     AdminTransfersRoute => pages::admin::transfers::TransfersPage,
@@ -142,6 +144,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/record/visits/:visit_id") view={Lazy::<VisitDetailRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/record/sharing") view={Lazy::<SharingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/record/access-log") view={Lazy::<AccessLogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/record/family") view={Lazy::<FamilyRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/clinician") view={Lazy::<FindPatientRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/clinician/patients/:patient_id") view={Lazy::<ClinicianPatientRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/passkeys") view={Lazy::<PasskeysRoute>::new()} ssr=SsrMode::Async/>
@@ -151,6 +154,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/facilities") view={Lazy::<AdminFacilitiesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/facilities/:facility_id") view={Lazy::<AdminFacilityRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/codes") view={Lazy::<AdminCodesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/guardians") view={Lazy::<AdminGuardiansRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/reviews") view={Lazy::<AdminReviewsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/transfers") view={Lazy::<AdminTransfersRoute>::new()} ssr=SsrMode::Async/>

@@ -65,9 +65,27 @@ pub trait PortalPort: Send + Sync + 'static {
     async fn revoke_grant(&self, request: &RequestMeta, grant_id: String) -> Result<(), AppError>;
     async fn access_log(&self, request: &RequestMeta, query: AccessLogQuery) -> Result<AccessLog, AppError>;
 
+    // Families (guardians of children)
+    /// The links where the caller is the guardian, and those on their own record.
+    async fn family(&self, request: &RequestMeta) -> Result<crate::dto::Family, AppError>;
+    /// Ends a link: the young person from 16, or an administrator (with a reason).
+    async fn end_guardianship(&self, request: &RequestMeta, guardianship_id: String, reason: String) -> Result<(), AppError>;
+    /// Links a guardian (by CCCD) to a child (by CCCD) on a basis, naming the papers. Returns its id.
+    async fn admin_link_guardian(
+        &self,
+        request: &RequestMeta,
+        guardian_cccd: String,
+        child_cccd: String,
+        basis: String,
+        document_ref: String,
+    ) -> Result<String, AppError>;
+    /// The most recent links, for the console.
+    async fn admin_guardianships(&self, request: &RequestMeta) -> Result<Vec<crate::dto::FamilyLink>, AppError>;
+
     // Vaccination certificates
     /// The dose choices for a card; with a selection, the signed card. The caller's own record only.
-    async fn health_card(&self, request: &RequestMeta, selection: Option<String>) -> Result<CardPage, AppError>;
+    async fn health_card(&self, request: &RequestMeta, selection: Option<String>, patient_id: Option<String>)
+        -> Result<CardPage, AppError>;
     /// Checks a `shc:/` code. Needs no session.
     async fn check_card(&self, request: &RequestMeta, code: String) -> Result<CardCheck, AppError>;
 

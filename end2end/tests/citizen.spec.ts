@@ -309,6 +309,61 @@ test("a citizen issues a vaccination certificate that independent tools decode a
   await context.close();
 });
 
+test("a mother opens her infant's schedule, issues the infant's certificate and reads the infant's log, which names her", async ({
+  browser,
+}) => {
+  const context = await browser.newContext();
+  await context.addCookies(lanCookies);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto("/record");
+  await page.getByRole("link", { name: "Gia đình", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Gia đình" })).toBeVisible();
+  const infant = page.getByTestId("family-child").filter({ hasText: "Trần Gia Bảo" });
+  await expect(infant).toContainText("Giấy khai sinh");
+  await expect(infant).toContainText("Đang có hiệu lực");
+  await expectAccessible(page);
+
+  // The infant's schedule, under a banner that says whose record this is.
+  await infant.getByTestId("child-vaccinations").click();
+  await expect(page.getByRole("heading", { level: 1, name: "Lịch sử tiêm chủng" })).toBeVisible();
+  await expect(page.getByTestId("acting-for")).toContainText("Bạn đang xem hồ sơ của Trần Gia Bảo");
+  await expect(page.getByRole("heading", { name: "Đã tiêm gì, sắp đến hạn gì" })).toBeVisible();
+  await expect(page.getByText("Trần Gia Bảo").first()).toBeVisible();
+  await expectAccessible(page);
+
+  // The infant's certificate names the infant.
+  await page.getByRole("link", { name: "Chứng nhận QR" }).click();
+  await expect(page.getByTestId("acting-for")).toBeVisible();
+  await page.getByRole("radio").first().check();
+  await page.getByRole("button", { name: "Tạo chứng nhận" }).click();
+  await page.waitForURL(/selection=/);
+  expect(page.url()).toContain("for=");
+  await expect(page.getByTestId("card-holder")).toHaveText("Trần Gia Bảo");
+  await expectAccessible(page);
+
+  // The infant's access log names the mother, as guardian; the switch leads back to her own record.
+  await page.getByRole("link", { name: "Nhật ký truy cập", exact: true }).click();
+  await expect(page.getByTestId("acting-for")).toBeVisible();
+  await expect(page.locator("table")).toContainText("Nguyễn Thị Lan");
+  await expect(page.locator("table")).toContainText("Người giám hộ");
+  await expectAccessible(page);
+  await page.getByRole("link", { name: "Hồ sơ của tôi" }).click();
+  await expect(page.getByTestId("acting-for")).toHaveCount(0);
+  await expect(page.getByText("Nguyễn Thị Lan").first()).toBeVisible();
+
+  // With JavaScript off, the family page and the infant's pages work the same.
+  const off = await jsOffContext(browser, lanCookies);
+  const plain = await off.newPage();
+  await plain.goto("/record/family");
+  await plain.getByTestId("family-child").filter({ hasText: "Trần Gia Bảo" }).getByTestId("child-vaccinations").click();
+  await expect(plain.getByTestId("acting-for")).toContainText("Trần Gia Bảo");
+  await expect(plain.getByRole("heading", { name: "Đã tiêm gì, sắp đến hạn gì" })).toBeVisible();
+  expect(errors).toEqual([]);
+  await off.close();
+  await context.close();
+});
+
 test("with JavaScript off, every record page renders on the server", async ({ browser }) => {
   const context = await jsOffContext(browser, lanCookies);
   const page = await context.newPage();

@@ -9,7 +9,8 @@
 //! 1. a suspended account is refused everything, and so is a staff account an administrator
 //!    created until a second administrator (or the facility's identity provider) confirms it;
 //! 2. a target that does not exist is refused (indistinguishable outside from someone else's);
-//! 3. a citizen may read every part of their own record, nothing of anyone else's;
+//! 3. a citizen may read every part of their own record, and every part of the record of a child
+//!    they are the live guardian of until the child's 16th birthday ([`ages`]); nothing else;
 //! 4. a clinician with an active break-glass on the record may read all of it (read-only);
 //! 5. a clinician may read a category if an active grant to them, or to their facility, covers
 //!    that category and the purpose they act under, at `now` (started, not expired, not revoked);
@@ -229,6 +230,51 @@ impl GrantState {
     }
 }
 
+/// A guardianship link on the record (the child's), as the policy needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardianFact {
+    pub guardianship_id: String,
+    /// The guardian's own record: a citizen acts as guardian when their account is bound to it.
+    pub guardian_patient_id: String,
+    /// When an administrator (or the young person, from 16) ended the link.
+    pub ended_at: Option<Millis>,
+    /// The first instant the child is [`ages::CHILD_UNTIL`] years old (the start of that
+    /// birthday in Vietnam): from then the person decides alone and the link gives nothing.
+    pub comes_of_age_at: Millis,
+}
+
+/// The ages at which Vietnamese law changes who decides about a child's personal data.
+pub mod ages {
+    use chrono::{Datelike, NaiveDate};
+
+    /// Law on Children No. 102/2016/QH13, Art. 1: a child is a person under 16. Law on Personal
+    /// Data Protection No. 91/2025/QH15, Art. 24(2): for a child, the legal representative
+    /// exercises the rights of the data subject. So a guardian acts for the child until the
+    /// child's 16th birthday, and from then the young person decides alone.
+    pub const CHILD_UNTIL: u32 = 16;
+
+    /// Law 91/2025/QH15, Art. 24(2), second paragraph: processing that discloses the private life
+    /// or personal secrets of a child aged full 7 years or more needs the consent of the child as
+    /// well as of the legal representative. Sharing a child's record from this age needs both.
+    pub const CHILD_CONSENTS_FROM: u32 = 7;
+
+    /// The day a person born on `birth_date` turns `years` ("đủ N tuổi"); someone born on
+    /// 29 February turns it on 1 March in a year without one. `None` past the calendar's end.
+    pub fn birthday(birth_date: NaiveDate, years: u32) -> Option<NaiveDate> {
+        let year = birth_date.year().checked_add(i32::try_from(years).ok()?)?;
+        NaiveDate::from_ymd_opt(year, birth_date.month(), birth_date.day()).or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+    }
+
+    /// Full years of age on `today` (0 before the first birthday; 0 for a date before birth).
+    pub fn age_on(birth_date: NaiveDate, today: NaiveDate) -> u32 {
+        let mut years = u32::try_from(today.year() - birth_date.year()).unwrap_or(0);
+        while years > 0 && birthday(birth_date, years).is_none_or(|day| day > today) {
+            years -= 1;
+        }
+        years
+    }
+}
+
 /// A declared emergency access, as the policy needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BreakGlassFact {
@@ -248,12 +294,14 @@ pub struct Resource<'a> {
     pub grants: &'a [GrantFact],
     /// Every break-glass declared on this record.
     pub break_glass: &'a [BreakGlassFact],
+    /// Every guardianship link on this record (any state).
+    pub guardians: &'a [GuardianFact],
 }
 
 impl<'a> Resource<'a> {
     /// A record without any grant or break-glass.
     pub fn bare(patient_id: Option<&'a str>, category: Category) -> Resource<'a> {
-        Resource { patient_id, category, grants: &[], break_glass: &[] }
+        Resource { patient_id, category, grants: &[], break_glass: &[], guardians: &[] }
     }
 }
 
@@ -271,6 +319,8 @@ pub enum Basis {
     Grant,
     /// A declared emergency.
     BreakGlass,
+    /// A parent or legal guardian acting for a child (Law 91/2025/QH15 Art. 24(2)).
+    Guardian,
 }
 
 impl Basis {
@@ -279,6 +329,7 @@ impl Basis {
             Basis::OwnRecord => "self",
             Basis::Grant => "grant",
             Basis::BreakGlass => "break_glass",
+            Basis::Guardian => "guardian",
         }
     }
 }
@@ -313,6 +364,10 @@ pub enum DenyReason {
     OutsideTokenScope,
     /// A staff account an administrator created, not yet confirmed by a second administrator.
     StaffNotConfirmed,
+    /// The guardian's link to this child was ended.
+    GuardianshipEnded,
+    /// The child is 16 now and decides alone (Law 91/2025/QH15 Art. 24; Law on Children Art. 1).
+    ChildCameOfAge,
     /// The administrator approving or confirming is the one who issued, linked or created it (or
     /// the account it is for): another administrator must.
     SecondAdministratorRequired,
@@ -338,6 +393,8 @@ impl DenyReason {
             DenyReason::ReauthRequired => "reauth_required",
             DenyReason::OutsideTokenScope => "outside_token_scope",
             DenyReason::StaffNotConfirmed => "staff_not_confirmed",
+            DenyReason::GuardianshipEnded => "guardianship_ended",
+            DenyReason::ChildCameOfAge => "child_came_of_age",
             DenyReason::SecondAdministratorRequired => "second_administrator_required",
         }
     }
@@ -351,6 +408,8 @@ impl DenyReason {
             DenyReason::GrantExpired => 3,
             DenyReason::GrantRevoked => 2,
             DenyReason::BreakGlassExpired => 1,
+            DenyReason::ChildCameOfAge => 2,
+            DenyReason::GuardianshipEnded => 1,
             _ => 0,
         }
     }
@@ -437,7 +496,7 @@ pub fn decide(actor: &Actor, resource: &Resource<'_>, action: Action, now: Milli
             (_, None) => Decision::Deny(DenyReason::NoSuchRecord),
             (None, Some(_)) => Decision::Deny(DenyReason::NoRecordOfOwn),
             (Some(own), Some(target)) if own == target => allow(Basis::OwnRecord, None),
-            (Some(_), Some(_)) => Decision::Deny(DenyReason::NotOwnRecord),
+            (Some(own), Some(_)) => guardian_decision(own, resource, now),
         },
         Actor::Clinician { account_id, clinician_id, facility_id, purpose, .. } => {
             if resource.patient_id.is_none() {
@@ -474,6 +533,32 @@ pub fn may_confirm_staff(confirmer: &Actor, created_by: Option<&str>, account: &
     Ok(())
 }
 
+/// Whether `actor` may link a guardian to a child's record: an active administrator, who has
+/// checked the papers the link names (the seed and the operator's command line need no actor).
+pub fn may_establish_guardianship(actor: &Actor) -> Result<(), DenyReason> {
+    administrator_id(actor).map(|_| ())
+}
+
+/// Whether `actor` may end a live guardianship `link` on the record `child_patient_id` at `now`:
+/// an active administrator, or the young person themselves from their 16th birthday (then they
+/// decide alone, [`ages::CHILD_UNTIL`]). A guardian cannot end a legal relation by a click, and a
+/// child under 16 cannot remove their representative.
+pub fn may_end_guardianship(actor: &Actor, link: &GuardianFact, child_patient_id: &str, now: Millis) -> Result<(), DenyReason> {
+    match actor {
+        Actor::Administrator { .. } => administrator_id(actor).map(|_| ()),
+        Actor::Anonymous => Err(DenyReason::NotAuthenticated),
+        Actor::Citizen { active: false, .. } | Actor::Clinician { active: false, .. } => Err(DenyReason::AccountSuspended),
+        Actor::Citizen { patient_id: Some(own), .. } if own == child_patient_id => {
+            if now >= link.comes_of_age_at {
+                Ok(())
+            } else {
+                Err(DenyReason::NoRuleAllows)
+            }
+        }
+        _ => Err(DenyReason::NoRuleAllows),
+    }
+}
+
 fn administrator_id(actor: &Actor) -> Result<&str, DenyReason> {
     match actor {
         Actor::Administrator { active: true, account_id } => Ok(account_id),
@@ -481,6 +566,24 @@ fn administrator_id(actor: &Actor) -> Result<&str, DenyReason> {
         Actor::Anonymous => Err(DenyReason::NotAuthenticated),
         _ => Err(DenyReason::NotAdministrator),
     }
+}
+
+/// A citizen reading a record that is not their own: only as the live guardian of a child.
+fn guardian_decision(own_patient_id: &str, resource: &Resource<'_>, now: Millis) -> Decision {
+    let mut best = DenyReason::NotOwnRecord;
+    let mut consider = |reason: DenyReason| {
+        if reason.specificity() > best.specificity() {
+            best = reason;
+        }
+    };
+    for link in resource.guardians.iter().filter(|link| link.guardian_patient_id == own_patient_id) {
+        match link.ended_at {
+            Some(ended) if ended <= now => consider(DenyReason::GuardianshipEnded),
+            _ if now >= link.comes_of_age_at => consider(DenyReason::ChildCameOfAge),
+            _ => return allow(Basis::Guardian, Some(&link.guardianship_id)),
+        }
+    }
+    Decision::Deny(best)
 }
 
 fn clinician_decision(

@@ -2,6 +2,8 @@
 
 use rstest::rstest;
 
+use chrono::{Datelike, NaiveDate};
+
 use super::*;
 
 const NOW: Millis = 1_800_000_000_000;
@@ -179,7 +181,7 @@ fn decisions(
     #[case] break_glass: Vec<BreakGlassFact>,
     #[case] expect: Expect,
 ) {
-    let resource = Resource { patient_id: patient, category, grants: &grants, break_glass: &break_glass };
+    let resource = Resource { patient_id: patient, category, grants: &grants, break_glass: &break_glass, guardians: &[] };
     match (decide(&actor, &resource, Action::Read, NOW), expect) {
         (Decision::Allow(permit), Allow(basis)) => assert_eq!(permit.basis(), basis),
         (Decision::Deny(reason), Deny(expected)) => assert_eq!(reason, expected),
@@ -205,7 +207,7 @@ fn a_grant_works_from_its_start_until_just_before_its_expiry() {
     let at = |now| {
         decide(
             &clinician(),
-            &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[] },
+            &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[], guardians: &[] },
             Action::Read,
             now,
         )
@@ -221,7 +223,7 @@ fn the_permit_names_the_grant_or_break_glass_it_rests_on() {
     let grants = to_clinician(IMM, When::Active);
     let Decision::Allow(permit) = decide(
         &clinician(),
-        &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[] },
+        &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[], guardians: &[] },
         Action::Read,
         NOW,
     ) else {
@@ -231,7 +233,7 @@ fn the_permit_names_the_grant_or_break_glass_it_rests_on() {
     let emergencies = emergency(false);
     let Decision::Allow(permit) = decide(
         &clinician(),
-        &Resource { patient_id: Some("pa"), category: Category::Visits, grants: &[], break_glass: &emergencies },
+        &Resource { patient_id: Some("pa"), category: Category::Visits, grants: &[], break_glass: &emergencies, guardians: &[] },
         Action::Read,
         NOW,
     ) else {
@@ -246,9 +248,178 @@ fn an_unconfirmed_staff_account_reads_nothing() {
     let grants = [to_clinician(ALL, When::Active), to_facility(ALL, When::Active)].concat();
     let emergencies = emergency(false);
     for category in Category::ALL {
-        let resource = Resource { patient_id: Some("pa"), category, grants: &grants, break_glass: &emergencies };
+        let resource = Resource { patient_id: Some("pa"), category, grants: &grants, break_glass: &emergencies, guardians: &[] };
         assert!(matches!(decide(&unconfirmed_clinician(), &resource, Action::Read, NOW), Decision::Deny(DenyReason::StaffNotConfirmed)));
     }
+}
+
+// ── guardians (Law 91/2025/QH15 Art. 24; Law on Children 102/2016/QH13 Art. 1) ─────────────
+#[derive(Clone, Copy)]
+enum Link {
+    Live,
+    Ended,
+    EndsLater,
+    ChildIs16,
+}
+
+/// A link making the record "pa" (the parent's own) the guardian of child record "pc".
+fn link(state: Link) -> Vec<GuardianFact> {
+    let (ended_at, comes_of_age_at) = match state {
+        Link::Live => (None, NOW + 365 * DAY),
+        Link::Ended => (Some(NOW - 1), NOW + 365 * DAY),
+        Link::EndsLater => (Some(NOW + HOUR), NOW + 365 * DAY),
+        Link::ChildIs16 => (None, NOW),
+    };
+    vec![GuardianFact { guardianship_id: "gd-1".into(), guardian_patient_id: "pa".into(), ended_at, comes_of_age_at }]
+}
+
+#[rstest]
+#[case::guardian_reads_the_childs_vaccinations(
+    citizen(Some("pa"), true),
+    "pc",
+    Category::Immunizations,
+    link(Link::Live),
+    Allow(Basis::Guardian)
+)]
+#[case::guardian_reads_the_childs_access_history(
+    citizen(Some("pa"), true),
+    "pc",
+    Category::AccessHistory,
+    link(Link::Live),
+    Allow(Basis::Guardian)
+)]
+#[case::guardian_reads_the_childs_billing(citizen(Some("pa"), true), "pc", Category::Billing, link(Link::Live), Allow(Basis::Guardian))]
+#[case::guardian_until_an_end_scheduled_later(
+    citizen(Some("pa"), true),
+    "pc",
+    Category::Visits,
+    link(Link::EndsLater),
+    Allow(Basis::Guardian)
+)]
+#[case::guardian_after_the_link_ended(
+    citizen(Some("pa"), true),
+    "pc",
+    Category::Immunizations,
+    link(Link::Ended),
+    Deny(DenyReason::GuardianshipEnded)
+)]
+#[case::guardian_on_the_childs_16th_birthday(
+    citizen(Some("pa"), true),
+    "pc",
+    Category::Immunizations,
+    link(Link::ChildIs16),
+    Deny(DenyReason::ChildCameOfAge)
+)]
+#[case::guardian_of_one_child_reading_another(citizen(Some("pa"), true), "pd", Category::Immunizations, vec![], Deny(DenyReason::NotOwnRecord))]
+#[case::someone_elses_guardianship(
+    citizen(Some("pb"), true),
+    "pc",
+    Category::Immunizations,
+    link(Link::Live),
+    Deny(DenyReason::NotOwnRecord)
+)]
+#[case::suspended_guardian(citizen(Some("pa"), false), "pc", Category::Immunizations, link(Link::Live), Deny(DenyReason::AccountSuspended))]
+#[case::guardian_without_a_record_of_their_own(
+    citizen(None, true),
+    "pc",
+    Category::Immunizations,
+    link(Link::Live),
+    Deny(DenyReason::NoRecordOfOwn)
+)]
+#[case::clinician_gains_nothing_from_a_guardianship(
+    clinician(),
+    "pc",
+    Category::Immunizations,
+    link(Link::Live),
+    Deny(DenyReason::NoGrant)
+)]
+#[case::admin_gains_nothing_from_a_guardianship(
+    admin(true),
+    "pc",
+    Category::Immunizations,
+    link(Link::Live),
+    Deny(DenyReason::NoRuleAllows)
+)]
+#[case::anonymous_with_a_guardianship(
+    Actor::Anonymous,
+    "pc",
+    Category::Immunizations,
+    link(Link::Live),
+    Deny(DenyReason::NotAuthenticated)
+)]
+fn guardian_decisions(
+    #[case] actor: Actor,
+    #[case] patient: &str,
+    #[case] category: Category,
+    #[case] guardians: Vec<GuardianFact>,
+    #[case] expect: Expect,
+) {
+    let resource = Resource { patient_id: Some(patient), category, grants: &[], break_glass: &[], guardians: &guardians };
+    match (decide(&actor, &resource, Action::Read, NOW), expect) {
+        (Decision::Allow(permit), Allow(basis)) => {
+            assert_eq!(permit.basis(), basis);
+            assert_eq!(permit.basis_ref(), Some("gd-1"), "the permit names the link");
+        }
+        (Decision::Deny(reason), Deny(expected)) => assert_eq!(reason, expected),
+        (decision, expect) => panic!("expected {expect:?}, got {decision:?}"),
+    }
+}
+
+#[test]
+fn a_guardian_reads_every_category_until_the_instant_the_child_is_16() {
+    let guardians = link(Link::Live);
+    let at = guardians[0].comes_of_age_at;
+    for category in Category::ALL {
+        let resource = Resource { patient_id: Some("pc"), category, grants: &[], break_glass: &[], guardians: &guardians };
+        let actor = citizen(Some("pa"), true);
+        assert!(matches!(decide(&actor, &resource, Action::Read, at - 1), Decision::Allow(_)), "{category:?}");
+        assert!(matches!(decide(&actor, &resource, Action::Read, at), Decision::Deny(DenyReason::ChildCameOfAge)), "{category:?}");
+    }
+}
+
+#[rstest]
+#[case::administrator(admin(true), NOW, Ok(()))]
+#[case::suspended_administrator(admin(false), NOW, Err(DenyReason::AccountSuspended))]
+#[case::the_young_person_at_16(citizen(Some("pc"), true), NOW + 365 * DAY, Ok(()))]
+#[case::the_child_under_16(citizen(Some("pc"), true), NOW, Err(DenyReason::NoRuleAllows))]
+#[case::the_guardian(citizen(Some("pa"), true), NOW, Err(DenyReason::NoRuleAllows))]
+#[case::a_stranger(citizen(Some("pb"), true), NOW + 365 * DAY, Err(DenyReason::NoRuleAllows))]
+#[case::a_clinician(clinician(), NOW, Err(DenyReason::NoRuleAllows))]
+#[case::anonymous(Actor::Anonymous, NOW, Err(DenyReason::NotAuthenticated))]
+fn ending_a_guardianship(#[case] actor: Actor, #[case] now: Millis, #[case] expect: Result<(), DenyReason>) {
+    assert_eq!(may_end_guardianship(&actor, &link(Link::Live)[0], "pc", now), expect);
+}
+
+#[rstest]
+#[case::administrator(admin(true), Ok(()))]
+#[case::suspended_administrator(admin(false), Err(DenyReason::AccountSuspended))]
+#[case::a_citizen(citizen(Some("pa"), true), Err(DenyReason::NotAdministrator))]
+#[case::a_clinician(clinician(), Err(DenyReason::NotAdministrator))]
+#[case::anonymous(Actor::Anonymous, Err(DenyReason::NotAuthenticated))]
+fn establishing_a_guardianship(#[case] actor: Actor, #[case] expect: Result<(), DenyReason>) {
+    assert_eq!(may_establish_guardianship(&actor), expect);
+}
+
+#[rstest]
+#[case::the_day_before(NaiveDate::from_ymd_opt(2026, 3, 14).unwrap(), 15)]
+#[case::the_birthday(NaiveDate::from_ymd_opt(2026, 3, 15).unwrap(), 16)]
+#[case::leap_day_child_in_a_common_year(NaiveDate::from_ymd_opt(2028, 2, 28).unwrap(), 15)]
+fn ages_count_full_years(#[case] today: NaiveDate, #[case] years: u32) {
+    let born =
+        if today.year() == 2028 { NaiveDate::from_ymd_opt(2012, 2, 29).unwrap() } else { NaiveDate::from_ymd_opt(2010, 3, 15).unwrap() };
+    assert_eq!(ages::age_on(born, today), years);
+}
+
+#[test]
+fn a_leap_day_child_turns_16_on_the_first_of_march() {
+    let born = NaiveDate::from_ymd_opt(2012, 2, 29).unwrap();
+    assert_eq!(ages::birthday(born, ages::CHILD_UNTIL), NaiveDate::from_ymd_opt(2028, 2, 29));
+    let born = NaiveDate::from_ymd_opt(2008, 2, 29).unwrap();
+    assert_eq!(ages::birthday(born, ages::CHILD_UNTIL), NaiveDate::from_ymd_opt(2024, 2, 29));
+    let born = NaiveDate::from_ymd_opt(2004, 2, 29).unwrap();
+    assert_eq!(ages::birthday(born, 15), NaiveDate::from_ymd_opt(2019, 3, 1));
+    assert_eq!(ages::age_on(born, NaiveDate::from_ymd_opt(2019, 2, 28).unwrap()), 14);
+    assert_eq!(ages::age_on(born, NaiveDate::from_ymd_opt(2019, 3, 1).unwrap()), 15);
 }
 
 fn other_admin() -> Actor {

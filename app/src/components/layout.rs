@@ -16,6 +16,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     // `data-hydrated` on <main> once the page (and its lazy chunk) has hydrated: what the browser
     // tests wait for before using a control.
     let hydrated = super::use_hydrated();
+    let acting_for = super::acting_for::use_acting_for();
     view! {
         <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
         <header class="site-header">
@@ -24,22 +25,38 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match me.await {
                         Ok(Some(me)) => {
-                            let links: Vec<(&'static str, Key)> = match me.role {
-                                Role::Citizen => vec![
-                                    ("/record", Key::NavOverview),
-                                    ("/record/vaccinations", Key::NavVaccinations),
-                                    ("/record/visits", Key::NavVisits),
-                                    ("/record/sharing", Key::NavSharing),
-                                    ("/record/access-log", Key::NavAccessLog),
-                                    ("/account/passkeys", Key::NavPasskeys),
+                            // Acting for a child, the record's pages keep `?for=`; the reader's own
+                            // sharing and passkeys are theirs, so those links are left out then.
+                            let role = me.role;
+                            let links = move || {
+                            let child = acting_for.get();
+                            let record = |path: &str| super::acting_for::with_for(path, child.as_deref());
+                            let links: Vec<(String, Key)> = match (role, child.is_some()) {
+                                (Role::Citizen, true) => vec![
+                                    (record("/record"), Key::NavOverview),
+                                    (record("/record/vaccinations"), Key::NavVaccinations),
+                                    (record("/record/visits"), Key::NavVisits),
+                                    (record("/record/access-log"), Key::NavAccessLog),
+                                    ("/record/family".into(), Key::NavFamily),
                                 ],
-                                Role::Clinician => vec![("/clinician", Key::NavFindPatient), ("/account/passkeys", Key::NavPasskeys)],
-                                Role::Administrator => vec![("/admin", Key::NavAdmin), ("/account/passkeys", Key::NavPasskeys)],
+                                (Role::Citizen, false) => vec![
+                                    ("/record".into(), Key::NavOverview),
+                                    ("/record/vaccinations".into(), Key::NavVaccinations),
+                                    ("/record/visits".into(), Key::NavVisits),
+                                    ("/record/sharing".into(), Key::NavSharing),
+                                    ("/record/access-log".into(), Key::NavAccessLog),
+                                    ("/record/family".into(), Key::NavFamily),
+                                    ("/account/passkeys".into(), Key::NavPasskeys),
+                                ],
+                                (Role::Clinician, _) => vec![("/clinician".into(), Key::NavFindPatient), ("/account/passkeys".into(), Key::NavPasskeys)],
+                                (Role::Administrator, _) => vec![("/admin".into(), Key::NavAdmin), ("/account/passkeys".into(), Key::NavPasskeys)],
+                            };
+                            links.into_iter().map(|(href, key)| view! { <li><a href=href>{t(key)}</a></li> }).collect_view()
                             };
                             view! {
                                 <nav aria-label=t(Key::MainNav)>
                                     <ul class="nav-list">
-                                        {links.into_iter().map(|(href, key)| view! { <li><a href=href>{t(key)}</a></li> }).collect_view()}
+                                        {links}
                                     </ul>
                                 </nav>
                                 <form class="inline-form" method="post" action="/auth/logout">
@@ -67,6 +84,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </button>
             </form>
         </header>
-        <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().then_some("true")>{children()}</main>
+        <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().then_some("true")>
+            <super::acting_for::ActingForBanner/>
+            {children()}
+        </main>
     }
 }

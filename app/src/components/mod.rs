@@ -1,5 +1,6 @@
 //! Parts shared by the pages.
 
+pub mod acting_for;
 pub mod emergency;
 pub mod error_notice;
 pub mod layout;

@@ -16,6 +16,7 @@ pub fn AccessLogPage() -> impl IntoView {
         let q = query.read();
         let text = |name: &str| q.get(name).filter(|v| !v.is_empty());
         AccessLogQuery {
+            patient_id: text("for"),
             from: text("from"),
             to: text("to"),
             person: text("person"),
@@ -23,7 +24,7 @@ pub fn AccessLogPage() -> impl IntoView {
             page: q.get("page").and_then(|p| p.parse().ok()),
         }
     };
-    let log = Resource::new(filters, |q: AccessLogQuery| crate::api::access_log(q.from, q.to, q.person, q.basis, q.page));
+    let log = Resource::new(filters, |q: AccessLogQuery| crate::api::access_log(q.from, q.to, q.person, q.basis, q.page, q.patient_id));
     view! {
         <h1>{t(Key::AccessLogTitle)}</h1>
         <p>{t(Key::AccessLogIntro)}</p>
@@ -40,7 +41,9 @@ pub fn AccessLogPage() -> impl IntoView {
 
 fn page_link(filters: &AccessLogQuery, page: u32) -> String {
     let mut parts = Vec::new();
-    for (name, value) in [("from", &filters.from), ("to", &filters.to), ("person", &filters.person), ("basis", &filters.basis)] {
+    for (name, value) in
+        [("for", &filters.patient_id), ("from", &filters.from), ("to", &filters.to), ("person", &filters.person), ("basis", &filters.basis)]
+    {
         if let Some(value) = value {
             parts.push(format!("{name}={}", value.replace(['&', '=', '?', '#'], "")));
         }
@@ -59,6 +62,7 @@ fn LogBody(data: AccessLog, filters: AccessLogQuery) -> impl IntoView {
     view! {
         {(!emergencies.is_empty()).then(|| view! { <EmergencyNotice emergencies/> })}
         <form method="get" action="/record/access-log" class="card filters">
+            {filters.patient_id.clone().map(|id| view! { <input type="hidden" name="for" value=id/> })}
             <div class="field">
                 <label for="from">{t(Key::FromDate)}</label>
                 <input type="date" id="from" name="from" value=filters.from.clone().unwrap_or_default()/>
@@ -81,7 +85,7 @@ fn LogBody(data: AccessLog, filters: AccessLogQuery) -> impl IntoView {
                 <label for="basis">{t(Key::BasisColumn)}</label>
                 <select id="basis" name="basis">
                     <option value="">{t(Key::AnyBasis)}</option>
-                    {["self", "grant", "break_glass"].into_iter().map(|code| {
+                    {["self", "guardian", "grant", "break_glass"].into_iter().map(|code| {
                         let selected = code == selected_basis;
                         view! { <option value=code selected=selected>{Key::for_basis(code).map(t).unwrap_or_default()}</option> }
                     }).collect_view()}

@@ -14,7 +14,10 @@ pub fn CardPageView() -> impl IntoView {
     let t = use_t();
     let query = use_query_map();
     let selection = move || query.read().get("selection").filter(|s| !s.is_empty());
-    let page = Resource::new(selection, crate::api::health_card);
+    let acting_for = crate::components::acting_for::use_acting_for();
+    let page =
+        Resource::new(move || (selection(), acting_for.get()), |(selection, patient_id)| crate::api::health_card(selection, patient_id));
+    let again = move || crate::components::acting_for::with_for("/record/vaccinations/card", acting_for.get().as_deref());
     view! {
         <h1>{t(Key::CardTitle)}</h1>
         <p>{t(Key::CardIntro)}</p>
@@ -25,7 +28,7 @@ pub fn CardPageView() -> impl IntoView {
                     Ok(data) => view! { <CardBody data selected=selection()/> }.into_any(),
                     Err(AppError::Invalid(input)) => view! {
                         <p class="notice notice-error" role="alert">{t(Key::for_invalid(input))}</p>
-                        <p><a href="/record/vaccinations/card">{t(Key::CardChoiceLegend)}</a></p>
+                        <p><a href=again>{t(Key::CardChoiceLegend)}</a></p>
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
@@ -54,6 +57,7 @@ fn CardBody(data: CardPage, selected: Option<String>) -> impl IntoView {
     let current = if choices.iter().any(|c| c.value == current) { current } else { "all".to_string() };
     view! {
         <form class="card" method="get" action="/record/vaccinations/card">
+            {crate::components::acting_for::use_acting_for().get_untracked().map(|id| view! { <input type="hidden" name="for" value=id/> })}
             <fieldset>
                 <legend>{t(Key::CardChoiceLegend)}</legend>
                 {choices.into_iter().enumerate().map(|(index, choice)| {
@@ -80,7 +84,11 @@ fn IssuedCard(card: HealthCard) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
     let HealthCard { selection, holder, birth_date, doses, shc, qr_svg, issuer, issued_at } = card;
-    let download = format!("/record/vaccinations/card/download?selection={}", selection.replace(['&', '#', '?'], ""));
+    let acting_for = crate::components::acting_for::use_acting_for().get_untracked();
+    let download = crate::components::acting_for::with_for(
+        &format!("/record/vaccinations/card/download?selection={}", selection.replace(['&', '#', '?'], "")),
+        acting_for.as_deref(),
+    );
     view! {
         <section class="card health-card" aria-labelledby="health-card">
             <h2 id="health-card">{t(Key::CardTitle)}</h2>

@@ -4,6 +4,7 @@ pub mod card;
 pub mod clinician;
 pub mod clinician_patient;
 pub mod enrol;
+pub mod family;
 pub mod not_found;
 pub mod overview;
 pub mod passkeys;

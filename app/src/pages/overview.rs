@@ -7,7 +7,8 @@ use crate::i18n::{use_lang, use_t, Key};
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let t = use_t();
-    let overview = Resource::new(|| (), |_| crate::api::overview(None));
+    let acting_for = crate::components::acting_for::use_acting_for();
+    let overview = Resource::new(move || acting_for.get(), crate::api::overview);
     view! {
         <h1>{t(Key::OverviewTitle)}</h1>
         <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
@@ -45,6 +46,8 @@ fn OverviewBody(data: Overview) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
     let Overview { patient, emergencies, allergies, conditions, medications, latest_visits, vaccinations_due } = data;
+    let acting_for = crate::components::acting_for::use_acting_for().get_untracked();
+    let link = move |path: &str| crate::components::acting_for::with_for(path, acting_for.as_deref());
     let download = format!("/fhir/Patient/{}/$everything?download=1", patient.patient_id);
     view! {
         {(!emergencies.is_empty()).then(|| view! { <crate::components::emergency::EmergencyNotice emergencies/> })}
@@ -77,7 +80,7 @@ fn OverviewBody(data: Overview) -> impl IntoView {
                         </ul>
                     }.into_any()
                 }}
-                <p><a href="/record/vaccinations">{t(Key::SeeSchedule)}</a></p>
+                <p><a href=link("/record/vaccinations")>{t(Key::SeeSchedule)}</a></p>
             </section>
             <section class="card" aria-labelledby="allergies">
                 <h2 id="allergies">{t(Key::Allergies)}</h2>
@@ -139,16 +142,16 @@ fn OverviewBody(data: Overview) -> impl IntoView {
                         <ul class="plain-list">
                             {latest_visits.into_iter().map(|visit| view! {
                                 <li>
-                                    <a href=format!("/record/visits/{}", visit.visit_id)>{lang.date(&visit.date)}" · "{visit.reason}</a>
+                                    <a href=link(&format!("/record/visits/{}", visit.visit_id))>{lang.date(&visit.date)}" · "{visit.reason}</a>
                                     <br/><span class="muted">{visit.facility}</span>
                                 </li>
                             }).collect_view()}
                         </ul>
                     }.into_any()
                 }}
-                <p><a href="/record/visits">{t(Key::SeeAllVisits)}</a></p>
+                <p><a href=link("/record/visits")>{t(Key::SeeAllVisits)}</a></p>
             </section>
         </div>
-        <p><a class="button-secondary" href="/record/vaccinations">{t(Key::SeeVaccinations)}</a></p>
+        <p><a class="button-secondary" href=link("/record/vaccinations")>{t(Key::SeeVaccinations)}</a></p>
     }
 }

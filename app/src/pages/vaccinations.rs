@@ -8,10 +8,12 @@ use crate::pages::overview::PatientCard;
 #[component]
 pub fn VaccinationsPage() -> impl IntoView {
     let t = use_t();
-    let vaccinations = Resource::new(|| (), |_| crate::api::vaccinations(None));
+    let acting_for = crate::components::acting_for::use_acting_for();
+    let vaccinations = Resource::new(move || acting_for.get(), crate::api::vaccinations);
+    let card = move || crate::components::acting_for::with_for("/record/vaccinations/card", acting_for.get().as_deref());
     view! {
         <h1>{t(Key::VaccinationsTitle)}</h1>
-        <p><a class="button" href="/record/vaccinations/card">{t(Key::NavCard)}</a></p>
+        <p><a class="button" href=card>{t(Key::NavCard)}</a></p>
         <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match vaccinations.await {

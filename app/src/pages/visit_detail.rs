@@ -9,6 +9,7 @@ use crate::i18n::{use_lang, use_t, Key};
 pub fn VisitDetailPage() -> impl IntoView {
     let t = use_t();
     let params = use_params_map();
+    let acting_for = crate::components::acting_for::use_acting_for();
     let visit = Resource::new(move || params.read().get("visit_id").unwrap_or_default(), crate::api::visit_detail);
     view! {
         <h1>{t(Key::VisitDetailTitle)}</h1>
@@ -20,7 +21,7 @@ pub fn VisitDetailPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <p><a href="/record/visits">{t(Key::BackToVisits)}</a></p>
+        <p><a href=move || crate::components::acting_for::with_for("/record/visits", acting_for.get().as_deref())>{t(Key::BackToVisits)}</a></p>
     }
 }
 

@@ -8,7 +8,8 @@ use crate::pages::overview::PatientCard;
 #[component]
 pub fn VisitsPage() -> impl IntoView {
     let t = use_t();
-    let visits = Resource::new(|| (), |_| crate::api::visits(None));
+    let acting_for = crate::components::acting_for::use_acting_for();
+    let visits = Resource::new(move || acting_for.get(), crate::api::visits);
     view! {
         <h1>{t(Key::VisitsTitle)}</h1>
         <Suspense fallback=move || view! { <p>{t(Key::Loading)}</p> }>
@@ -26,6 +27,7 @@ pub fn VisitsPage() -> impl IntoView {
 fn VisitTable(data: Visits) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
+    let acting_for = crate::components::acting_for::use_acting_for().get_untracked();
     let Visits { patient, visits } = data;
     view! {
         <PatientCard patient/>
@@ -51,7 +53,7 @@ fn VisitTable(data: Visits) -> impl IntoView {
                                         <td data-label=t(Key::Facility)>{visit.facility}</td>
                                         <td data-label=t(Key::VisitKind)>{visit.kind}</td>
                                         <td data-label=t(Key::VisitReason)>{visit.reason}</td>
-                                        <td><a href=format!("/record/visits/{}", visit.visit_id) aria-label=label>{t(Key::ViewDetail)}</a></td>
+                                        <td><a href=crate::components::acting_for::with_for(&format!("/record/visits/{}", visit.visit_id), acting_for.as_deref()) aria-label=label>{t(Key::ViewDetail)}</a></td>
                                     </tr>
                                 }
                             }).collect_view()}

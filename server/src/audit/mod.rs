@@ -134,6 +134,17 @@ pub enum AuditEvent<'a> {
         client_id: &'a str,
         patient_id: Option<&'a str>,
     },
+    /// A guardianship link made or ended (`action` is `guardianship_establish` or
+    /// `guardianship_end`), written once for the child's record and once for the guardian's, so
+    /// that both see it in their access log; `code` is the basis (`birth_registration`, ...) or
+    /// who ended it (`administrator`, `young_person`). The papers' number stays in its own table.
+    Guardianship {
+        actor: &'a Actor,
+        action: &'static str,
+        patient_id: &'a str,
+        guardianship_id: &'a str,
+        code: &'a str,
+    },
     /// An administrator's action. `action` is a code (`account_suspend`, `break_glass_review`, ...);
     /// `target` the account, code, facility or audit query it acted on; `code` a short outcome code
     /// (e.g. `justified`). Free text (reasons, notes) stays in its own table, never in the chain.
@@ -289,6 +300,13 @@ impl AuditEvent<'_> {
                 ..base_action(action, request_id, now)
             },
             AuditEvent::Reauthenticated { account_id, role } => by_account(account_id, role, "reauth", request_id, now),
+            AuditEvent::Guardianship { actor, action, patient_id, guardianship_id, code } => AuditRow {
+                patient_id: Some(patient_id.to_string()),
+                resource_id: Some(guardianship_id.to_string()),
+                basis_ref: Some(guardianship_id.to_string()),
+                reason: Some(code.to_string()),
+                ..by_actor(actor, action, request_id, now)
+            },
             AuditEvent::AdminAction { actor, action, patient_id, target, basis_ref, code } => AuditRow {
                 patient_id: patient_id.map(str::to_string),
                 resource_id: target.map(str::to_string),

@@ -23,6 +23,9 @@ pub async fn jwks(State(state): State<AppState>) -> Response {
 #[derive(Deserialize)]
 pub struct CardQuery {
     selection: String,
+    /// A child's record the reader is the guardian of; absent: their own.
+    #[serde(default, rename = "for")]
+    patient_id: Option<String>,
 }
 
 /// `GET /record/vaccinations/card/download?selection=…`: the signed card as a file
@@ -35,7 +38,7 @@ pub async fn download(
     let Ok(Query(query)) = query else {
         return (StatusCode::BAD_REQUEST, "selection is required").into_response();
     };
-    match state.portal.health_card(&meta, Some(query.selection)).await {
+    match state.portal.health_card(&meta, Some(query.selection), query.patient_id.filter(|id| !id.is_empty())).await {
         Ok(issued) => match issued.into_inner().jws {
             Some(jws) => {
                 let body = serde_json::json!({ "verifiableCredential": [jws] }).to_string();

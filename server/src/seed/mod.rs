@@ -177,8 +177,9 @@ pub async fn seed_demo_if_empty(store: &Store, now: i64, valid_ms: i64) -> anyho
     let code = issue_enrolment_code(&mut tx, Enrols::Account(second_admin.account_id.clone()), &second_cccd, now, valid_ms).await?;
     codes.push(DemoCode { who: second_admin.display_name.clone(), role: "administrator", cccd: second_cccd, code });
 
-    for patient in generate::demo_patients(today) {
-        insert_patient(&mut tx, &patient, now).await?;
+    let demo = generate::demo_patients(today);
+    for patient in &demo {
+        insert_patient(&mut tx, patient, now).await?;
         let code = issue_enrolment_code(&mut tx, Enrols::Patient(patient.patient_id.clone()), &patient.cccd, now, valid_ms).await?;
         codes.push(DemoCode {
             who: format!("{} {}", patient.family_name, patient.given_names),
@@ -186,6 +187,24 @@ pub async fn seed_demo_if_empty(store: &Store, now: i64, valid_ms: i64) -> anyho
             cccd: patient.cccd.clone(),
             code,
         });
+    }
+    // A family: the mother keeps her infant's and her school child's records (birth registration).
+    if let [infant, school_child, mother, ..] = demo.as_slice() {
+        for (child, certificate) in [(infant, "KS-2026-001234"), (school_child, "KS-2018-004567")] {
+            let link = store::guardianship::GuardianshipRow {
+                guardianship_id: store::new_id(),
+                guardian_patient_id: mother.patient_id.clone(),
+                patient_id: child.patient_id.clone(),
+                basis: "birth_registration".into(),
+                document_ref: certificate.into(),
+                established_by_account_id: None,
+                created_at: now,
+                ended_at: None,
+                ended_by_account_id: None,
+                end_reason: None,
+            };
+            store::guardianship::insert(&mut tx, &link).await?;
+        }
     }
     // Records the portal holds for people who have not enrolled yet: an administrator issues their
     // code at the counter (console → enrolment codes). Listed with their CCCD and no code.

@@ -46,7 +46,7 @@ fn invalid(what: InvalidInput) -> ServiceError {
 }
 
 /// A reason or note, trimmed and within bounds.
-fn text(value: &str) -> Result<String, ServiceError> {
+pub(crate) fn text(value: &str) -> Result<String, ServiceError> {
     let value = value.trim();
     match value.chars().count() {
         n if n < TEXT_MIN => Err(invalid(InvalidInput::TextTooShort)),

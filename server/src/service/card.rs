@@ -6,7 +6,7 @@ use app::error::InvalidInput;
 use app::port::RequestMeta;
 
 use super::mapping::{self, CardCandidate};
-use super::{Portal, Target};
+use super::Portal;
 use crate::error::ServiceError;
 use crate::policy::{Authorized, Category};
 use crate::shc::{self, CardSubject, Verdict};
@@ -19,17 +19,28 @@ pub struct IssuedCard {
 }
 
 impl Portal {
-    /// The choices of doses for a card and, with `selection`, the signed card. Only the citizen's
-    /// own record: a card asserts who the holder is.
-    pub async fn health_card(&self, meta: &RequestMeta, selection: Option<String>) -> Result<Authorized<IssuedCard>, ServiceError> {
+    /// The choices of doses for a card and, with `selection`, the signed card. The citizen's own
+    /// record (`patient_id` `None`), or a child's they are the guardian of (the card names the
+    /// child: it asserts who was vaccinated, and a parent carries it for an infant).
+    pub async fn health_card(
+        &self,
+        meta: &RequestMeta,
+        selection: Option<String>,
+        patient_id: Option<String>,
+    ) -> Result<Authorized<IssuedCard>, ServiceError> {
         let read = self
-            .guarded_read(meta, Target::Own, &[Category::Administrative, Category::Immunizations], |conn, patient_id| {
-                Box::pin(async move {
-                    let patient = store::patient::by_id(conn, &patient_id).await?.ok_or(StoreError::NotFound)?;
-                    let rows = store::clinical::by_patient(conn, &patient_id, &["immunizations"]).await?;
-                    Ok((patient, rows))
-                })
-            })
+            .guarded_read(
+                meta,
+                super::record::target(patient_id),
+                &[Category::Administrative, Category::Immunizations],
+                |conn, patient_id| {
+                    Box::pin(async move {
+                        let patient = store::patient::by_id(conn, &patient_id).await?.ok_or(StoreError::NotFound)?;
+                        let rows = store::clinical::by_patient(conn, &patient_id, &["immunizations"]).await?;
+                        Ok((patient, rows))
+                    })
+                },
+            )
             .await?;
         let issuer = self.cards.issuer.clone();
         let ring = self.cards.ring();

@@ -222,23 +222,33 @@ impl Portal {
         Ok(())
     }
 
-    /// "Who viewed my record": the citizen's own access log, filtered and paginated.
+    /// "Who viewed my record": a record's access log, filtered and paginated. The reader's own
+    /// (`query.patient_id` empty), or a child's they are the guardian of: a guarded read of the
+    /// record's access history, audited like any other.
     pub async fn access_log(&self, meta: &RequestMeta, query: AccessLogQuery) -> Result<AccessLog, ServiceError> {
         const PAGE_SIZE: u32 = 25;
-        let (_, patient_id) = self.citizen(meta).await?;
         let filter = store::audit::AccessLogFilter {
             from_ms: day_bound(&query.from, 0, &meta.zone)?,
             to_ms: day_bound(&query.to, 1, &meta.zone)?,
             actor_account_id: query.person.clone().filter(|p| !p.is_empty()),
-            basis: query.basis.clone().filter(|b| ["self", "grant", "break_glass"].contains(&b.as_str())),
+            basis: query.basis.clone().filter(|b| ["self", "grant", "break_glass", "guardian"].contains(&b.as_str())),
             ..Default::default()
         };
         let page = query.page.unwrap_or(1).max(1);
-        let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
-        let (rows, total) =
-            store::audit::for_patient(&mut conn, &patient_id, &filter, i64::from(PAGE_SIZE), i64::from((page - 1) * PAGE_SIZE)).await?;
-        let people = store::audit::actors_for_patient(&mut conn, &patient_id).await?;
-        let emergencies = emergencies_on(&mut conn, &patient_id).await?;
+        let target = super::record::target(query.patient_id.clone().filter(|id| !id.is_empty()));
+        let read = self
+            .guarded_read(meta, target, &[Category::Administrative, Category::AccessHistory], move |conn, patient_id| {
+                Box::pin(async move {
+                    let (rows, total) =
+                        store::audit::for_patient(conn, &patient_id, &filter, i64::from(PAGE_SIZE), i64::from((page - 1) * PAGE_SIZE))
+                            .await?;
+                    let people = store::audit::actors_for_patient(conn, &patient_id).await?;
+                    let emergencies = emergencies_on(conn, &patient_id).await?;
+                    Ok((rows, total, people, emergencies))
+                })
+            })
+            .await?;
+        let (rows, total, people, emergencies) = read.into_inner();
         let total = u32::try_from(total).unwrap_or(u32::MAX);
         Ok(AccessLog {
             entries: rows

@@ -10,6 +10,7 @@ pub mod card;
 pub mod clinician;
 pub mod consent;
 pub mod facility_import;
+pub mod family;
 pub mod fhir_api;
 pub mod group;
 pub mod mapping;
@@ -328,10 +329,17 @@ where
 {
     let (patient_id, resource_id) = resolve_target(conn, actor, target).await?;
     let (grants, emergencies) = consent_facts(conn, actor, patient_id.as_deref()).await?;
+    let guardians = family::guardian_facts(conn, actor, patient_id.as_deref()).await?;
     let mut permit = None;
     let events = ReadEvents { patient_id: patient_id.clone(), resource_id, categories: categories.to_vec() };
     for category in categories {
-        let resource = Resource { patient_id: patient_id.as_deref(), category: *category, grants: &grants, break_glass: &emergencies };
+        let resource = Resource {
+            patient_id: patient_id.as_deref(),
+            category: *category,
+            grants: &grants,
+            break_glass: &emergencies,
+            guardians: &guardians,
+        };
         let decision = match scopes {
             // A token narrows what its owner may read; it never widens it.
             Some(scopes) if !scopes.contains(category) => Decision::Deny(policy::DenyReason::OutsideTokenScope),

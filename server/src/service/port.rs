@@ -100,8 +100,36 @@ impl PortalPort for Portal {
         Ok(Portal::access_log(self, request, query).await?)
     }
 
-    async fn health_card(&self, request: &RequestMeta, selection: Option<String>) -> Result<CardPage, AppError> {
-        Ok(Portal::health_card(self, request, selection).await?.into_inner().page)
+    async fn health_card(
+        &self,
+        request: &RequestMeta,
+        selection: Option<String>,
+        patient_id: Option<String>,
+    ) -> Result<CardPage, AppError> {
+        Ok(Portal::health_card(self, request, selection, patient_id).await?.into_inner().page)
+    }
+
+    async fn family(&self, request: &RequestMeta) -> Result<app::dto::Family, AppError> {
+        Ok(Portal::family(self, request).await?.into_inner())
+    }
+
+    async fn end_guardianship(&self, request: &RequestMeta, guardianship_id: String, reason: String) -> Result<(), AppError> {
+        Ok(Portal::end_guardianship(self, request, &guardianship_id, &reason).await?)
+    }
+
+    async fn admin_link_guardian(
+        &self,
+        request: &RequestMeta,
+        guardian_cccd: String,
+        child_cccd: String,
+        basis: String,
+        document_ref: String,
+    ) -> Result<String, AppError> {
+        Ok(Portal::admin_link_guardian(self, request, &guardian_cccd, &child_cccd, &basis, &document_ref).await?)
+    }
+
+    async fn admin_guardianships(&self, request: &RequestMeta) -> Result<Vec<app::dto::FamilyLink>, AppError> {
+        Ok(Portal::admin_guardianships(self, request).await?)
     }
 
     async fn check_card(&self, request: &RequestMeta, code: String) -> Result<CardCheck, AppError> {

@@ -12,7 +12,7 @@ use crate::store::{self, StoreError};
 /// How many visits the overview lists.
 const LATEST_VISITS: usize = 5;
 
-fn target(patient_id: Option<String>) -> Target {
+pub(crate) fn target(patient_id: Option<String>) -> Target {
     match patient_id {
         None => Target::Own,
         Some(id) => Target::Patient(id),

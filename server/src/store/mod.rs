@@ -14,6 +14,7 @@ pub mod clinical;
 pub mod consent;
 pub mod enrolment;
 pub mod federation;
+pub mod guardianship;
 pub mod import;
 pub mod patient;
 pub mod session;

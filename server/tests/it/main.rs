@@ -16,6 +16,7 @@ mod consent;
 mod crash;
 mod delivery;
 mod export;
+mod family;
 mod federation;
 mod fhir_api;
 mod fidelity;

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod codes;
 pub mod facilities;
+pub mod guardians;
 pub mod home;
 pub mod people;
 pub mod reviews;
@@ -26,6 +27,7 @@ pub fn AdminFrame(title: Key) -> impl IntoView {
         ("/admin/people", Key::AdminNavPeople),
         ("/admin/facilities", Key::AdminNavFacilities),
         ("/admin/codes", Key::AdminNavCodes),
+        ("/admin/guardians", Key::AdminNavGuardians),
         ("/admin/reviews", Key::AdminNavReviews),
         ("/admin/audit", Key::AdminNavAudit),
         ("/admin/transfers", Key::AdminNavTransfers),
