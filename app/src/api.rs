@@ -94,10 +94,11 @@ pub async fn declare_break_glass(patient_id: String, reason: String) -> Result<(
     port.0.declare_break_glass(&meta, patient_id, reason).await.map_err(entry::fail)
 }
 
+/// `patient_id`: the record whose sharing the caller manages for someone; none for their own.
 #[server(prefix = "/api", endpoint = "sharing", input = GetUrl)]
-pub async fn sharing() -> Result<dto::Sharing, AppError> {
+pub async fn sharing(#[server(default)] patient_id: Option<String>) -> Result<dto::Sharing, AppError> {
     let (port, meta) = entry::context()?;
-    port.0.sharing(&meta).await.map_err(entry::fail)
+    port.0.sharing(&meta, patient_id).await.map_err(entry::fail)
 }
 
 #[server(prefix = "/api", endpoint = "directory", input = GetUrl)]
@@ -106,7 +107,9 @@ pub async fn directory(term: String) -> Result<Vec<dto::DirectoryEntry>, AppErro
     port.0.directory(&meta, term).await.map_err(entry::fail)
 }
 
-/// `grantee` is `clinician:<id>` or `facility:<id>`; `categories` lists codes or `all`.
+/// `grantee` is `clinician:<id>` or `facility:<id>`; `categories` lists codes or `all`;
+/// `patient_id` is the record when made for someone (a child, a person one helps).
+#[allow(clippy::too_many_arguments, reason = "one argument per form field, as the server function's form decodes them")]
 #[server(prefix = "/api", endpoint = "create_grant")]
 pub async fn create_grant(
     grantee: String,
@@ -115,23 +118,27 @@ pub async fn create_grant(
     #[server(default)] written_request: Option<String>,
     #[server(default)] starts_on: String,
     #[server(default)] expires_on: String,
+    #[server(default)] patient_id: Option<String>,
+    #[server(default)] child_consents: Option<String>,
 ) -> Result<String, AppError> {
     let (port, meta) = entry::context()?;
     let form = crate::port::NewGrantForm {
+        child_consents: child_consents.is_some_and(|v| v == "on" || v == "true"),
         grantee,
         categories,
         purpose,
         written_request: written_request.is_some_and(|v| v == "on" || v == "true"),
         starts_on,
         expires_on,
+        patient_id: patient_id.filter(|id| !id.is_empty()),
     };
     port.0.create_grant(&meta, form).await.map_err(entry::fail)
 }
 
 #[server(prefix = "/api", endpoint = "revoke_grant")]
-pub async fn revoke_grant(grant_id: String) -> Result<(), AppError> {
+pub async fn revoke_grant(grant_id: String, #[server(default)] patient_id: Option<String>) -> Result<(), AppError> {
     let (port, meta) = entry::context()?;
-    port.0.revoke_grant(&meta, grant_id).await.map_err(entry::fail)
+    port.0.revoke_grant(&meta, grant_id, patient_id.filter(|id| !id.is_empty())).await.map_err(entry::fail)
 }
 
 #[server(prefix = "/api", endpoint = "access_log", input = GetUrl)]
@@ -164,6 +171,36 @@ pub async fn family() -> Result<dto::Family, AppError> {
 pub async fn end_guardianship(guardianship_id: String, #[server(default)] reason: String) -> Result<(), AppError> {
     let (port, meta) = entry::context()?;
     port.0.end_guardianship(&meta, guardianship_id, reason).await.map_err(entry::fail)
+}
+
+/// The person signed in nominates a helper: the helper's CCCD and date of birth (`YYYY-MM-DD`),
+/// the parts they may see (`categories`: codes or `all`), whether they may also manage sharing
+/// (`manage_sharing` = `on`), and for how many days (1 to 365).
+#[server(prefix = "/api", endpoint = "nominate_helper")]
+pub async fn nominate_helper(
+    helper_cccd: String,
+    #[server(default)] helper_birth_date: String,
+    #[server(default)] categories: Vec<String>,
+    #[server(default)] manage_sharing: Option<String>,
+    #[server(default)] days: String,
+) -> Result<String, AppError> {
+    let (port, meta) = entry::context()?;
+    let manage_sharing = manage_sharing.is_some_and(|v| v == "on" || v == "true");
+    port.0.nominate_helper(&meta, helper_cccd, helper_birth_date, categories, manage_sharing, days).await.map_err(entry::fail)
+}
+
+/// The nominee accepts a helper nomination.
+#[server(prefix = "/api", endpoint = "accept_helper")]
+pub async fn accept_helper(helper_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.accept_helper(&meta, helper_id).await.map_err(entry::fail)
+}
+
+/// The person or the helper ends a helper link.
+#[server(prefix = "/api", endpoint = "end_helper")]
+pub async fn end_helper(helper_id: String) -> Result<(), AppError> {
+    let (port, meta) = entry::context()?;
+    port.0.end_helper(&meta, helper_id).await.map_err(entry::fail)
 }
 
 /// `basis` is `birth_registration`, `guardianship_decision` or `national_identity`.

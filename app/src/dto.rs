@@ -336,6 +336,9 @@ pub struct Sharing {
     /// Default and maximum length of a grant, in days.
     pub default_days: u32,
     pub max_days: u32,
+    /// A guardian sharing the record of a child aged 7 or more: the child must agree too (Law
+    /// 91/2025/QH15 Art. 24(2)), so the form asks the guardian to confirm it.
+    pub child_consent_needed: bool,
 }
 
 /// An entry of the grantee directory.
@@ -823,11 +826,55 @@ pub struct FamilyLink {
     pub may_end: bool,
 }
 
-/// The family page: the records the reader keeps as a guardian, and who keeps (or kept) theirs.
+/// The family page: the records the reader keeps as a guardian, and who keeps (or kept) theirs;
+/// the people the reader helps, and the helpers the reader chose.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Family {
     /// Links where the reader is the guardian, newest first.
     pub children: Vec<FamilyLink>,
     /// Links on the reader's own record, newest first.
     pub guardians: Vec<FamilyLink>,
+    /// Helper links where the reader is the helper, newest first.
+    pub helping: Vec<HelperLink>,
+    /// Helper links on the reader's own record, newest first.
+    pub helpers: Vec<HelperLink>,
+}
+
+/// Where a helper link stands now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HelperState {
+    /// Nominated; the helper has not accepted yet and reads nothing.
+    Nominated,
+    /// The helper acts for the person within the chosen parts.
+    Live,
+    /// The person or the helper ended it.
+    Ended,
+    /// The chosen time is over.
+    Expired,
+}
+
+/// One helper link as a page shows it, from either side.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelperLink {
+    pub helper_id: String,
+    /// The record of the person helped (the one the helper opens with `?for=`).
+    pub person_patient_id: String,
+    pub person_name: String,
+    pub helper_name: String,
+    /// Category codes the helper may read (`immunizations`, `access_history`, …); the
+    /// administrative part (name, birth date) comes with any.
+    pub categories: Vec<String>,
+    /// Whether the helper may also manage the person's sharing.
+    pub manage_sharing: bool,
+    /// RFC 3339 UTC: nominated at.
+    pub since: String,
+    /// RFC 3339 UTC: the end of the chosen time.
+    pub expires_at: String,
+    /// RFC 3339 UTC, once accepted.
+    pub accepted_at: Option<String>,
+    /// RFC 3339 UTC, when ended.
+    pub ended_at: Option<String>,
+    pub ended_by: Option<String>,
+    pub state: HelperState,
 }

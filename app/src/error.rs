@@ -124,4 +124,11 @@ pub enum InvalidInput {
     GuardianIsAChild,
     /// A guardianship basis that is not one of [`crate::dto::GuardianBasis`].
     UnknownGuardianBasis,
+    /// A helper who is under 16, or a child choosing a helper (a child's guardian acts for them).
+    HelperIsAChild,
+    /// A helper link's length that is not a whole number of days from 1 to 365.
+    HelperDuration,
+    /// A guardian sharing the record of a child aged 7 or more without confirming that the child
+    /// agrees (Law 91/2025/QH15 Art. 24(2)).
+    ChildConsentNeeded,
 }

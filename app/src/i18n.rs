@@ -162,7 +162,7 @@ keys! {
     YouDecideNow => "Bạn đã đủ 16 tuổi: bạn tự quyết định về hồ sơ của mình. Người giám hộ không còn xem được hồ sơ; bạn có thể kết thúc hẳn liên kết này.", "You are 16 now: you decide about your own record. Your guardian can no longer see it; you may end this link for good.";
     EndLink => "Kết thúc liên kết", "End the link";
     ActingFor => "Bạn đang xem hồ sơ của", "You are viewing the record of";
-    ActingForUnknown => "Đây không phải hồ sơ của bạn, cũng không phải hồ sơ của người bạn đang giám hộ.", "This is neither your record nor the record of someone you are the guardian of.";
+    ActingForUnknown => "Đây không phải hồ sơ của bạn, cũng không phải hồ sơ của người bạn giám hộ hay hỗ trợ.", "This is neither your record nor the record of someone you are the guardian or helper of.";
     ActingForNote => "với tư cách người giám hộ. Mọi thao tác được ghi lại dưới tên của bạn.", "as their guardian. Everything you do is logged under your name.";
     SwitchRecord => "Chọn hồ sơ", "Choose a record";
     MyOwnRecord => "Hồ sơ của tôi", "My own record";
@@ -178,11 +178,48 @@ keys! {
     GuardianColumn => "Người giám hộ", "Guardian";
     ChildColumn => "Trẻ", "Child";
     ErrNotAChild => "Người này đã đủ 16 tuổi: họ tự quyết định về hồ sơ của mình, không cần người giám hộ.", "This person is 16 or older: they decide about their own record and need no guardian.";
+    ErrHelperIsAChild => "Người hỗ trợ và người được hỗ trợ đều phải từ đủ 16 tuổi; hồ sơ của trẻ em do cha mẹ hoặc người giám hộ quản lý.", "Both the helper and the person helped must be at least 16; a child's record is kept by their parent or guardian.";
+    ErrChildConsentNeeded => "Con đã đủ 7 tuổi: chỉ chia sẻ khi con cũng đồng ý (Luật 91/2025/QH15, Điều 24, khoản 2). Hãy hỏi con rồi đánh dấu ô xác nhận.", "Your child is 7 or older: share only if your child agrees too (Law 91/2025/QH15, Art. 24(2)). Ask your child, then tick the confirmation.";
+    ChildConsents => "Con tôi (từ đủ 7 tuổi) đã được hỏi và đồng ý chia sẻ như trên.", "My child (aged 7 or more) was asked and agrees to this sharing.";
+    ErrHelperDuration => "Hãy chọn thời hạn từ 1 đến 365 ngày.", "Choose a length from 1 to 365 days.";
     ErrGuardianIsAChild => "Người giám hộ phải từ đủ 16 tuổi trở lên.", "The guardian must be at least 16.";
     ErrUnknownGuardianBasis => "Hãy chọn căn cứ: giấy khai sinh, quyết định giám hộ hoặc xác nhận của hệ thống định danh quốc gia.", "Choose a basis: birth registration, guardianship decision, or confirmation by the national identity system.";
     ActionGuardianshipEstablish => "Liên kết người giám hộ", "Guardian linked";
     ActionGuardianshipEnd => "Kết thúc liên kết người giám hộ", "Guardian link ended";
     ReasonGuardianshipEnded => "liên kết người giám hộ đã kết thúc", "the guardian link was ended";
+    BasisHelper => "Người hỗ trợ", "Helper";
+    ReasonHelperNotAccepted => "người hỗ trợ chưa chấp nhận", "the helper has not accepted yet";
+    ReasonHelperEnded => "liên kết người hỗ trợ đã kết thúc", "the helper link was ended";
+    ReasonHelperExpired => "liên kết người hỗ trợ đã hết hạn", "the helper link has expired";
+    ReasonOutsideHelperScope => "phần hồ sơ này không nằm trong phạm vi đã chọn cho người hỗ trợ", "this part of the record is not one chosen for the helper";
+    ActionHelperNominate => "Mời người hỗ trợ", "Helper nominated";
+    ActionHelperAccept => "Người hỗ trợ chấp nhận", "Helper accepted";
+    ActionHelperEnd => "Kết thúc liên kết người hỗ trợ", "Helper link ended";
+    HelpersTitle => "Người hỗ trợ", "Helpers";
+    HelpersIntro => "Bạn có thể cho một người thân đã đăng ký (từ đủ 16 tuổi) xem những phần hồ sơ bạn chọn, trong thời hạn bạn chọn. Người đó phải chấp nhận; bạn hoặc họ có thể kết thúc bất cứ lúc nào. Mọi lần họ xem đều được ghi vào nhật ký truy cập của bạn dưới tên của họ.", "You can let an enrolled relative (16 or older) see the parts of your record you choose, for the time you choose. They must accept; you or they can end it at any time. Every time they look is written in your access log under their name.";
+    YourHelpers => "Người hỗ trợ của bạn", "Your helpers";
+    NoHelpers => "Bạn chưa chọn người hỗ trợ nào.", "You have not chosen a helper.";
+    PeopleYouHelp => "Người bạn hỗ trợ", "People you help";
+    NoOneToHelp => "Chưa ai chọn bạn làm người hỗ trợ.", "Nobody has chosen you as their helper.";
+    NominateHelper => "Mời người hỗ trợ", "Choose a helper";
+    HelperCccd => "CCCD của người hỗ trợ", "Helper's CCCD";
+    HelperBirthDate => "Ngày sinh của người hỗ trợ", "Helper's date of birth";
+    HelperBirthDateHint => "Để chắc chắn đúng người: phải khớp với hồ sơ của họ.", "To be sure it is the right person: it must match their record.";
+    HelperParts => "Phần hồ sơ họ được xem", "Parts they may see";
+    HelperManageSharing => "Cũng được quản lý việc chia sẻ hồ sơ của tôi (tạo và thu hồi quyền xem cho bác sĩ, cơ sở y tế)", "May also manage my sharing (give and revoke access for clinicians and facilities)";
+    HelperManagesSharing => "Được quản lý việc chia sẻ", "May manage sharing";
+    HelperDays => "Thời hạn (ngày)", "For how long (days)";
+    HelperNominated => "Đã gửi lời mời. Người hỗ trợ cần chấp nhận trên trang Gia đình của họ.", "The invitation is sent. Your helper must accept it on their Family page.";
+    HelperAccept => "Chấp nhận", "Accept";
+    HelperAccepted => "Bạn đã chấp nhận. Từ giờ bạn có thể xem những phần hồ sơ đã được chọn.", "You have accepted. From now on you can see the chosen parts of the record.";
+    HelperEndedNote => "Đã kết thúc liên kết. Từ giờ người hỗ trợ không xem được hồ sơ nữa.", "The link is ended. From now on the helper cannot see the record.";
+    EndHelper => "Kết thúc", "End";
+    HelperNominatedState => "Chờ chấp nhận", "Awaiting acceptance";
+    HelperLiveState => "Đang có hiệu lực", "In effect";
+    HelperEndedState => "Đã kết thúc", "Ended";
+    HelperExpiredState => "Đã hết hạn", "Expired";
+    HelperUntil => "Đến", "Until";
+    ActingForHelperNote => "với tư cách người hỗ trợ, chỉ những phần đã được chọn. Mọi thao tác được ghi lại dưới tên của bạn.", "as their helper, only the parts chosen for you. Everything you do is logged under your name.";
     ReasonChildCameOfAge => "trẻ đã đủ 16 tuổi", "the child is 16 now";
 
     SignInTitle => "Đăng nhập", "Sign in";
@@ -785,6 +822,10 @@ impl Key {
             "outside_token_scope" => Key::ReasonOutsideTokenScope,
             "guardianship_ended" => Key::ReasonGuardianshipEnded,
             "child_came_of_age" => Key::ReasonChildCameOfAge,
+            "helper_not_accepted" => Key::ReasonHelperNotAccepted,
+            "helper_ended" => Key::ReasonHelperEnded,
+            "helper_expired" => Key::ReasonHelperExpired,
+            "outside_helper_scope" => Key::ReasonOutsideHelperScope,
             _ => Key::ReasonOther,
         }
     }
@@ -804,6 +845,7 @@ impl Key {
             "grant" => Some(Key::BasisGrant),
             "break_glass" => Some(Key::BasisBreakGlass),
             "guardian" => Some(Key::BasisGuardian),
+            "helper" => Some(Key::BasisHelper),
             _ => None,
         }
     }
@@ -857,6 +899,9 @@ impl Key {
             "export_failed" => Key::ActionExportFailed,
             "guardianship_establish" => Key::ActionGuardianshipEstablish,
             "guardianship_end" => Key::ActionGuardianshipEnd,
+            "helper_nominate" => Key::ActionHelperNominate,
+            "helper_accept" => Key::ActionHelperAccept,
+            "helper_end" => Key::ActionHelperEnd,
             _ => Key::ActionRead,
         }
     }
@@ -976,6 +1021,9 @@ impl Key {
             I::NothingToApprove => Key::ErrNothingToApprove,
             I::NotAChild => Key::ErrNotAChild,
             I::GuardianIsAChild => Key::ErrGuardianIsAChild,
+            I::HelperIsAChild => Key::ErrHelperIsAChild,
+            I::HelperDuration => Key::ErrHelperDuration,
+            I::ChildConsentNeeded => Key::ErrChildConsentNeeded,
             I::UnknownGuardianBasis => Key::ErrUnknownGuardianBasis,
         }
     }

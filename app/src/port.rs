@@ -59,13 +59,15 @@ pub trait PortalPort: Send + Sync + 'static {
     async fn declare_break_glass(&self, request: &RequestMeta, patient_id: String, reason: String) -> Result<(), AppError>;
 
     // Citizens: consent and the access log
-    async fn sharing(&self, request: &RequestMeta) -> Result<Sharing, AppError>;
+    /// The sharing page of the caller's record, or of `patient_id`'s when the caller manages it
+    /// for them (a guardian, a helper with sharing).
+    async fn sharing(&self, request: &RequestMeta, patient_id: Option<String>) -> Result<Sharing, AppError>;
     async fn directory(&self, request: &RequestMeta, term: String) -> Result<Vec<DirectoryEntry>, AppError>;
     async fn create_grant(&self, request: &RequestMeta, grant: NewGrantForm) -> Result<String, AppError>;
-    async fn revoke_grant(&self, request: &RequestMeta, grant_id: String) -> Result<(), AppError>;
+    async fn revoke_grant(&self, request: &RequestMeta, grant_id: String, patient_id: Option<String>) -> Result<(), AppError>;
     async fn access_log(&self, request: &RequestMeta, query: AccessLogQuery) -> Result<AccessLog, AppError>;
 
-    // Families (guardians of children)
+    // Families (guardians of children, helpers of adults)
     /// The links where the caller is the guardian, and those on their own record.
     async fn family(&self, request: &RequestMeta) -> Result<crate::dto::Family, AppError>;
     /// Ends a link: the young person from 16, or an administrator (with a reason).
@@ -79,6 +81,22 @@ pub trait PortalPort: Send + Sync + 'static {
         basis: String,
         document_ref: String,
     ) -> Result<String, AppError>;
+    /// Nominates the enrolled person with this CCCD and date of birth as the caller's helper for
+    /// `days` days, seeing `categories` (and managing sharing when `manage_sharing`). Returns the
+    /// link's id.
+    async fn nominate_helper(
+        &self,
+        request: &RequestMeta,
+        helper_cccd: String,
+        helper_birth_date: String,
+        categories: Vec<String>,
+        manage_sharing: bool,
+        days: String,
+    ) -> Result<String, AppError>;
+    /// The nominee accepts a nomination.
+    async fn accept_helper(&self, request: &RequestMeta, helper_id: String) -> Result<(), AppError>;
+    /// The person or the helper ends a helper link at once.
+    async fn end_helper(&self, request: &RequestMeta, helper_id: String) -> Result<(), AppError>;
     /// The most recent links, for the console.
     async fn admin_guardianships(&self, request: &RequestMeta) -> Result<Vec<crate::dto::FamilyLink>, AppError>;
 
@@ -173,6 +191,10 @@ pub struct NewGrantForm {
     pub written_request: bool,
     pub starts_on: String,
     pub expires_on: String,
+    /// The record the grant is on when made for someone; `None`: the caller's own.
+    pub patient_id: Option<String>,
+    /// A guardian confirms that the child (7 or older) agrees.
+    pub child_consents: bool,
 }
 
 /// The handle placed in the Leptos context by the server.

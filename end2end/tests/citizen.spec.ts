@@ -20,6 +20,7 @@ import {
 test.describe.configure({ mode: "serial" });
 
 let otherPatientsVisit = "";
+let hungCookies: Cookie[] = [];
 let lanCookies: Cookie[] = [];
 let lanVisit = "";
 
@@ -53,6 +54,7 @@ test("another citizen enrols (their visit is the one we will try to open)", asyn
   const href = await page.getByRole("link", { name: /Xem chi tiết/ }).first().getAttribute("href");
   expect(href).toMatch(/^\/record\/visits\/[0-9a-f-]{36}$/);
   otherPatientsVisit = href!;
+  hungCookies = await context.cookies();
 });
 
 test("enrol with a code, register a passkey, sign out, sign in, see vaccinations, be refused another's visit", async ({
@@ -365,6 +367,57 @@ test.fixme("a mother opens her infant's schedule, issues the infant's certificat
   expect(errors).toEqual([]);
   await off.close();
   await context.close();
+});
+
+test.fixme("an older man's helper reads only the parts he chose, his log names her, and ending the link refuses her next request", async ({
+  browser,
+}) => {
+  // Two people at once: Lan (the helper the demo man chose) and Hùng himself.
+  const helperContext = await browser.newContext();
+  await helperContext.addCookies(lanCookies);
+  const helper = await helperContext.newPage();
+  const errors = watchErrors(helper);
+  const personContext = await browser.newContext();
+  await personContext.addCookies(hungCookies);
+  const person = await personContext.newPage();
+
+  await helper.goto("/record/family");
+  const helping = helper.getByTestId("helping").filter({ hasText: "Hoàng Văn Hùng" });
+  await expect(helping.getByTestId("helper-state")).toHaveText("Đang có hiệu lực");
+  await expect(helping.getByTestId("helper-parts")).toContainText("Tiêm chủng");
+  await expectAccessible(helper);
+  await helping.getByRole("link", { name: "Tiêm chủng", exact: true }).click();
+  await expect(helper.getByRole("heading", { level: 1, name: "Lịch sử tiêm chủng" })).toBeVisible();
+  await expect(helper.getByTestId("acting-for")).toContainText("Bạn đang xem hồ sơ của Hoàng Văn Hùng");
+  await expect(helper.getByTestId("acting-for")).toContainText("với tư cách người hỗ trợ");
+  await expectAccessible(helper);
+  const forHung = new URL(helper.url()).searchParams.get("for");
+  expect(forHung).toBeTruthy();
+  // Visits were not chosen: refused, and nothing of them shown.
+  await helper.goto(`/record/visits?for=${forHung}`);
+  await expect(helper.getByText("Bạn không có quyền xem thông tin này.")).toBeVisible();
+  await expect(helper.locator("table")).toHaveCount(0);
+
+  // Hùng's own log names Lan, as his helper; the filter by basis finds exactly her reads.
+  await person.goto("/record/access-log?basis=helper");
+  await expect(person.locator("table")).toContainText("Nguyễn Thị Lan");
+  await expect(person.locator("table")).toContainText("Người hỗ trợ");
+  await expectAccessible(person);
+
+  // He ends it on his family page; her next request is refused.
+  await person.goto("/record/family");
+  await hydrated(person, /Mời người hỗ trợ/);
+  const chosen = person.getByTestId("helper").filter({ hasText: "Nguyễn Thị Lan" });
+  await chosen.getByRole("button", { name: "Kết thúc Nguyễn Thị Lan" }).click();
+  await expect(person.getByRole("status")).toContainText("Đã kết thúc liên kết");
+  await expect(chosen.getByTestId("helper-state")).toContainText("Đã kết thúc");
+  await expectAccessible(person);
+  await helper.goto(`/record/vaccinations?for=${forHung}`);
+  await expect(helper.getByText("Bạn không có quyền xem thông tin này.")).toBeVisible();
+  await expect(helper.getByText("Hoàng Văn Hùng")).toHaveCount(0);
+  expect(errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+  await helperContext.close();
+  await personContext.close();
 });
 
 test("with JavaScript off, every record page renders on the server", async ({ browser }) => {

@@ -243,6 +243,43 @@ pub struct GuardianFact {
     pub comes_of_age_at: Millis,
 }
 
+/// A helper link on the record (the person helped), as the policy needs it: an adult lets another
+/// enrolled person see chosen parts of their record for a stated time (issue 19).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelperFact {
+    pub helper_id: String,
+    /// The helper's own record: a citizen acts as helper when their account is bound to it.
+    pub helper_patient_id: String,
+    /// The parts the person chose. The administrative part (name, birth date) comes with any.
+    pub categories: Vec<Category>,
+    /// Whether the helper may also make and revoke the person's consent grants.
+    pub manage_sharing: bool,
+    /// When the helper accepted; the link gives nothing before.
+    pub accepted_at: Option<Millis>,
+    /// The end of the time the person chose.
+    pub expires_at: Millis,
+    /// When the person or the helper ended it.
+    pub ended_at: Option<Millis>,
+}
+
+impl HelperFact {
+    /// What the link gives at `now`: `Ok` when accepted, not ended and not expired.
+    pub fn live(&self, now: Millis) -> Result<(), DenyReason> {
+        match (self.ended_at, self.accepted_at) {
+            (Some(ended), _) if ended <= now => Err(DenyReason::HelperEnded),
+            _ if now >= self.expires_at => Err(DenyReason::HelperExpired),
+            (_, None) => Err(DenyReason::HelperNotAccepted),
+            (_, Some(accepted)) if accepted > now => Err(DenyReason::HelperNotAccepted),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the chosen parts include `category` (the administrative part always does).
+    pub fn covers(&self, category: Category) -> bool {
+        category == Category::Administrative || self.categories.contains(&category)
+    }
+}
+
 /// The ages at which Vietnamese law changes who decides about a child's personal data.
 pub mod ages {
     use chrono::{Datelike, NaiveDate};
@@ -296,12 +333,14 @@ pub struct Resource<'a> {
     pub break_glass: &'a [BreakGlassFact],
     /// Every guardianship link on this record (any state).
     pub guardians: &'a [GuardianFact],
+    /// Every helper link on this record (any state).
+    pub helpers: &'a [HelperFact],
 }
 
 impl<'a> Resource<'a> {
     /// A record without any grant or break-glass.
     pub fn bare(patient_id: Option<&'a str>, category: Category) -> Resource<'a> {
-        Resource { patient_id, category, grants: &[], break_glass: &[], guardians: &[] }
+        Resource { patient_id, category, grants: &[], break_glass: &[], guardians: &[], helpers: &[] }
     }
 }
 
@@ -321,15 +360,20 @@ pub enum Basis {
     BreakGlass,
     /// A parent or legal guardian acting for a child (Law 91/2025/QH15 Art. 24(2)).
     Guardian,
+    /// A helper the person chose, acting for them within the parts they chose.
+    Helper,
 }
 
 impl Basis {
+    pub const ALL: [Basis; 5] = [Basis::OwnRecord, Basis::Grant, Basis::BreakGlass, Basis::Guardian, Basis::Helper];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Basis::OwnRecord => "self",
             Basis::Grant => "grant",
             Basis::BreakGlass => "break_glass",
             Basis::Guardian => "guardian",
+            Basis::Helper => "helper",
         }
     }
 }
@@ -368,6 +412,14 @@ pub enum DenyReason {
     GuardianshipEnded,
     /// The child is 16 now and decides alone (Law 91/2025/QH15 Art. 24; Law on Children Art. 1).
     ChildCameOfAge,
+    /// A helper nominated but not (yet) accepted by the helper.
+    HelperNotAccepted,
+    /// The person or the helper ended the helper link.
+    HelperEnded,
+    /// The time the person chose for the helper link is over.
+    HelperExpired,
+    /// A helper reading a part of the record the person did not choose.
+    OutsideHelperScope,
     /// The administrator approving or confirming is the one who issued, linked or created it (or
     /// the account it is for): another administrator must.
     SecondAdministratorRequired,
@@ -395,6 +447,10 @@ impl DenyReason {
             DenyReason::StaffNotConfirmed => "staff_not_confirmed",
             DenyReason::GuardianshipEnded => "guardianship_ended",
             DenyReason::ChildCameOfAge => "child_came_of_age",
+            DenyReason::HelperNotAccepted => "helper_not_accepted",
+            DenyReason::HelperEnded => "helper_ended",
+            DenyReason::HelperExpired => "helper_expired",
+            DenyReason::OutsideHelperScope => "outside_helper_scope",
             DenyReason::SecondAdministratorRequired => "second_administrator_required",
         }
     }
@@ -410,6 +466,10 @@ impl DenyReason {
             DenyReason::BreakGlassExpired => 1,
             DenyReason::ChildCameOfAge => 2,
             DenyReason::GuardianshipEnded => 1,
+            DenyReason::OutsideHelperScope => 4,
+            DenyReason::HelperExpired => 3,
+            DenyReason::HelperEnded => 2,
+            DenyReason::HelperNotAccepted => 1,
             _ => 0,
         }
     }
@@ -496,7 +556,7 @@ pub fn decide(actor: &Actor, resource: &Resource<'_>, action: Action, now: Milli
             (_, None) => Decision::Deny(DenyReason::NoSuchRecord),
             (None, Some(_)) => Decision::Deny(DenyReason::NoRecordOfOwn),
             (Some(own), Some(target)) if own == target => allow(Basis::OwnRecord, None),
-            (Some(own), Some(_)) => guardian_decision(own, resource, now),
+            (Some(own), Some(_)) => relative_decision(own, resource, now),
         },
         Actor::Clinician { account_id, clinician_id, facility_id, purpose, .. } => {
             if resource.patient_id.is_none() {
@@ -566,6 +626,109 @@ fn administrator_id(actor: &Actor) -> Result<&str, DenyReason> {
         Actor::Anonymous => Err(DenyReason::NotAuthenticated),
         _ => Err(DenyReason::NotAdministrator),
     }
+}
+
+/// Whether `actor` may nominate a helper for their own record `patient_id`: an active citizen on
+/// their own record. (A child's guardian does not pass their role on; the service also refuses a
+/// nominee under 16.)
+pub fn may_nominate_helper(actor: &Actor, patient_id: &str) -> Result<(), DenyReason> {
+    own_record(actor, patient_id)
+}
+
+/// Whether `actor` may accept the nomination `link`: only the nominee, while it is open.
+pub fn may_accept_helper(actor: &Actor, link: &HelperFact, now: Millis) -> Result<(), DenyReason> {
+    own_record(actor, &link.helper_patient_id)?;
+    match link.live(now) {
+        Err(DenyReason::HelperNotAccepted) => Ok(()),
+        Ok(()) => Err(DenyReason::NoRuleAllows),
+        Err(other) => Err(other),
+    }
+}
+
+/// Whether `actor` may end the helper `link` on the record `patient_id`: the person or the helper,
+/// at once, in any open state (a suspended account cannot).
+pub fn may_end_helper(actor: &Actor, link: &HelperFact, patient_id: &str) -> Result<(), DenyReason> {
+    own_record(actor, patient_id).or_else(|_| own_record(actor, &link.helper_patient_id))
+}
+
+/// Whether `actor` may make and revoke consent grants on the record `resource.patient_id`
+/// (a write the policy decides like a read): the person themselves; the live guardian of a child
+/// under 16 (Law 91/2025/QH15 Art. 24(2): the legal representative exercises the child's rights);
+/// or a live helper the person let manage their sharing. Answers the basis it rests on and the
+/// link's id, for the audit row.
+pub fn may_manage_sharing(actor: &Actor, resource: &Resource<'_>, now: Millis) -> Result<(Basis, Option<String>), DenyReason> {
+    let patient_id = resource.patient_id.ok_or(DenyReason::NoSuchRecord)?;
+    let own = match own_record(actor, patient_id) {
+        Ok(()) => return Ok((Basis::OwnRecord, None)),
+        Err(DenyReason::NotOwnRecord) => match actor {
+            Actor::Citizen { patient_id: Some(own), .. } => own.as_str(),
+            Actor::Citizen { patient_id: None, .. } => return Err(DenyReason::NoRecordOfOwn),
+            _ => return Err(DenyReason::NotOwnRecord),
+        },
+        Err(other) => return Err(other),
+    };
+    let guardian = match guardian_decision(own, resource, now) {
+        Decision::Allow(permit) => return Ok((permit.basis, permit.basis_ref)),
+        Decision::Deny(reason) => reason,
+    };
+    let mut best = guardian;
+    for link in resource.helpers.iter().filter(|link| link.helper_patient_id == own) {
+        let reason = match link.live(now) {
+            Ok(()) if link.manage_sharing => return Ok((Basis::Helper, Some(link.helper_id.clone()))),
+            Ok(()) => DenyReason::OutsideHelperScope,
+            Err(reason) => reason,
+        };
+        if reason.specificity() > best.specificity() {
+            best = reason;
+        }
+    }
+    Err(best)
+}
+
+/// An active citizen whose own record is `patient_id`.
+fn own_record(actor: &Actor, patient_id: &str) -> Result<(), DenyReason> {
+    match actor {
+        Actor::Anonymous => Err(DenyReason::NotAuthenticated),
+        Actor::Citizen { active: false, .. } | Actor::Clinician { active: false, .. } | Actor::Administrator { active: false, .. } => {
+            Err(DenyReason::AccountSuspended)
+        }
+        Actor::Citizen { patient_id: Some(own), .. } if own == patient_id => Ok(()),
+        _ => Err(DenyReason::NotOwnRecord),
+    }
+}
+
+/// A citizen reading a record that is not their own: as the live guardian of a child, or as a
+/// live helper within the chosen parts. When neither allows, the most specific refusal of both.
+fn relative_decision(own_patient_id: &str, resource: &Resource<'_>, now: Millis) -> Decision {
+    let guardian = match guardian_decision(own_patient_id, resource, now) {
+        Decision::Allow(permit) => return Decision::Allow(permit),
+        Decision::Deny(reason) => reason,
+    };
+    match helper_decision(own_patient_id, resource, now) {
+        Decision::Allow(permit) => Decision::Allow(permit),
+        Decision::Deny(helper) if helper.specificity() > guardian.specificity() => Decision::Deny(helper),
+        Decision::Deny(_) => Decision::Deny(guardian),
+    }
+}
+
+/// A citizen reading another adult's record: only as a live helper, within the chosen parts.
+/// Billing never (health data goes to insurers only at the person's written request, and the
+/// helper chooser does not offer it).
+fn helper_decision(own_patient_id: &str, resource: &Resource<'_>, now: Millis) -> Decision {
+    let mut best = DenyReason::NotOwnRecord;
+    let mut consider = |reason: DenyReason| {
+        if reason.specificity() > best.specificity() {
+            best = reason;
+        }
+    };
+    for link in resource.helpers.iter().filter(|link| link.helper_patient_id == own_patient_id) {
+        match link.live(now) {
+            Err(reason) => consider(reason),
+            Ok(()) if resource.category == Category::Billing || !link.covers(resource.category) => consider(DenyReason::OutsideHelperScope),
+            Ok(()) => return allow(Basis::Helper, Some(&link.helper_id)),
+        }
+    }
+    Decision::Deny(best)
 }
 
 /// A citizen reading a record that is not their own: only as the live guardian of a child.

@@ -181,7 +181,7 @@ fn decisions(
     #[case] break_glass: Vec<BreakGlassFact>,
     #[case] expect: Expect,
 ) {
-    let resource = Resource { patient_id: patient, category, grants: &grants, break_glass: &break_glass, guardians: &[] };
+    let resource = Resource { patient_id: patient, category, grants: &grants, break_glass: &break_glass, guardians: &[], helpers: &[] };
     match (decide(&actor, &resource, Action::Read, NOW), expect) {
         (Decision::Allow(permit), Allow(basis)) => assert_eq!(permit.basis(), basis),
         (Decision::Deny(reason), Deny(expected)) => assert_eq!(reason, expected),
@@ -207,7 +207,14 @@ fn a_grant_works_from_its_start_until_just_before_its_expiry() {
     let at = |now| {
         decide(
             &clinician(),
-            &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[], guardians: &[] },
+            &Resource {
+                patient_id: Some("pa"),
+                category: Category::Immunizations,
+                grants: &grants,
+                break_glass: &[],
+                guardians: &[],
+                helpers: &[],
+            },
             Action::Read,
             now,
         )
@@ -223,7 +230,14 @@ fn the_permit_names_the_grant_or_break_glass_it_rests_on() {
     let grants = to_clinician(IMM, When::Active);
     let Decision::Allow(permit) = decide(
         &clinician(),
-        &Resource { patient_id: Some("pa"), category: Category::Immunizations, grants: &grants, break_glass: &[], guardians: &[] },
+        &Resource {
+            patient_id: Some("pa"),
+            category: Category::Immunizations,
+            grants: &grants,
+            break_glass: &[],
+            guardians: &[],
+            helpers: &[],
+        },
         Action::Read,
         NOW,
     ) else {
@@ -233,7 +247,14 @@ fn the_permit_names_the_grant_or_break_glass_it_rests_on() {
     let emergencies = emergency(false);
     let Decision::Allow(permit) = decide(
         &clinician(),
-        &Resource { patient_id: Some("pa"), category: Category::Visits, grants: &[], break_glass: &emergencies, guardians: &[] },
+        &Resource {
+            patient_id: Some("pa"),
+            category: Category::Visits,
+            grants: &[],
+            break_glass: &emergencies,
+            guardians: &[],
+            helpers: &[],
+        },
         Action::Read,
         NOW,
     ) else {
@@ -248,7 +269,8 @@ fn an_unconfirmed_staff_account_reads_nothing() {
     let grants = [to_clinician(ALL, When::Active), to_facility(ALL, When::Active)].concat();
     let emergencies = emergency(false);
     for category in Category::ALL {
-        let resource = Resource { patient_id: Some("pa"), category, grants: &grants, break_glass: &emergencies, guardians: &[] };
+        let resource =
+            Resource { patient_id: Some("pa"), category, grants: &grants, break_glass: &emergencies, guardians: &[], helpers: &[] };
         assert!(matches!(decide(&unconfirmed_clinician(), &resource, Action::Read, NOW), Decision::Deny(DenyReason::StaffNotConfirmed)));
     }
 }
@@ -354,7 +376,7 @@ fn guardian_decisions(
     #[case] guardians: Vec<GuardianFact>,
     #[case] expect: Expect,
 ) {
-    let resource = Resource { patient_id: Some(patient), category, grants: &[], break_glass: &[], guardians: &guardians };
+    let resource = Resource { patient_id: Some(patient), category, grants: &[], break_glass: &[], guardians: &guardians, helpers: &[] };
     match (decide(&actor, &resource, Action::Read, NOW), expect) {
         (Decision::Allow(permit), Allow(basis)) => {
             assert_eq!(permit.basis(), basis);
@@ -370,7 +392,7 @@ fn a_guardian_reads_every_category_until_the_instant_the_child_is_16() {
     let guardians = link(Link::Live);
     let at = guardians[0].comes_of_age_at;
     for category in Category::ALL {
-        let resource = Resource { patient_id: Some("pc"), category, grants: &[], break_glass: &[], guardians: &guardians };
+        let resource = Resource { patient_id: Some("pc"), category, grants: &[], break_glass: &[], guardians: &guardians, helpers: &[] };
         let actor = citizen(Some("pa"), true);
         assert!(matches!(decide(&actor, &resource, Action::Read, at - 1), Decision::Allow(_)), "{category:?}");
         assert!(matches!(decide(&actor, &resource, Action::Read, at), Decision::Deny(DenyReason::ChildCameOfAge)), "{category:?}");
@@ -452,4 +474,193 @@ fn confirming_a_staff_account(
     #[case] expect: Result<(), DenyReason>,
 ) {
     assert_eq!(may_confirm_staff(&confirmer, created_by, account), expect);
+}
+
+#[derive(Clone, Copy)]
+enum Help {
+    Live,
+    Nominated,
+    Ended,
+    Expired,
+    /// Accepted, with an end recorded to take effect an hour from now.
+    EndsLater,
+}
+
+/// A link making "ph" (the helper's own record) the helper of adult record "pe", for
+/// immunizations and the access history, without sharing management.
+fn helper(state: Help) -> Vec<HelperFact> {
+    let (accepted_at, ended_at, expires_at) = match state {
+        Help::Live => (Some(NOW - DAY), None, NOW + 30 * DAY),
+        Help::Nominated => (None, None, NOW + 30 * DAY),
+        Help::Ended => (Some(NOW - DAY), Some(NOW - 1), NOW + 30 * DAY),
+        Help::Expired => (Some(NOW - 40 * DAY), None, NOW),
+        Help::EndsLater => (Some(NOW - DAY), Some(NOW + HOUR), NOW + 30 * DAY),
+    };
+    vec![HelperFact {
+        helper_id: "hl-1".into(),
+        helper_patient_id: "ph".into(),
+        categories: vec![Category::Immunizations, Category::AccessHistory],
+        manage_sharing: false,
+        accepted_at,
+        expires_at,
+        ended_at,
+    }]
+}
+
+#[rstest]
+#[case::helper_reads_a_chosen_part(citizen(Some("ph"), true), Category::Immunizations, Help::Live, Allow(Basis::Helper))]
+#[case::helper_reads_the_name_that_comes_with_any(citizen(Some("ph"), true), Category::Administrative, Help::Live, Allow(Basis::Helper))]
+#[case::helper_reads_the_chosen_access_history(citizen(Some("ph"), true), Category::AccessHistory, Help::Live, Allow(Basis::Helper))]
+#[case::helper_until_the_end_takes_effect(citizen(Some("ph"), true), Category::Immunizations, Help::EndsLater, Allow(Basis::Helper))]
+#[case::helper_beyond_the_chosen_parts(citizen(Some("ph"), true), Category::Conditions, Help::Live, Deny(DenyReason::OutsideHelperScope))]
+#[case::helper_reads_billing(citizen(Some("ph"), true), Category::Billing, Help::Live, Deny(DenyReason::OutsideHelperScope))]
+#[case::helper_before_accepting(citizen(Some("ph"), true), Category::Immunizations, Help::Nominated, Deny(DenyReason::HelperNotAccepted))]
+#[case::helper_after_the_link_ended(citizen(Some("ph"), true), Category::Immunizations, Help::Ended, Deny(DenyReason::HelperEnded))]
+#[case::helper_after_the_chosen_time(citizen(Some("ph"), true), Category::Immunizations, Help::Expired, Deny(DenyReason::HelperExpired))]
+#[case::suspended_helper(citizen(Some("ph"), false), Category::Immunizations, Help::Live, Deny(DenyReason::AccountSuspended))]
+#[case::someone_else_s_helper(citizen(Some("pb"), true), Category::Immunizations, Help::Live, Deny(DenyReason::NotOwnRecord))]
+#[case::clinician_gains_nothing_from_a_helper(clinician(), Category::Immunizations, Help::Live, Deny(DenyReason::NoGrant))]
+#[case::admin_gains_nothing_from_a_helper(admin(true), Category::Immunizations, Help::Live, Deny(DenyReason::NoRuleAllows))]
+#[case::anonymous_with_a_helper(Actor::Anonymous, Category::Immunizations, Help::Live, Deny(DenyReason::NotAuthenticated))]
+fn helper_decisions(#[case] actor: Actor, #[case] category: Category, #[case] state: Help, #[case] expect: Expect) {
+    let helpers = helper(state);
+    let resource = Resource { patient_id: Some("pe"), category, grants: &[], break_glass: &[], guardians: &[], helpers: &helpers };
+    match (decide(&actor, &resource, Action::Read, NOW), expect) {
+        (Decision::Allow(permit), Allow(basis)) => {
+            assert_eq!(permit.basis(), basis);
+            assert_eq!(permit.basis_ref(), Some("hl-1"), "the permit names the link");
+        }
+        (Decision::Deny(reason), Deny(expected)) => assert_eq!(reason, expected),
+        (decision, expect) => panic!("expected {expect:?}, got {decision:?}"),
+    }
+}
+
+#[test]
+fn a_helper_reads_exactly_the_chosen_parts_and_the_name() {
+    let helpers = helper(Help::Live);
+    for category in Category::ALL {
+        let resource = Resource { patient_id: Some("pe"), category, grants: &[], break_glass: &[], guardians: &[], helpers: &helpers };
+        let allowed = matches!(decide(&citizen(Some("ph"), true), &resource, Action::Read, NOW), Decision::Allow(_));
+        let chosen = matches!(category, Category::Administrative | Category::Immunizations | Category::AccessHistory);
+        assert_eq!(allowed, chosen, "{category:?}");
+    }
+}
+
+#[test]
+fn a_helper_link_gives_nothing_from_the_instant_it_ends_or_expires() {
+    let resource = |helpers: &[HelperFact]| -> Decision {
+        let resource =
+            Resource { patient_id: Some("pe"), category: Category::Immunizations, grants: &[], break_glass: &[], guardians: &[], helpers };
+        let at = helpers[0].ended_at.unwrap_or(helpers[0].expires_at);
+        assert!(matches!(decide(&citizen(Some("ph"), true), &resource, Action::Read, at - 1), Decision::Allow(_)));
+        decide(&citizen(Some("ph"), true), &resource, Action::Read, at)
+    };
+    assert!(matches!(resource(&helper(Help::EndsLater)), Decision::Deny(DenyReason::HelperEnded)));
+    let mut expiring = helper(Help::Live);
+    expiring[0].expires_at = NOW + HOUR;
+    assert!(matches!(resource(&expiring), Decision::Deny(DenyReason::HelperExpired)));
+}
+
+#[test]
+fn a_guardian_who_is_also_a_helper_of_another_record_gains_nothing_across() {
+    // "pa" is the guardian of "pc" and the helper of "pe": neither link opens the other record.
+    let guardians = link(Link::Live);
+    let mut helpers = helper(Help::Live);
+    helpers[0].helper_patient_id = "pa".into();
+    let on_pe = Resource {
+        patient_id: Some("pe"),
+        category: Category::Conditions,
+        grants: &[],
+        break_glass: &[],
+        guardians: &guardians,
+        helpers: &helpers,
+    };
+    assert!(matches!(decide(&citizen(Some("pa"), true), &on_pe, Action::Read, NOW), Decision::Deny(DenyReason::OutsideHelperScope)));
+}
+
+#[rstest]
+#[case::the_nominee(citizen(Some("ph"), true), Help::Nominated, Ok(()))]
+#[case::the_nominee_once_accepted(citizen(Some("ph"), true), Help::Live, Err(DenyReason::NoRuleAllows))]
+#[case::the_nominee_after_the_end(citizen(Some("ph"), true), Help::Ended, Err(DenyReason::HelperEnded))]
+#[case::the_nominee_after_expiry(citizen(Some("ph"), true), Help::Expired, Err(DenyReason::HelperExpired))]
+#[case::the_person_themselves(citizen(Some("pe"), true), Help::Nominated, Err(DenyReason::NotOwnRecord))]
+#[case::a_suspended_nominee(citizen(Some("ph"), false), Help::Nominated, Err(DenyReason::AccountSuspended))]
+#[case::an_administrator(admin(true), Help::Nominated, Err(DenyReason::NotOwnRecord))]
+#[case::anonymous(Actor::Anonymous, Help::Nominated, Err(DenyReason::NotAuthenticated))]
+fn accepting_a_helper_nomination(#[case] actor: Actor, #[case] state: Help, #[case] expect: Result<(), DenyReason>) {
+    assert_eq!(may_accept_helper(&actor, &helper(state)[0], NOW), expect);
+}
+
+#[rstest]
+#[case::the_person(citizen(Some("pe"), true), Ok(()))]
+#[case::the_helper(citizen(Some("ph"), true), Ok(()))]
+#[case::a_stranger(citizen(Some("pb"), true), Err(DenyReason::NotOwnRecord))]
+#[case::a_suspended_person(citizen(Some("pe"), false), Err(DenyReason::AccountSuspended))]
+#[case::an_administrator(admin(true), Err(DenyReason::NotOwnRecord))]
+#[case::a_clinician(clinician(), Err(DenyReason::NotOwnRecord))]
+#[case::anonymous(Actor::Anonymous, Err(DenyReason::NotAuthenticated))]
+fn ending_a_helper_link(#[case] actor: Actor, #[case] expect: Result<(), DenyReason>) {
+    assert_eq!(may_end_helper(&actor, &helper(Help::Live)[0], "pe"), expect);
+}
+
+#[rstest]
+#[case::the_person_on_their_own_record(citizen(Some("pe"), true), Ok(()))]
+#[case::for_someone_else(citizen(Some("ph"), true), Err(DenyReason::NotOwnRecord))]
+#[case::suspended(citizen(Some("pe"), false), Err(DenyReason::AccountSuspended))]
+#[case::without_a_record(citizen(None, true), Err(DenyReason::NotOwnRecord))]
+#[case::an_administrator(admin(true), Err(DenyReason::NotOwnRecord))]
+#[case::anonymous(Actor::Anonymous, Err(DenyReason::NotAuthenticated))]
+fn nominating_a_helper(#[case] actor: Actor, #[case] expect: Result<(), DenyReason>) {
+    assert_eq!(may_nominate_helper(&actor, "pe"), expect);
+}
+
+#[rstest]
+#[case::the_person(citizen(Some("pe"), true), "pe", Help::Live, false, Ok(Basis::OwnRecord))]
+#[case::a_helper_allowed_to(citizen(Some("ph"), true), "pe", Help::Live, true, Ok(Basis::Helper))]
+#[case::a_helper_who_may_only_read(citizen(Some("ph"), true), "pe", Help::Live, false, Err(DenyReason::OutsideHelperScope))]
+#[case::a_helper_not_yet_accepted(citizen(Some("ph"), true), "pe", Help::Nominated, true, Err(DenyReason::HelperNotAccepted))]
+#[case::a_helper_after_the_end(citizen(Some("ph"), true), "pe", Help::Ended, true, Err(DenyReason::HelperEnded))]
+#[case::a_helper_after_expiry(citizen(Some("ph"), true), "pe", Help::Expired, true, Err(DenyReason::HelperExpired))]
+#[case::a_suspended_helper(citizen(Some("ph"), false), "pe", Help::Live, true, Err(DenyReason::AccountSuspended))]
+#[case::a_stranger(citizen(Some("pb"), true), "pe", Help::Live, true, Err(DenyReason::NotOwnRecord))]
+#[case::a_clinician(clinician(), "pe", Help::Live, true, Err(DenyReason::NotOwnRecord))]
+#[case::an_administrator(admin(true), "pe", Help::Live, true, Err(DenyReason::NotOwnRecord))]
+#[case::anonymous(Actor::Anonymous, "pe", Help::Live, true, Err(DenyReason::NotAuthenticated))]
+fn managing_an_adults_sharing(
+    #[case] actor: Actor,
+    #[case] patient: &str,
+    #[case] state: Help,
+    #[case] manage: bool,
+    #[case] expect: Result<Basis, DenyReason>,
+) {
+    let mut helpers = helper(state);
+    helpers[0].manage_sharing = manage;
+    let resource = Resource {
+        patient_id: Some(patient),
+        category: Category::AccessHistory,
+        grants: &[],
+        break_glass: &[],
+        guardians: &[],
+        helpers: &helpers,
+    };
+    assert_eq!(may_manage_sharing(&actor, &resource, NOW).map(|(basis, _)| basis), expect);
+}
+
+#[rstest]
+#[case::the_live_guardian(citizen(Some("pa"), true), Link::Live, Ok(Basis::Guardian))]
+#[case::the_guardian_after_the_end(citizen(Some("pa"), true), Link::Ended, Err(DenyReason::GuardianshipEnded))]
+#[case::the_guardian_on_the_16th_birthday(citizen(Some("pa"), true), Link::ChildIs16, Err(DenyReason::ChildCameOfAge))]
+#[case::the_child_themselves(citizen(Some("pc"), true), Link::Live, Ok(Basis::OwnRecord))]
+#[case::another_parent(citizen(Some("pb"), true), Link::Live, Err(DenyReason::NotOwnRecord))]
+fn managing_a_childs_sharing(#[case] actor: Actor, #[case] state: Link, #[case] expect: Result<Basis, DenyReason>) {
+    let guardians = link(state);
+    let resource = Resource {
+        patient_id: Some("pc"),
+        category: Category::AccessHistory,
+        grants: &[],
+        break_glass: &[],
+        guardians: &guardians,
+        helpers: &[],
+    };
+    assert_eq!(may_manage_sharing(&actor, &resource, NOW).map(|(basis, _)| basis), expect);
 }

@@ -1,4 +1,5 @@
-//! Whose record is open: the reader's own, or a child's they are the guardian of (`?for=<id>`).
+//! Whose record is open: the reader's own, a child's they are the guardian of, or that of an
+//! adult who chose them as helper (`?for=<id>`).
 //!
 //! The child's record id travels in the address (`/record/vaccinations?for=…`), so every page,
 //! link and form works with JavaScript off, and the server decides on every request whether the
@@ -51,30 +52,47 @@ pub fn ActingForBanner() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let Some(id) = acting_for.get_untracked() else { return ().into_any() };
+            // The id is read tracked, outside the async block: the banner sits in the layout, which
+            // outlives client-side navigations, so it must re-render when `?for=` changes even when
+            // the family resource's value does not.
+            {move || { let id = acting_for.get(); Suspend::new(async move {
+                let Some(id) = id else { return ().into_any() };
                 let Some(family) = family.await else { return ().into_any() };
-                let live: Vec<_> = family.children.into_iter().filter(|link| link.state == crate::dto::LinkState::Live).collect();
-                let name = live.iter().find(|link| link.child_patient_id == id).map(|link| link.child_name.clone());
+                // The records the reader may open for someone: live children, then live helpers.
+                let mut live: Vec<(String, String, String, Key)> = family
+                    .children
+                    .into_iter()
+                    .filter(|link| link.state == crate::dto::LinkState::Live)
+                    .map(|link| (with_for("/record", Some(&link.child_patient_id)), link.child_patient_id, link.child_name, Key::ActingForNote))
+                    .collect();
+                live.extend(
+                    family
+                        .helping
+                        .into_iter()
+                        .filter(|link| link.state == crate::dto::HelperState::Live)
+                        // A helper may see only some parts: the family page lists the ones chosen.
+                        .map(|link| ("/record/family".to_string(), link.person_patient_id, link.person_name, Key::ActingForHelperNote)),
+                );
+                let name = live.iter().find(|(_, patient_id, _, _)| *patient_id == id).map(|(_, _, name, note)| (name.clone(), *note));
                 view! {
                     <aside class="banner-acting" aria-labelledby="acting-for" data-testid="acting-for">
                         <p id="acting-for">
                             {match name {
-                                Some(name) => view! { <strong>{format!("{} {}", t(Key::ActingFor), name)}</strong>" "{t(Key::ActingForNote)} }.into_any(),
+                                Some((name, note)) => view! { <strong>{format!("{} {}", t(Key::ActingFor), name)}</strong>" "{t(note)} }.into_any(),
                                 None => view! { <strong>{t(Key::ActingForUnknown)}</strong> }.into_any(),
                             }}
                         </p>
                         <nav aria-label=t(Key::SwitchRecord)>
                             <ul class="nav-list">
                                 <li><a href="/record">{t(Key::MyOwnRecord)}</a></li>
-                                {live.into_iter().filter(|link| link.child_patient_id != id).map(|link| view! {
-                                    <li><a href=with_for("/record", Some(&link.child_patient_id))>{link.child_name}</a></li>
+                                {live.into_iter().filter(|(_, patient_id, _, _)| *patient_id != id).map(|(href, _, name, _)| view! {
+                                    <li><a href=href>{name}</a></li>
                                 }).collect_view()}
                             </ul>
                         </nav>
                     </aside>
                 }.into_any()
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -36,6 +36,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     (record("/record"), Key::NavOverview),
                                     (record("/record/vaccinations"), Key::NavVaccinations),
                                     (record("/record/visits"), Key::NavVisits),
+                                    (record("/record/sharing"), Key::NavSharing),
                                     (record("/record/access-log"), Key::NavAccessLog),
                                     ("/record/family".into(), Key::NavFamily),
                                 ],

@@ -85,7 +85,7 @@ fn LogBody(data: AccessLog, filters: AccessLogQuery) -> impl IntoView {
                 <label for="basis">{t(Key::BasisColumn)}</label>
                 <select id="basis" name="basis">
                     <option value="">{t(Key::AnyBasis)}</option>
-                    {["self", "guardian", "grant", "break_glass"].into_iter().map(|code| {
+                    {["self", "guardian", "helper", "grant", "break_glass"].into_iter().map(|code| {
                         let selected = code == selected_basis;
                         view! { <option value=code selected=selected>{Key::for_basis(code).map(t).unwrap_or_default()}</option> }
                     }).collect_view()}

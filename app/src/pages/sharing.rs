@@ -24,7 +24,10 @@ pub fn SharingPage() -> impl IntoView {
     let t = use_t();
     let create = ServerAction::<CreateGrant>::new();
     let revoke = ServerAction::<RevokeGrant>::new();
-    let sharing = Resource::new(move || (create.version().get(), revoke.version().get()), |_| crate::api::sharing());
+    // A guardian or a helper with sharing manages someone else's grants with `?for=`.
+    let acting_for = crate::components::acting_for::use_acting_for();
+    let sharing =
+        Resource::new(move || (create.version().get(), revoke.version().get(), acting_for.get()), |(_, _, id)| crate::api::sharing(id));
     view! {
         <h1>{t(Key::SharingTitle)}</h1>
         <p>{t(Key::SharingIntro)}</p>
@@ -55,9 +58,16 @@ fn RevokeButton(grant_id: String, revoke: ServerAction<RevokeGrant>, label: Stri
     view! {
         <ActionForm action=revoke attr:class="inline-form">
             <input type="hidden" name="grant_id" value=grant_id/>
+            <ForField/>
             <button type="submit" class="button-danger" aria-label=label>{t(Key::Revoke)}</button>
         </ActionForm>
     }
+}
+
+/// The record the form acts on, when it is someone else's (`?for=`), as a hidden `patient_id`.
+#[component]
+fn ForField() -> impl IntoView {
+    crate::components::acting_for::use_acting_for().get_untracked().map(|id| view! { <input type="hidden" name="patient_id" value=id/> })
 }
 
 fn grantee_text(grant: &GrantInfo) -> String {
@@ -71,7 +81,7 @@ fn grantee_text(grant: &GrantInfo) -> String {
 fn SharingBody(data: Sharing, create: ServerAction<CreateGrant>, revoke: ServerAction<RevokeGrant>) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
-    let Sharing { grants, today, default_expiry, max_days, .. } = data;
+    let Sharing { grants, today, default_expiry, max_days, child_consent_needed, .. } = data;
     let active: Vec<GrantInfo> = grants.iter().filter(|g| g.state == "active").cloned().collect();
     view! {
         <section class="card" aria-labelledby="who-sees-now">
@@ -95,7 +105,7 @@ fn SharingBody(data: Sharing, create: ServerAction<CreateGrant>, revoke: ServerA
                 }.into_any()
             }}
         </section>
-        <NewGrantForm create today default_expiry max_days/>
+        <NewGrantForm create today default_expiry max_days child_consent_needed/>
         <section class="card" aria-labelledby="grant-history">
             <h2 id="grant-history">{t(Key::AllGrants)}</h2>
             {if grants.is_empty() {
@@ -144,7 +154,13 @@ fn expiry_day(expires_at: &str) -> String {
 }
 
 #[component]
-fn NewGrantForm(create: ServerAction<CreateGrant>, today: String, default_expiry: String, max_days: u32) -> impl IntoView {
+fn NewGrantForm(
+    create: ServerAction<CreateGrant>,
+    today: String,
+    default_expiry: String,
+    max_days: u32,
+    child_consent_needed: bool,
+) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
     let query = use_query_map();
@@ -180,6 +196,7 @@ fn NewGrantForm(create: ServerAction<CreateGrant>, today: String, default_expiry
         <section class="card" aria-labelledby="new-grant">
             <h2 id="new-grant">{t(Key::NewGrant)}</h2>
             <form method="get" action="/record/sharing" class="filters" role="search">
+                {crate::components::acting_for::use_acting_for().get_untracked().map(|id| view! { <input type="hidden" name="for" value=id/> })}
                 <div class="field">
                     <label for="find">{t(Key::FindGrantee)}</label>
                     <input id="find" name="find" type="text" value=find autocomplete="off"/>
@@ -187,6 +204,7 @@ fn NewGrantForm(create: ServerAction<CreateGrant>, today: String, default_expiry
                 <button type="submit" class="button-secondary">{t(Key::Search)}</button>
             </form>
             <ActionForm action=create>
+                <ForField/>
                 <fieldset>
                     <legend>{t(Key::GranteeLabel)}</legend>
                     <Suspense fallback=|| ()>
@@ -260,6 +278,12 @@ fn NewGrantForm(create: ServerAction<CreateGrant>, today: String, default_expiry
                         <p class="hint">{format!("≤ {max_days}")}</p>
                     </div>
                 </div>
+                {child_consent_needed.then(|| view! {
+                    <label class="choice" for="child-consents">
+                        <input type="checkbox" id="child-consents" name="child_consents" value="on"/>
+                        <span>{t(Key::ChildConsents)}</span>
+                    </label>
+                })}
                 <p class="preview" aria-live="polite"><strong>{t(Key::PreviewLabel)}": "</strong>{preview}</p>
                 <button type="submit" class="button-primary">{t(Key::SaveGrant)}</button>
                 {move || match create.value().get() {

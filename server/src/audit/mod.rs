@@ -9,7 +9,7 @@
 
 pub mod chain;
 
-use crate::policy::{Actor, Category, DenyReason, Permit};
+use crate::policy::{Actor, Basis, Category, DenyReason, Permit};
 use crate::store::audit::AuditRow;
 use crate::store::{Conn, StoreError};
 
@@ -71,15 +71,22 @@ pub enum AuditEvent<'a> {
         account_id: &'a str,
         role: &'a str,
     },
+    /// A consent grant made on `patient_id`'s record. `acting_as` is `Some(Guardian)` or
+    /// `Some(Helper)` when someone made it for the person (written as the row's basis), `None` for
+    /// the person themselves.
     GrantCreated {
         actor: &'a Actor,
         patient_id: &'a str,
         grant_id: &'a str,
+        acting_as: Option<Basis>,
     },
+    /// A consent grant revoked; `acting_as` as for [`AuditEvent::GrantCreated`] (`None` also for
+    /// an administrator's revocation).
     GrantRevoked {
         actor: &'a Actor,
         patient_id: &'a str,
         grant_id: &'a str,
+        acting_as: Option<Basis>,
     },
     BreakGlassDeclared {
         actor: &'a Actor,
@@ -134,15 +141,17 @@ pub enum AuditEvent<'a> {
         client_id: &'a str,
         patient_id: Option<&'a str>,
     },
-    /// A guardianship link made or ended (`action` is `guardianship_establish` or
-    /// `guardianship_end`), written once for the child's record and once for the guardian's, so
-    /// that both see it in their access log; `code` is the basis (`birth_registration`, ...) or
-    /// who ended it (`administrator`, `young_person`). The papers' number stays in its own table.
-    Guardianship {
+    /// A family link made, accepted or ended, written once for each of its two records so that
+    /// both people see it in their access log. Guardianship (`guardianship_establish`,
+    /// `guardianship_end`): `code` is the basis (`birth_registration`, ...) or who ended it
+    /// (`administrator`, `young_person`); the papers' number stays in its own table. Helper
+    /// (`helper_nominate`, `helper_accept`, `helper_end`): `code` is the chosen category codes
+    /// or who ended it (`person`, `helper`). `link_id` is the guardianship or helper id.
+    Link {
         actor: &'a Actor,
         action: &'static str,
         patient_id: &'a str,
-        guardianship_id: &'a str,
+        link_id: &'a str,
         code: &'a str,
     },
     /// An administrator's action. `action` is a code (`account_suspend`, `break_glass_review`, ...);
@@ -260,13 +269,15 @@ impl AuditEvent<'_> {
             }
             AuditEvent::PasskeyAdded { account_id, role } => by_account(account_id, role, "passkey_add", request_id, now),
             AuditEvent::PasskeyRemoved { account_id, role } => by_account(account_id, role, "passkey_remove", request_id, now),
-            AuditEvent::GrantCreated { actor, patient_id, grant_id } => AuditRow {
+            AuditEvent::GrantCreated { actor, patient_id, grant_id, acting_as } => AuditRow {
                 patient_id: Some(patient_id.to_string()),
+                basis: acting_as.map(|basis| basis.as_str().to_string()),
                 basis_ref: Some(grant_id.to_string()),
                 ..by_actor(actor, "grant_create", request_id, now)
             },
-            AuditEvent::GrantRevoked { actor, patient_id, grant_id } => AuditRow {
+            AuditEvent::GrantRevoked { actor, patient_id, grant_id, acting_as } => AuditRow {
                 patient_id: Some(patient_id.to_string()),
+                basis: acting_as.map(|basis| basis.as_str().to_string()),
                 basis_ref: Some(grant_id.to_string()),
                 ..by_actor(actor, "grant_revoke", request_id, now)
             },
@@ -300,10 +311,10 @@ impl AuditEvent<'_> {
                 ..base_action(action, request_id, now)
             },
             AuditEvent::Reauthenticated { account_id, role } => by_account(account_id, role, "reauth", request_id, now),
-            AuditEvent::Guardianship { actor, action, patient_id, guardianship_id, code } => AuditRow {
+            AuditEvent::Link { actor, action, patient_id, link_id, code } => AuditRow {
                 patient_id: Some(patient_id.to_string()),
-                resource_id: Some(guardianship_id.to_string()),
-                basis_ref: Some(guardianship_id.to_string()),
+                resource_id: Some(link_id.to_string()),
+                basis_ref: Some(link_id.to_string()),
                 reason: Some(code.to_string()),
                 ..by_actor(actor, action, request_id, now)
             },

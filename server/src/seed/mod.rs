@@ -206,6 +206,23 @@ pub async fn seed_demo_if_empty(store: &Store, now: i64, valid_ms: i64) -> anyho
             store::guardianship::insert(&mut tx, &link).await?;
         }
     }
+    // An older relative who chose a helper: the man lets the woman (his daughter-in-law) see his
+    // vaccinations, medicines and access log for 180 days, and she accepted.
+    if let [_, _, helper, older, ..] = demo.as_slice() {
+        let link = store::helper::HelperRow {
+            helper_id: store::new_id(),
+            patient_id: older.patient_id.clone(),
+            helper_patient_id: helper.patient_id.clone(),
+            categories: "medications,immunizations,access_history".into(),
+            manage_sharing: 0,
+            created_at: now,
+            expires_at: now + 180 * 86_400_000,
+            accepted_at: Some(now),
+            ended_at: None,
+            ended_by_account_id: None,
+        };
+        store::helper::insert(&mut tx, &link).await?;
+    }
     // Records the portal holds for people who have not enrolled yet: an administrator issues their
     // code at the counter (console → enrolment codes). Listed with their CCCD and no code.
     for patient in generate::synthetic_patients(WAITING_SEED, WAITING_PEOPLE, 20, today) {

@@ -550,7 +550,7 @@ impl Portal {
         if !store::consent::revoke_grant(&mut tx, &grant.patient_id, grant_id, by, Some(&reason), meta.now_ms).await? {
             return Err(invalid(InvalidInput::UnknownGrant));
         }
-        let event = AuditEvent::GrantRevoked { actor: &session.actor, patient_id: &grant.patient_id, grant_id };
+        let event = AuditEvent::GrantRevoked { actor: &session.actor, patient_id: &grant.patient_id, grant_id, acting_as: None };
         self.commit_action(tx, meta, event).await
     }
 
@@ -590,6 +590,7 @@ impl Portal {
                 actor: &session.actor,
                 patient_id: &grant.patient_id,
                 grant_id: &grant.consent_grant_id,
+                acting_as: None,
             })
             .collect();
         audit::record_all(&mut tx, &events, &meta.request_id, meta.now_ms).await?;

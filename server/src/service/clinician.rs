@@ -76,7 +76,8 @@ impl Portal {
             .into_iter()
             .filter(|c| !matches!(c, Category::Documents | Category::AccessHistory))
             .map(|category| {
-                let resource = Resource { patient_id: target, category, grants: &grants, break_glass: &emergencies, guardians: &[] };
+                let resource =
+                    Resource { patient_id: target, category, grants: &grants, break_glass: &emergencies, guardians: &[], helpers: &[] };
                 (category, policy::decide(&actor, &resource, Action::Read, now))
             })
             .collect();

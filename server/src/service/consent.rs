@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate};
 use super::Portal;
 use crate::audit::{self, AuditEvent};
 use crate::error::ServiceError;
-use crate::policy::{Actor, Category, GrantFact, Grantee, Purpose};
+use crate::policy::{self, Actor, Category, GrantFact, Grantee, Purpose};
 use crate::store::consent::GrantRow;
 use crate::store::{self, StoreError};
 
@@ -61,6 +61,11 @@ pub struct NewGrant {
     /// `YYYY-MM-DD`, local days; empty start means today.
     pub starts_on: String,
     pub expires_on: String,
+    /// The record the grant is on when the caller manages it for someone (a child, or a person
+    /// who chose them as helper); `None` or empty: the caller's own.
+    pub patient_id: Option<String>,
+    /// The guardian confirms that the child, aged 7 or more, agrees (Law 91/2025/QH15 Art. 24(2)).
+    pub child_consents: bool,
 }
 
 fn invalid(what: InvalidInput) -> ServiceError {
@@ -77,11 +82,66 @@ impl Portal {
         }
     }
 
-    pub async fn sharing(&self, meta: &RequestMeta) -> Result<Sharing, ServiceError> {
-        let (_, patient_id) = self.citizen(meta).await?;
-        let now = meta.now_ms;
+    /// The record whose sharing the caller manages, decided by [`policy::may_manage_sharing`]:
+    /// their own (`for_patient` `None` or empty), a child's they are the live guardian of, or a
+    /// person's who let them (a helper with sharing). Answers the actor, the record and, when
+    /// acting for someone, the basis (`Guardian` or `Helper`) the audit row names.
+    ///
+    /// Errors: `Unauthenticated`; `Forbidden` with the policy's reason (a stranger, an ended or
+    /// expired link, a helper who may only read, staff, a suspended account).
+    async fn sharing_subject(
+        &self,
+        meta: &RequestMeta,
+        for_patient: Option<&str>,
+    ) -> Result<(Actor, String, Option<policy::Basis>), ServiceError> {
+        let session = self.session(meta).await?.ok_or(ServiceError::Unauthenticated)?;
+        let Some(target) = for_patient.filter(|id| !id.is_empty()).map(str::to_string).or(session.principal.patient_id.clone()) else {
+            return Err(ServiceError::Forbidden(policy::DenyReason::NoRecordOfOwn));
+        };
         let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
-        let rows = store::consent::grants_for_patient(&mut conn, &patient_id).await?;
+        let exists = store::patient::by_id(&mut conn, &target).await?.is_some();
+        let patient_id = exists.then_some(target.as_str());
+        let guardians = super::family::guardian_facts(&mut conn, &session.actor, patient_id).await?;
+        let helpers = super::helpers::helper_facts(&mut conn, &session.actor, patient_id).await?;
+        drop(conn);
+        let resource = policy::Resource {
+            patient_id,
+            category: Category::AccessHistory,
+            grants: &[],
+            break_glass: &[],
+            guardians: &guardians,
+            helpers: &helpers,
+        };
+        let (basis, _) = policy::may_manage_sharing(&session.actor, &resource, meta.now_ms).map_err(ServiceError::Forbidden)?;
+        let acting_as = (basis != policy::Basis::OwnRecord).then_some(basis);
+        Ok((session.actor, target, acting_as))
+    }
+
+    /// Whether a guardian (`acting_as` `Guardian`) sharing `patient_id`'s record needs the child's
+    /// agreement too: from the child's 7th birthday in Vietnam ([`policy::ages::CHILD_CONSENTS_FROM`]).
+    async fn child_consent_needed(&self, acting_as: Option<policy::Basis>, patient_id: &str, now: i64) -> Result<bool, ServiceError> {
+        if acting_as != Some(policy::Basis::Guardian) {
+            return Ok(false);
+        }
+        let mut conn = self.store.reader().acquire().await.map_err(StoreError::from)?;
+        let child = store::patient::by_id(&mut conn, patient_id).await?.ok_or(StoreError::NotFound)?;
+        Ok(now >= super::family::birthday_ms(&child.birth_date, policy::ages::CHILD_CONSENTS_FROM))
+    }
+
+    /// The sharing page of the caller's own record, or of `for_patient` when the caller manages
+    /// it for them: the grants and the form's defaults. The grants are the record's access
+    /// history, so this is a guarded read (administrative + access history), audited, after the
+    /// policy said the caller may manage this record's sharing at all.
+    pub async fn sharing(&self, meta: &RequestMeta, for_patient: Option<String>) -> Result<Sharing, ServiceError> {
+        let (_, patient_id, acting_as) = self.sharing_subject(meta, for_patient.as_deref()).await?;
+        let now = meta.now_ms;
+        let target = super::record::target(for_patient.filter(|id| !id.is_empty()));
+        let rows = self
+            .guarded_read(meta, target, &[Category::Administrative, Category::AccessHistory], move |conn, read| {
+                Box::pin(async move { store::consent::grants_for_patient(conn, &read).await })
+            })
+            .await?
+            .into_inner();
         let grants = rows
             .into_iter()
             .map(|row| {
@@ -108,6 +168,7 @@ impl Portal {
                 .to_string(),
             default_days: self.config.grant_default_days,
             max_days: self.config.grant_max_days,
+            child_consent_needed: self.child_consent_needed(acting_as, &patient_id, meta.now_ms).await?,
         })
     }
 
@@ -127,7 +188,7 @@ impl Portal {
 
     /// Creates a grant after checking every field; nothing is written if any check fails.
     pub async fn create_grant(&self, meta: &RequestMeta, new: NewGrant) -> Result<String, ServiceError> {
-        let (actor, patient_id) = self.citizen(meta).await?;
+        let (actor, patient_id, acting_as) = self.sharing_subject(meta, new.patient_id.as_deref()).await?;
         let now = meta.now_ms;
         let categories: Vec<Category> = if new.categories.iter().any(|c| c == "all") {
             Category::SHAREABLE.to_vec()
@@ -145,6 +206,9 @@ impl Portal {
         };
         if categories.is_empty() {
             return Err(invalid(InvalidInput::NoCategories));
+        }
+        if !new.child_consents && self.child_consent_needed(acting_as, &patient_id, now).await? {
+            return Err(invalid(InvalidInput::ChildConsentNeeded));
         }
         let purpose = Purpose::parse(&new.purpose).ok_or(invalid(InvalidInput::PurposeNotAllowed))?;
         if purpose == Purpose::InsuranceAssessment && !new.written_request {
@@ -197,7 +261,7 @@ impl Portal {
         .await?;
         audit::record(
             &mut tx,
-            AuditEvent::GrantCreated { actor: &actor, patient_id: &patient_id, grant_id: &grant_id },
+            AuditEvent::GrantCreated { actor: &actor, patient_id: &patient_id, grant_id: &grant_id, acting_as },
             &meta.request_id,
             now,
         )
@@ -206,9 +270,10 @@ impl Portal {
         Ok(grant_id)
     }
 
-    /// Revokes one of the caller's grants, effective immediately.
-    pub async fn revoke_grant(&self, meta: &RequestMeta, grant_id: &str) -> Result<(), ServiceError> {
-        let (actor, patient_id) = self.citizen(meta).await?;
+    /// Revokes one of the grants on the caller's own record (or on `for_patient`'s, when the
+    /// caller manages it for them), effective immediately.
+    pub async fn revoke_grant(&self, meta: &RequestMeta, grant_id: &str, for_patient: Option<&str>) -> Result<(), ServiceError> {
+        let (actor, patient_id, acting_as) = self.sharing_subject(meta, for_patient).await?;
         let now = meta.now_ms;
         let mut tx = self.store.begin().await?;
         let revoked =
@@ -216,8 +281,13 @@ impl Portal {
         if !revoked {
             return Err(invalid(InvalidInput::UnknownGrant));
         }
-        audit::record(&mut tx, AuditEvent::GrantRevoked { actor: &actor, patient_id: &patient_id, grant_id }, &meta.request_id, now)
-            .await?;
+        audit::record(
+            &mut tx,
+            AuditEvent::GrantRevoked { actor: &actor, patient_id: &patient_id, grant_id, acting_as },
+            &meta.request_id,
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
@@ -231,7 +301,7 @@ impl Portal {
             from_ms: day_bound(&query.from, 0, &meta.zone)?,
             to_ms: day_bound(&query.to, 1, &meta.zone)?,
             actor_account_id: query.person.clone().filter(|p| !p.is_empty()),
-            basis: query.basis.clone().filter(|b| ["self", "grant", "break_glass", "guardian"].contains(&b.as_str())),
+            basis: query.basis.clone().filter(|b| policy::Basis::ALL.iter().any(|basis| basis.as_str() == b)),
             ..Default::default()
         };
         let page = query.page.unwrap_or(1).max(1);

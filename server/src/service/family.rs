@@ -29,7 +29,7 @@ fn vietnam() -> app::zone::Zone {
 /// The first instant a person born on `birth_date` (ISO `YYYY-MM-DD`) is `years` old, in Vietnam.
 /// A date that does not parse counts as already of age: no guardian reads a record whose age is
 /// unknown.
-fn birthday_ms(birth_date: &str, years: u32) -> Millis {
+pub(crate) fn birthday_ms(birth_date: &str, years: u32) -> Millis {
     NaiveDate::parse_from_str(birth_date, "%Y-%m-%d")
         .ok()
         .and_then(|born| ages::birthday(born, years))
@@ -120,9 +120,12 @@ impl Portal {
             Box::pin(async move {
                 let children = store::guardianship::list(conn, &patient_id, true).await?;
                 let guardians = store::guardianship::list(conn, &patient_id, false).await?;
+                let (helping, helpers) = super::helpers::links(conn, &patient_id, now).await?;
                 Ok(Family {
                     children: children.into_iter().map(|row| view(row, &actor, &patient_id, now)).collect(),
                     guardians: guardians.into_iter().map(|row| view(row, &actor, &patient_id, now)).collect(),
+                    helping,
+                    helpers,
                 })
             })
         })
@@ -189,11 +192,11 @@ impl Portal {
             end_reason: None,
         };
         store::guardianship::insert(&mut tx, &link).await?;
-        let events = [&child.patient_id, &guardian.patient_id].map(|patient_id| AuditEvent::Guardianship {
+        let events = [&child.patient_id, &guardian.patient_id].map(|patient_id| AuditEvent::Link {
             actor: &session.actor,
             action: "guardianship_establish",
             patient_id,
-            guardianship_id: &link.guardianship_id,
+            link_id: &link.guardianship_id,
             code: basis.as_str(),
         });
         audit::record_all(&mut tx, &events, &meta.request_id, now).await?;
@@ -234,11 +237,11 @@ impl Portal {
             return Err(ServiceError::Invalid(InvalidInput::NotApplicable));
         }
         let code = if is_admin { "administrator" } else { "young_person" };
-        let events = [&link.patient_id, &link.guardian_patient_id].map(|patient_id| AuditEvent::Guardianship {
+        let events = [&link.patient_id, &link.guardian_patient_id].map(|patient_id| AuditEvent::Link {
             actor: &session.actor,
             action: "guardianship_end",
             patient_id,
-            guardianship_id,
+            link_id: guardianship_id,
             code,
         });
         audit::record_all(&mut tx, &events, &meta.request_id, now).await?;

@@ -13,6 +13,7 @@ pub mod facility_import;
 pub mod family;
 pub mod fhir_api;
 pub mod group;
+pub mod helpers;
 pub mod mapping;
 mod port;
 pub mod record;
@@ -330,6 +331,7 @@ where
     let (patient_id, resource_id) = resolve_target(conn, actor, target).await?;
     let (grants, emergencies) = consent_facts(conn, actor, patient_id.as_deref()).await?;
     let guardians = family::guardian_facts(conn, actor, patient_id.as_deref()).await?;
+    let helpers = helpers::helper_facts(conn, actor, patient_id.as_deref()).await?;
     let mut permit = None;
     let events = ReadEvents { patient_id: patient_id.clone(), resource_id, categories: categories.to_vec() };
     for category in categories {
@@ -339,6 +341,7 @@ where
             grants: &grants,
             break_glass: &emergencies,
             guardians: &guardians,
+            helpers: &helpers,
         };
         let decision = match scopes {
             // A token narrows what its owner may read; it never widens it.

@@ -70,8 +70,8 @@ impl PortalPort for Portal {
         Ok(Portal::declare_break_glass(self, request, &patient_id, &reason).await?)
     }
 
-    async fn sharing(&self, request: &RequestMeta) -> Result<Sharing, AppError> {
-        Ok(Portal::sharing(self, request).await?)
+    async fn sharing(&self, request: &RequestMeta, patient_id: Option<String>) -> Result<Sharing, AppError> {
+        Ok(Portal::sharing(self, request, patient_id).await?)
     }
 
     async fn directory(&self, request: &RequestMeta, term: String) -> Result<Vec<DirectoryEntry>, AppError> {
@@ -88,12 +88,14 @@ impl PortalPort for Portal {
             written_request: grant.written_request,
             starts_on: grant.starts_on,
             expires_on: grant.expires_on,
+            patient_id: grant.patient_id,
+            child_consents: grant.child_consents,
         };
         Ok(Portal::create_grant(self, request, new).await?)
     }
 
-    async fn revoke_grant(&self, request: &RequestMeta, grant_id: String) -> Result<(), AppError> {
-        Ok(Portal::revoke_grant(self, request, &grant_id).await?)
+    async fn revoke_grant(&self, request: &RequestMeta, grant_id: String, patient_id: Option<String>) -> Result<(), AppError> {
+        Ok(Portal::revoke_grant(self, request, &grant_id, patient_id.as_deref()).await?)
     }
 
     async fn access_log(&self, request: &RequestMeta, query: AccessLogQuery) -> Result<AccessLog, AppError> {
@@ -126,6 +128,26 @@ impl PortalPort for Portal {
         document_ref: String,
     ) -> Result<String, AppError> {
         Ok(Portal::admin_link_guardian(self, request, &guardian_cccd, &child_cccd, &basis, &document_ref).await?)
+    }
+
+    async fn nominate_helper(
+        &self,
+        request: &RequestMeta,
+        helper_cccd: String,
+        helper_birth_date: String,
+        categories: Vec<String>,
+        manage_sharing: bool,
+        days: String,
+    ) -> Result<String, AppError> {
+        Ok(Portal::nominate_helper(self, request, &helper_cccd, &helper_birth_date, &categories, manage_sharing, &days).await?)
+    }
+
+    async fn accept_helper(&self, request: &RequestMeta, helper_id: String) -> Result<(), AppError> {
+        Ok(Portal::accept_helper(self, request, &helper_id).await?)
+    }
+
+    async fn end_helper(&self, request: &RequestMeta, helper_id: String) -> Result<(), AppError> {
+        Ok(Portal::end_helper(self, request, &helper_id).await?)
     }
 
     async fn admin_guardianships(&self, request: &RequestMeta) -> Result<Vec<app::dto::FamilyLink>, AppError> {

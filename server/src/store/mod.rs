@@ -15,6 +15,7 @@ pub mod consent;
 pub mod enrolment;
 pub mod federation;
 pub mod guardianship;
+pub mod helper;
 pub mod import;
 pub mod patient;
 pub mod session;

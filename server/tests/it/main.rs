@@ -20,6 +20,7 @@ mod family;
 mod federation;
 mod fhir_api;
 mod fidelity;
+mod helpers;
 mod http_record;
 mod import;
 mod passkeys;

@@ -293,7 +293,7 @@ async fn administration(store: &Store, patients: &[server::seed::generate::SeedP
         purpose: server::policy::Purpose::Treatment,
     };
     let events = [
-        server::audit::AuditEvent::GrantRevoked { actor: &actor, patient_id: &patient.patient_id, grant_id: "g-1" },
+        server::audit::AuditEvent::GrantRevoked { actor: &actor, patient_id: &patient.patient_id, grant_id: "g-1", acting_as: None },
         server::audit::AuditEvent::AdminAction {
             actor: &actor,
             action: "break_glass_review",
