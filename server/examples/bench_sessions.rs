@@ -99,6 +99,8 @@ async fn main() -> anyhow::Result<()> {
                     written_request: false,
                     starts_on: String::new(),
                     expires_on: expires_on.clone(),
+                    patient_id: None,
+                    child_consents: false,
                 },
             )
             .await
