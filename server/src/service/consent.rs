@@ -68,6 +68,31 @@ pub struct NewGrant {
     pub child_consents: bool,
 }
 
+/// The categories a form names: codes from `allowed`, or `all` for every one of them; sorted,
+/// without repeats, at least one. The consent form and the helper form both use it.
+///
+/// Errors: `UnknownCategory` (a code that is not in `allowed`), `NoCategories` (none given).
+pub(crate) fn categories_from_codes(codes: &[String], allowed: &[Category]) -> Result<Vec<Category>, ServiceError> {
+    let mut parsed: Vec<Category> = if codes.iter().any(|c| c == "all") {
+        allowed.to_vec()
+    } else {
+        let mut parsed = Vec::new();
+        for code in codes {
+            match Category::parse(code) {
+                Some(category) if allowed.contains(&category) => parsed.push(category),
+                _ => return Err(invalid(InvalidInput::UnknownCategory)),
+            }
+        }
+        parsed
+    };
+    parsed.sort();
+    parsed.dedup();
+    if parsed.is_empty() {
+        return Err(invalid(InvalidInput::NoCategories));
+    }
+    Ok(parsed)
+}
+
 fn invalid(what: InvalidInput) -> ServiceError {
     ServiceError::Invalid(what)
 }
@@ -190,23 +215,7 @@ impl Portal {
     pub async fn create_grant(&self, meta: &RequestMeta, new: NewGrant) -> Result<String, ServiceError> {
         let (actor, patient_id, acting_as) = self.sharing_subject(meta, new.patient_id.as_deref()).await?;
         let now = meta.now_ms;
-        let categories: Vec<Category> = if new.categories.iter().any(|c| c == "all") {
-            Category::SHAREABLE.to_vec()
-        } else {
-            let mut parsed = Vec::new();
-            for code in &new.categories {
-                match Category::parse(code) {
-                    Some(category) if Category::SHAREABLE.contains(&category) => parsed.push(category),
-                    _ => return Err(invalid(InvalidInput::UnknownCategory)),
-                }
-            }
-            parsed.sort();
-            parsed.dedup();
-            parsed
-        };
-        if categories.is_empty() {
-            return Err(invalid(InvalidInput::NoCategories));
-        }
+        let categories = categories_from_codes(&new.categories, &Category::SHAREABLE)?;
         if !new.child_consents && self.child_consent_needed(acting_as, &patient_id, now).await? {
             return Err(invalid(InvalidInput::ChildConsentNeeded));
         }

@@ -26,16 +26,15 @@ use crate::store::{self, Conn, StoreError};
 
 /// The parts a person can let a helper see: what they can share with a clinician, and their own
 /// access history (who read the record, what they shared). Never billing.
-pub const CHOOSABLE: [Category; 8] = [
-    Category::Allergies,
-    Category::Conditions,
-    Category::Medications,
-    Category::Immunizations,
-    Category::LabResults,
-    Category::Visits,
-    Category::Documents,
-    Category::AccessHistory,
-];
+pub const CHOOSABLE: [Category; Category::SHAREABLE.len() + 1] = {
+    let mut parts = [Category::AccessHistory; Category::SHAREABLE.len() + 1];
+    let mut index = 0;
+    while index < Category::SHAREABLE.len() {
+        parts[index] = Category::SHAREABLE[index];
+        index += 1;
+    }
+    parts
+};
 
 /// The longest a helper link may run, in days.
 pub const MAX_DAYS: u32 = 365;
@@ -99,27 +98,6 @@ pub(crate) fn view(row: HelperListRow, now: Millis) -> HelperLink {
     }
 }
 
-/// The chosen parts: codes from [`CHOOSABLE`] (or `all`), at least one, in a stable order.
-fn chosen(codes: &[String]) -> Result<Vec<Category>, ServiceError> {
-    let mut categories = Vec::new();
-    for code in codes.iter().map(|code| code.trim()).filter(|code| !code.is_empty()) {
-        if code == "all" {
-            categories.extend(CHOOSABLE);
-            continue;
-        }
-        match Category::parse(code) {
-            Some(category) if CHOOSABLE.contains(&category) => categories.push(category),
-            _ => return Err(ServiceError::Invalid(InvalidInput::UnknownCategory)),
-        }
-    }
-    categories.sort();
-    categories.dedup();
-    if categories.is_empty() {
-        return Err(ServiceError::Invalid(InvalidInput::NoCategories));
-    }
-    Ok(categories)
-}
-
 impl Portal {
     /// The person signed in nominates the enrolled person with CCCD `helper_cccd`, born on
     /// `helper_birth_date` (`YYYY-MM-DD`), as their helper for `days` (a whole number, 1 to 365), letting them see
@@ -147,7 +125,7 @@ impl Portal {
         let invalid = ServiceError::Invalid;
         let helper_cccd = crate::cccd::parse(helper_cccd).map_err(|_| invalid(InvalidInput::InvalidIdentifier))?;
         let born = NaiveDate::parse_from_str(helper_birth_date.trim(), "%Y-%m-%d").map_err(|_| invalid(InvalidInput::BadDate))?;
-        let mut categories = chosen(categories)?;
+        let mut categories = super::consent::categories_from_codes(categories, &CHOOSABLE)?;
         // Managing sharing means seeing the grants, which are the access history.
         if manage_sharing && !categories.contains(&Category::AccessHistory) {
             categories.push(Category::AccessHistory);
